@@ -1,0 +1,417 @@
+/**
+ * JSON read and written the way the Python reference node does it (json.loads / json.dumps).
+ *
+ * A block's hash is sha256 of Python's `json.dumps(block, sort_keys=True)`, so every number
+ * must come back out exactly as it went in: 5.0 stays 5.0, 1e+16 stays 1e+16 and integers past
+ * 2^53 stay exact. JSON.parse/JSON.stringify lose all three, hence this module.
+ *
+ * Representation: integer tokens become `number` (safe integers) or `bigint`; float tokens
+ * become `number` when non-integral (0.1, NaN, Infinity) and `PyFloat` when integral (5.0, -0.0).
+ */
+
+/** A float whose value is integral (5.0, 1e16, -0.0): kept apart from JS integers so it serialises as Python writes it. */
+export class PyFloat {
+  readonly value: number;
+
+  constructor(value: number) {
+    this.value = value;
+  }
+}
+
+export type JsonValue = null | boolean | string | number | bigint | PyFloat | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+export type ParseResult = { ok: true; value: JsonValue } | { ok: false; reason: string };
+
+/** Wraps x in PyFloat when it is integral (including -0), so it is written as '5.0' and not '5'. */
+export function pyFloat(x: number): number | PyFloat {
+  return Number.isInteger(x) ? new PyFloat(x) : x;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python's str() and repr()
+
+/**
+ * Python's repr(float). Non-finite values give repr's 'nan', 'inf' and '-inf'; the JSON writers
+ * below write json.dumps' 'NaN', 'Infinity' and '-Infinity' instead.
+ */
+export function pythonFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  // Fast path for timestamps and amounts: a non-integral value is below 2^53, so from 1e-4 up
+  // both Python and JS print the same shortest digits in fixed notation.
+  if (!Number.isInteger(x) && Math.abs(x) >= 1e-4) return String(x);
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  // toExponential() with no argument gives the shortest digits that round-trip, as Python's repr does.
+  const exponential = Math.abs(x).toExponential();
+  const e = exponential.indexOf('e');
+  const digits = exponential.slice(0, e).replace('.', '');
+  const decpt = Number(exponential.slice(e + 1)) + 1; // digits are 0.d1d2... x 10^decpt
+  // Python's float_repr_style 'short' switches to exponent notation at these thresholds.
+  const body = decpt <= -4 || decpt > 16 ? exponentNotation(digits, decpt) : fixedNotation(digits, decpt);
+  return sign + body;
+}
+
+function exponentNotation(digits: string, decpt: number): string {
+  const exponent = decpt - 1;
+  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+}
+
+function fixedNotation(digits: string, decpt: number): string {
+  if (decpt <= 0) return `0.${'0'.repeat(-decpt)}${digits}`;
+  if (decpt >= digits.length) return `${digits}${'0'.repeat(decpt - digits.length)}.0`;
+  return `${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+}
+
+/** Python's str() of a scalar, as in the proof of work's f"{last_proof}{proof}"; undefined for arrays and objects. */
+export function pythonStr(value: JsonValue): string | undefined {
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') return Number.isInteger(value) ? integerDigits(value) : pythonFloatRepr(value);
+  if (value instanceof PyFloat) return pythonFloatRepr(value.value);
+  return undefined;
+}
+
+/** An integral JS number as Python writes an int: never '1e+21', never '-0'. */
+function integerDigits(x: number): string {
+  return Number.isSafeInteger(x) ? String(x === 0 ? 0 : x) : BigInt(x).toString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+interface Layout {
+  readonly comma: string;
+  readonly colon: string;
+  readonly sortKeys: boolean;
+}
+
+const CANONICAL: Layout = { comma: ', ', colon: ': ', sortKeys: true };
+const COMPACT: Layout = { comma: ',', colon: ':', sortKeys: false };
+
+/** Exactly Python's json.dumps(value, sort_keys=True): the text a block's hash is taken of. */
+export function canonicalJson(value: JsonValue): string {
+  return write(value, CANONICAL);
+}
+
+/** Compact wire form (',' and ':', keys in the object's own order, ASCII only) for our responses. */
+export function toJson(value: JsonValue): string {
+  return write(value, COMPACT);
+}
+
+// Containers are built with +=: V8 makes ropes of them, so a 10,000-block chain stays linear
+// (and measured ~3x faster than pushing pieces into an array and joining them once).
+function write(value: JsonValue, layout: Layout): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? integerDigits(value) : floatJson(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof PyFloat) return floatJson(value.value);
+  if (Array.isArray(value)) return writeArray(value, layout);
+  if (typeof value === 'object') return writeObject(value, layout);
+  throw new TypeError(`cannot write ${typeof value} as JSON`);
+}
+
+function writeArray(items: JsonValue[], layout: Layout): string {
+  let text = '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) text += layout.comma;
+    text += write(items[i] as JsonValue, layout);
+  }
+  return text + ']';
+}
+
+function writeObject(object: JsonObject, layout: Layout): string {
+  const keys = Object.keys(object);
+  if (layout.sortKeys) keys.sort(compareCodePoints);
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const value = object[key];
+    if (value === undefined) throw new TypeError(`cannot write JSON: property ${quote(key)} is undefined`);
+    if (i > 0) text += layout.comma;
+    text += quote(key) + layout.colon + write(value, layout);
+  }
+  return text + '}';
+}
+
+/** json.dumps writes non-finite floats as these bare words (allow_nan=True). */
+function floatJson(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  return pythonFloatRepr(x);
+}
+
+// ensure_ascii: everything outside ' '..'~' is escaped per UTF-16 code unit (no 'u' flag, so
+// astral characters come out as surrogate pairs, as Python writes them).
+const NEEDS_ESCAPE = /[\\"\x00-\x1f\x7f-\uffff]/;
+const ESCAPABLE = /[\\"\x00-\x1f\x7f-\uffff]/g;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+function quote(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
+  return `"${text.replace(ESCAPABLE, escapeUnit)}"`;
+}
+
+function escapeUnit(unit: string): string {
+  return SHORT_ESCAPES[unit] ?? `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Python orders str by code point; JS's default sort uses UTF-16 code units, which puts an
+ * astral character (a surrogate pair, 0xD800..) before U+E000..U+FFFF. Compare by code point.
+ */
+function compareCodePoints(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  // Step back onto a shared high surrogate so i starts a code point in both strings.
+  if (i > 0 && isHighSurrogate(a.charCodeAt(i - 1))) i--;
+  for (;;) {
+    const x = a.codePointAt(i);
+    const y = b.codePointAt(i);
+    if (x === undefined || y === undefined) return (x === undefined ? 0 : 1) - (y === undefined ? 0 : 1);
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1;
+  }
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/** Deep enough for any block; shallow enough that a hostile body cannot overflow the stack. */
+const MAX_DEPTH = 512;
+/** Python 3.11 refuses to convert longer digit strings to int; refusing them too keeps us in step. */
+const MAX_INT_DIGITS = 4300;
+
+/** Parses JSON as Python's json.loads does, keeping numbers exact; never throws. */
+export function parseJson(text: string): ParseResult {
+  try {
+    return { ok: true, value: new Parser(text).document() };
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+class JsonSyntaxError extends Error {}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
+const HEX4 = /[0-9a-fA-F]{4}/y;
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+
+class Parser {
+  private readonly text: string;
+  private pos = 0;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  document(): JsonValue {
+    const value = this.value(0);
+    this.skipWhitespace();
+    if (this.pos < this.text.length) this.fail('end of input after the value');
+    return value;
+  }
+
+  /** depth is the number of arrays and objects this value sits inside. */
+  private value(depth: number): JsonValue {
+    this.skipWhitespace();
+    const c = this.text[this.pos];
+    if (c === '"') return this.string();
+    if (c === '{' || c === '[') {
+      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nesting deeper than ${MAX_DEPTH} at position ${this.pos}`);
+      return c === '{' ? this.object(depth + 1) : this.array(depth + 1);
+    }
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+    if (c === 'n') return this.literal('null', null);
+    if (c === 't') return this.literal('true', true);
+    if (c === 'f') return this.literal('false', false);
+    if (c === 'N') return this.literal('NaN', NaN);
+    if (c === 'I') return this.literal('Infinity', Infinity);
+    return this.fail('a value');
+  }
+
+  private object(depth: number): JsonObject {
+    const object: JsonObject = {};
+    this.pos++; // '{'
+    this.skipWhitespace();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return object;
+    }
+    for (;;) {
+      if (this.text[this.pos] !== '"') this.fail('a property name in double quotes');
+      const key = this.string();
+      this.skipWhitespace();
+      this.expect(':');
+      setProperty(object, key, this.value(depth));
+      if (this.separator('}')) return object;
+      this.skipWhitespace();
+    }
+  }
+
+  private array(depth: number): JsonValue[] {
+    const items: JsonValue[] = [];
+    this.pos++; // '['
+    this.skipWhitespace();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return items;
+    }
+    for (;;) {
+      items.push(this.value(depth));
+      if (this.separator(']')) return items;
+    }
+  }
+
+  /** After an item: consumes ',' (false: more follow) or the closing bracket (true: done). */
+  private separator(close: string): boolean {
+    this.skipWhitespace();
+    const c = this.text[this.pos];
+    if (c === ',' || c === close) {
+      this.pos++;
+      return c === close;
+    }
+    return this.fail(`',' or '${close}'`);
+  }
+
+  private string(): string {
+    const open = this.pos++;
+    let result = '';
+    let chunk = this.pos; // start of the run of plain characters not yet copied
+    for (;;) {
+      const code = this.text.charCodeAt(this.pos); // NaN past the end
+      if (code === 0x22) {
+        result += this.text.slice(chunk, this.pos);
+        this.pos++;
+        return result;
+      }
+      if (code === 0x5c) {
+        result += this.text.slice(chunk, this.pos) + this.escape();
+        chunk = this.pos;
+      } else if (code >= 0x20) {
+        this.pos++;
+      } else if (Number.isNaN(code)) {
+        throw new JsonSyntaxError(`unterminated string starting at position ${open}`);
+      } else {
+        throw new JsonSyntaxError(`control character ${describe(code)} in string at position ${this.pos}`);
+      }
+    }
+  }
+
+  /**
+   * Decodes the escape at pos (a backslash). Each \uXXXX is one UTF-16 unit, so an escaped pair
+   * becomes the character it encodes and a lone surrogate stays lone, just as Python decodes them.
+   */
+  private escape(): string {
+    const at = this.pos;
+    const letter = this.text[at + 1];
+    if (letter === 'u') {
+      HEX4.lastIndex = at + 2;
+      if (!HEX4.test(this.text)) throw new JsonSyntaxError(`invalid \\uXXXX escape at position ${at}`);
+      this.pos = at + 6;
+      return String.fromCharCode(parseInt(this.text.slice(at + 2, at + 6), 16));
+    }
+    const decoded = letter === undefined ? undefined : SIMPLE_ESCAPES[letter];
+    if (decoded === undefined) {
+      if (letter === undefined) throw new JsonSyntaxError(`unterminated string at position ${at}`);
+      throw new JsonSyntaxError(`invalid escape: ${describe(letter.charCodeAt(0))} after '\\' at position ${at}`);
+    }
+    this.pos = at + 2;
+    return decoded;
+  }
+
+  private number(): JsonValue {
+    const start = this.pos;
+    if (this.text.startsWith('-Infinity', start)) return this.literal('-Infinity', -Infinity);
+    NUMBER.lastIndex = start;
+    const match = NUMBER.exec(this.text);
+    if (match === null) {
+      this.pos = start + 1; // a '-' without digits
+      return this.fail('a digit');
+    }
+    const token = match[0];
+    this.pos = start + token.length;
+    if (match[1] !== undefined || match[2] !== undefined) return pyFloat(Number(token));
+    return integer(token, start);
+  }
+
+  private literal<T extends JsonValue>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.pos)) this.fail('a value');
+    this.pos += word.length;
+    return value;
+  }
+
+  private expect(c: string): void {
+    if (this.text[this.pos] !== c) this.fail(`'${c}'`);
+    this.pos++;
+  }
+
+  private skipWhitespace(): void {
+    for (;;) {
+      const code = this.text.charCodeAt(this.pos);
+      if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return;
+      this.pos++;
+    }
+  }
+
+  private fail(expected: string): never {
+    const code = this.text.codePointAt(this.pos);
+    const found = code === undefined ? 'unexpected end of input' : `unexpected character ${describe(code)}`;
+    throw new JsonSyntaxError(`${found} at position ${this.pos} (expected ${expected})`);
+  }
+}
+
+function integer(token: string, at: number): number | bigint {
+  const digits = token.startsWith('-') ? token.length - 1 : token.length;
+  if (digits > MAX_INT_DIGITS) {
+    throw new JsonSyntaxError(`integer with more than ${MAX_INT_DIGITS} digits at position ${at}`);
+  }
+  const n = Number(token);
+  // A token past 2^53 - 1 always rounds to 2^53 or more, so this test never takes an inexact value.
+  if (Number.isSafeInteger(n)) return n === 0 ? 0 : n; // Python has no int -0
+  return BigInt(token);
+}
+
+function setProperty(object: JsonObject, key: string, value: JsonValue): void {
+  // Assigning "__proto__" would swap the prototype; a peer's JSON must only ever add data.
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    object[key] = value;
+  }
+}
+
+/** A character for an error message: 'x' when printable ASCII, else U+XXXX. */
+function describe(code: number): string {
+  if (code === 0x27) return `"'"`;
+  if (code >= 0x20 && code <= 0x7e) return `'${String.fromCharCode(code)}'`;
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
