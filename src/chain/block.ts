@@ -1,0 +1,44 @@
+import type { JsonObject, JsonValue } from './py-json.ts';
+import { PyFloat } from './py-json.ts';
+
+/**
+ * A block as the reference serves it: `{index, timestamp, transactions, proof, previous_hash}`.
+ * Blocks from peers are only guaranteed what the reference's rules read (`proof`, `previous_hash`);
+ * any other field is kept as it came, since it is part of the block's hash.
+ */
+export interface Block extends JsonObject {
+  proof: JsonValue;
+  previous_hash: JsonValue;
+}
+
+export interface Transaction extends JsonObject {
+  sender: string;
+  recipient: string;
+  amount: JsonValue;
+}
+
+/** Sender of the mining reward, as in the reference. */
+export const REWARD_SENDER = '0';
+export const REWARD_AMOUNT = 1;
+
+/**
+ * The reference stamps its genesis block with the time it started, so no two nodes share one.
+ * Ours is fixed, so every chainlab node starts from the same history. The reference's rules never
+ * look at the genesis block's contents, so chains from reference nodes remain acceptable.
+ */
+export const GENESIS_TIMESTAMP = 1506988800.0; // 2017-10-03, the week the tutorial was published
+
+export function genesisBlock(): Block {
+  return {
+    index: 1,
+    timestamp: new PyFloat(GENESIS_TIMESTAMP),
+    transactions: [],
+    proof: 100,
+    previous_hash: 1,
+  };
+}
+
+/** The reward transaction the reference appends last to every block it mines. */
+export function rewardTransaction(nodeId: string): Transaction {
+  return { sender: REWARD_SENDER, recipient: nodeId, amount: REWARD_AMOUNT };
+}

@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { pythonStr, type JsonValue } from './py-json.ts';
+
+/**
+ * The reference's `valid_proof`: the hex sha256 of `f"{last_proof}{proof}"` starts with
+ * `difficulty` zeros. Python's str() of each value is what gets hashed, so any scalar works
+ * as a proof there; arrays and objects are never valid here.
+ */
+export function isValidProof(lastProof: JsonValue, proof: JsonValue, difficulty: number): boolean {
+  const last = pythonStr(lastProof);
+  const current = pythonStr(proof);
+  if (last === undefined || current === undefined) return false;
+  return hasLeadingZeros(createHash('sha256').update(last + current).digest(), difficulty);
+}
+
+/** True when the digest, written in hex, starts with `zeros` zero digits. */
+export function hasLeadingZeros(digest: Uint8Array, zeros: number): boolean {
+  const fullBytes = zeros >> 1;
+  for (let i = 0; i < fullBytes; i++) if (digest[i] !== 0) return false;
+  return zeros % 2 === 0 || (digest[fullBytes] ?? 0) < 0x10;
+}
+
+/**
+ * The smallest proof in [start, end) valid after `lastProof` (already Python's str() of it),
+ * or undefined. The reference's `proof_of_work` is `searchProof(str(last_proof), 4, 0, ∞)`.
+ */
+export function searchProof(lastProof: string, difficulty: number, start: number, end: number): number | undefined {
+  for (let proof = start; proof < end; proof++) {
+    const digest = createHash('sha256').update(lastProof + proof).digest();
+    if (hasLeadingZeros(digest, difficulty)) return proof;
+  }
+  return undefined;
+}

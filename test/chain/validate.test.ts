@@ -1,0 +1,108 @@
+import type { Block } from '../../src/chain/block.ts';
+import { hashBlock } from '../../src/chain/hash.ts';
+import { parseJson, type JsonObject, type JsonValue } from '../../src/chain/py-json.ts';
+import { validChain, validChainResponse, validTransaction } from '../../src/chain/validate.ts';
+import { buildChain, copyChain } from '../support/chains.ts';
+import { vectors } from '../support/vectors.ts';
+
+const chain = buildChain(5);
+const reasonOf = (input: JsonValue | undefined) => {
+  const verdict = validChain(input, 4);
+  return verdict.ok ? 'ok' : verdict.reason;
+};
+const tampered = (edit: (blocks: Block[]) => void): Block[] => {
+  const copy = copyChain(chain);
+  edit(copy);
+  return copy;
+};
+const block = (blocks: Block[], position: number): JsonObject => blocks[position - 1]!;
+
+describe('validChain', () => {
+  test('accepts a chain built by the rules', () => {
+    expect(reasonOf(chain)).toBe('ok');
+  });
+
+  test("accepts the reference's own chain: its genesis has a timestamp of its own, not ours", () => {
+    const [genesis, mined] = vectors.blocks.map((vector) => parseJson(vector.json));
+    expect(reasonOf([genesis!.ok && genesis!.value, mined!.ok && mined!.value] as JsonValue)).toBe('ok');
+  });
+
+  test('rejects a changed transaction: the next block no longer links to it', () => {
+    const bad = tampered((blocks) => {
+      ((block(blocks, 3).transactions as JsonObject[])[0] as JsonObject).amount = 1000;
+    });
+    expect(reasonOf(bad)).toBe('block 4: previous_hash does not match the hash of block 3');
+  });
+
+  test('rejects a broken link', () => {
+    const bad = tampered((blocks) => {
+      block(blocks, 5).previous_hash = '0'.repeat(64);
+    });
+    expect(reasonOf(bad)).toBe('block 5: previous_hash does not match the hash of block 4');
+  });
+
+  test('rejects a bad proof', () => {
+    const bad = tampered((blocks) => {
+      block(blocks, 2).proof = 12345;
+      // relink the next block, so only the proof is wrong
+      block(blocks, 3).previous_hash = hashBlock(block(blocks, 2));
+    });
+    expect(reasonOf(bad)).toBe('block 2: proof 12345 is not valid after block 1');
+  });
+
+  test.each<[string, JsonValue | undefined, string]>([
+    ['a missing chain', undefined, 'chain is not an array'],
+    ['an object', { chain: [] }, 'chain is not an array'],
+    ['a string', 'chain', 'chain is not an array'],
+    ['an empty chain', [], 'chain is empty'],
+    ['a block that is a number', [chain[0]!, 7], 'block 2 is not an object'],
+    ['a block that is an array', [[], chain[1]!], 'block 1 is not an object'],
+    ['a block without a proof', [chain[0]!, { previous_hash: 'x' }], 'block 2 has no proof'],
+    ['a block without previous_hash', [chain[0]!, { proof: 35293 }], 'block 2 has no previous_hash'],
+    ['a proof that is an object', [chain[0]!, { proof: { p: 1 }, previous_hash: 'x' }], 'block 2: proof must be a number or a string'],
+    ['a previous_hash of the wrong type', [chain[0]!, { proof: 35293, previous_hash: 5 }], 'block 2: previous_hash does not match the hash of block 1'],
+  ])('rejects %s with a reason', (_name, input, reason) => {
+    expect(reasonOf(input)).toBe(reason);
+  });
+
+  test('never throws, whatever it is given', () => {
+    const odd: (JsonValue | undefined)[] = [null, true, 0, -1n, '', [null], [[[]]], [{}, {}], [{ proof: null, previous_hash: null }, { proof: null }]];
+    for (const input of odd) expect(() => validChain(input, 4)).not.toThrow();
+  });
+});
+
+describe('validChainResponse', () => {
+  test('accepts {chain, length} with the true length', () => {
+    expect(validChainResponse({ chain: [...chain], length: chain.length }, 4).ok).toBe(true);
+  });
+
+  test.each<[string, JsonValue, string]>([
+    ['not an object', [], 'response is not a JSON object'],
+    ['no chain', { length: 1 }, 'response has no chain array'],
+    ['a lying length', { chain: [...chain], length: 99 }, 'length 99 does not match a chain of 5 blocks'],
+    ['an invalid chain', { chain: [{}, {}], length: 2 }, 'invalid chain: block 1 has no proof'],
+  ])('rejects %s', (_name, body, reason) => {
+    expect(validChainResponse(body, 4)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('validTransaction', () => {
+  test('keeps exactly sender, recipient and amount', () => {
+    expect(validTransaction({ sender: 'a', recipient: 'b', amount: 5, memo: 'x' })).toEqual({
+      ok: true,
+      value: { sender: 'a', recipient: 'b', amount: 5 },
+    });
+  });
+
+  test.each<[JsonValue, string]>([
+    [{ recipient: 'b', amount: 5 }, 'Missing values: sender'],
+    [{}, 'Missing values: sender, recipient, amount'],
+    [[], 'Missing values: the body must be a JSON object with sender, recipient and amount'],
+    [{ sender: 1, recipient: 'b', amount: 5 }, 'sender must be a non-empty string'],
+    [{ sender: 'a', recipient: '', amount: 5 }, 'recipient must be a non-empty string'],
+    [{ sender: 'a', recipient: 'b', amount: '5' }, 'amount must be a finite number'],
+    [{ sender: 'a', recipient: 'b', amount: NaN }, 'amount must be a finite number'],
+  ])('rejects %j: %s', (body, reason) => {
+    expect(validTransaction(body)).toEqual({ ok: false, reason });
+  });
+});
