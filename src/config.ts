@@ -1,0 +1,78 @@
+import { availableParallelism } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { parsePeerAddress } from './node/peer-address.ts';
+
+/** Everything the node reads from its environment, validated once at start. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Recipient of this node's mining rewards. */
+  readonly nodeId: string;
+  /** Peers registered at start, as `host:port` (given as `node2:5000` or `http://node2:5000`). */
+  readonly peers: readonly string[];
+  /** Leading hex zeros a proof's hash needs. The reference hard-codes 4. */
+  readonly difficulty: number;
+  readonly peerTimeoutMs: number;
+  readonly miningThreads: number;
+  readonly maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the configuration; throws a ConfigError naming the first bad variable. */
+export function readConfig(env: Env): Config {
+  return Object.freeze({
+    port: integer(env, 'PORT', 5000, 0, 65535),
+    host: text(env, 'HOST', '0.0.0.0'),
+    nodeId: text(env, 'NODE_ID', randomUUID().replaceAll('-', '')),
+    peers: Object.freeze(peers(env, 'PEERS')),
+    difficulty: integer(env, 'DIFFICULTY', 4, 1, 16),
+    peerTimeoutMs: integer(env, 'PEER_TIMEOUT_MS', 2000, 1, 600_000),
+    miningThreads: integer(env, 'MINING_THREADS', availableParallelism(), 1, 256),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1, 1_073_741_824),
+  });
+}
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got '${value}'`);
+  }
+  return Number(value);
+}
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = raw(env, name) ?? fallback;
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new ConfigError(`${name} must be printable ASCII without spaces, got '${value}'`);
+  }
+  return value;
+}
+
+function list(env: Env, name: string): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  const items = value.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) {
+    throw new ConfigError(`${name} must be a comma-separated list without empty entries, got '${value}'`);
+  }
+  return items;
+}
+
+function peers(env: Env, name: string): string[] {
+  return list(env, name).map((entry) => {
+    const verdict = parsePeerAddress(entry);
+    if (!verdict.ok) throw new ConfigError(`${name}: ${verdict.reason}`);
+    return verdict.value;
+  });
+}

@@ -1,0 +1,134 @@
+import type { Block, Transaction } from '../chain/block.ts';
+import type { Blockchain } from '../chain/blockchain.ts';
+import { longestChain, type Candidate } from '../chain/consensus.ts';
+import { pythonStr } from '../chain/py-json.ts';
+import { isObject, validChainResponse, type Verdict } from '../chain/validate.ts';
+import type { ChainStore } from '../store/chain-store.ts';
+import type { Log } from './log.ts';
+import type { Miner } from './miner.ts';
+import type { PeerClient } from './peer-client.ts';
+import type { PeerSet } from './peer-set.ts';
+
+export interface ChainNodeDeps {
+  nodeId: string;
+  difficulty: number;
+  blockchain: Blockchain;
+  store: ChainStore;
+  miner: Miner;
+  peers: PeerSet;
+  peerClient: PeerClient;
+  /** Seconds since the epoch, as a float (Python's `time()`). */
+  clock: () => number;
+  log: Log;
+}
+
+export interface SkippedPeer {
+  node: string;
+  reason: string;
+}
+
+export interface Resolution {
+  replaced: boolean;
+  chain: readonly Block[];
+  skipped: SkippedPeer[];
+}
+
+export interface Registration {
+  totalNodes: readonly string[];
+  /** Addresses not registered because they name this node itself. */
+  ignored: string[];
+}
+
+/** One blockchain node: its chain and pool, its peers, mining and consensus. HTTP lives in app.ts. */
+export class ChainNode {
+  readonly nodeId: string;
+  readonly difficulty: number;
+  #deps: ChainNodeDeps;
+  #mining: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: ChainNodeDeps) {
+    this.#deps = deps;
+    this.nodeId = deps.nodeId;
+    this.difficulty = deps.difficulty;
+  }
+
+  get chain(): readonly Block[] {
+    return this.#deps.blockchain.chain;
+  }
+
+  get peers(): readonly string[] {
+    return this.#deps.peers.list();
+  }
+
+  /** Pools a transaction; returns the index of the block that will hold it. */
+  async addTransaction(transaction: Transaction): Promise<number> {
+    const index = this.#deps.blockchain.addTransaction(transaction);
+    await this.#deps.store.record({ type: 'transaction', transaction });
+    return index;
+  }
+
+  /** Mines one block. Calls are served one after another, so no two blocks share an index. */
+  mine(): Promise<Block> {
+    const block = this.#mining.then(() => this.#mineOnTip());
+    this.#mining = block.catch(() => undefined);
+    return block;
+  }
+
+  async #mineOnTip(): Promise<Block> {
+    const { blockchain, miner, difficulty, clock, nodeId, store } = this.#deps;
+    for (;;) {
+      const tip = blockchain.lastBlock;
+      const proof = await miner.proofOfWork(pythonStr(tip.proof)!, difficulty);
+      // The chain may have been replaced while the workers searched: never build on a stale tip.
+      if (blockchain.lastBlock !== tip) continue;
+      const block = blockchain.forgeBlock(proof, clock(), nodeId);
+      await store.record({ type: 'block', block });
+      return block;
+    }
+  }
+
+  /** Registers peers given as normalised `host:port`, skipping this node itself. */
+  registerPeers(addresses: readonly string[]): Registration {
+    const ignored = addresses.filter((address) => this.#deps.peers.add(address) === 'self');
+    return { totalNodes: this.peers, ignored };
+  }
+
+  /** The reference's consensus: adopt the longest valid chain among the peers, if longer than ours. */
+  async resolve(): Promise<Resolution> {
+    const peers = this.peers;
+    const answers = await Promise.all(peers.map((peer) => this.#longerChainFrom(peer)));
+    const candidates: Candidate[] = [];
+    const skipped: SkippedPeer[] = [];
+    answers.forEach((answer, i) => {
+      const node = peers[i]!;
+      if (!answer.ok) {
+        skipped.push({ node, reason: answer.reason });
+        this.#deps.log('warn', `peer ${node} skipped: ${answer.reason}`);
+      } else if (answer.value !== undefined) {
+        candidates.push({ peer: node, chain: answer.value });
+      }
+    });
+    const best = longestChain(this.#deps.blockchain.length, candidates);
+    if (best !== undefined) {
+      this.#deps.blockchain.replaceChain(best.chain);
+      await this.#deps.store.record({ type: 'chain', chain: best.chain });
+      this.#deps.log('info', `adopted the chain of ${best.peer} (${best.chain.length} blocks)`);
+    }
+    return { replaced: best !== undefined, chain: this.chain, skipped };
+  }
+
+  /** A peer's chain when it is valid and longer than ours now; undefined when it is not longer. */
+  async #longerChainFrom(peer: string): Promise<Verdict<Block[] | undefined>> {
+    const answer = await this.#deps.peerClient.getChain(peer);
+    if (!answer.ok) return answer;
+    if (answer.value.nodeId === this.nodeId) {
+      this.#deps.peers.markSelf(peer);
+      return { ok: false, reason: 'this node itself; removed from the peers' };
+    }
+    const { body } = answer.value;
+    // Like the reference, only a longer chain is worth validating.
+    const length = isObject(body) ? body.length : undefined;
+    if (typeof length === 'number' && length <= this.#deps.blockchain.length) return { ok: true, value: undefined };
+    return validChainResponse(body, this.difficulty);
+  }
+}

@@ -1,0 +1,84 @@
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SearchRequest, SearchResult } from './proof-worker.ts';
+
+/** Proofs one worker tries per message: small enough to stop soon, large enough to keep messaging cheap. */
+const RANGE_SIZE = 1 << 15;
+
+/** Finds proofs of work on worker threads, so the event loop keeps serving requests while mining. */
+export interface Miner {
+  /** The smallest valid proof after `lastProof` (Python's str() of it), like the reference's `proof_of_work`. */
+  proofOfWork(lastProof: string, difficulty: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createMiner(threads: number): Miner {
+  const pool = Array.from({ length: threads }, () => new SearchWorker());
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    proofOfWork(lastProof, difficulty) {
+      // One search at a time: each worker holds a single request in flight.
+      const run = queue.then(() => searchAll(pool, lastProof, difficulty));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async close() {
+      await Promise.all(pool.map((worker) => worker.close()));
+    },
+  };
+}
+
+async function searchAll(pool: SearchWorker[], lastProof: string, difficulty: number): Promise<number> {
+  let next = 0;
+  let best = Infinity;
+  // Ranges go out in ascending order and every range below a found proof is finished before we
+  // return, so the result is the smallest proof: the one the reference's loop would find.
+  const drain = async (worker: SearchWorker): Promise<void> => {
+    while (next < best) {
+      const start = next;
+      next += RANGE_SIZE;
+      const proof = await worker.search({ lastProof, difficulty, start, end: start + RANGE_SIZE });
+      if (proof !== undefined && proof < best) best = proof;
+    }
+  };
+  await Promise.all(pool.map(drain));
+  return best;
+}
+
+interface PendingSearch {
+  resolve: (proof: number | undefined) => void;
+  reject: (error: Error) => void;
+}
+
+class SearchWorker {
+  #worker: Worker;
+  #pending: PendingSearch | undefined;
+
+  constructor() {
+    // Under ts-jest this module is TypeScript: Node then runs the worker's .ts source itself.
+    const file = join(__dirname, `proof-worker${extname(__filename)}`);
+    this.#worker = new Worker(file, { execArgv: ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'] });
+    this.#worker.unref();
+    this.#worker.on('message', (result: SearchResult) => this.#take()?.resolve(result.proof));
+    this.#worker.on('error', (error) => this.#take()?.reject(error));
+    this.#worker.on('exit', (code) => this.#take()?.reject(new Error(`proof worker exited with code ${code}`)));
+  }
+
+  search(request: SearchRequest): Promise<number | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.#worker.threadId === -1) return reject(new Error('proof worker is not running'));
+      this.#pending = { resolve, reject };
+      this.#worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
+  #take(): PendingSearch | undefined {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    return pending;
+  }
+}

@@ -1,0 +1,78 @@
+import ky, { isHTTPError, isTimeoutError, type KyInstance } from 'ky';
+import { parseJson, type JsonValue } from '../chain/py-json.ts';
+import type { Verdict } from '../chain/validate.ts';
+
+/** Response header carrying a chainlab node's id, so a node can recognise itself among its peers. */
+export const NODE_ID_HEADER = 'x-chainlab-node-id';
+
+export interface PeerResponse {
+  body: JsonValue;
+  nodeId: string | undefined;
+}
+
+/** How this node talks to its peers. A failure comes back as a reason, never as a throw. */
+export interface PeerClient {
+  getChain(peer: string): Promise<Verdict<PeerResponse>>;
+}
+
+export interface PeerClientOptions {
+  /** Budget for the whole exchange, from connecting to the last byte of the body. */
+  timeoutMs: number;
+  /** A peer sending more than this is cut off, so a hostile peer cannot exhaust our memory. */
+  maxResponseBytes?: number;
+}
+
+export function createPeerClient({ timeoutMs, maxResponseBytes = 256 * 1024 * 1024 }: PeerClientOptions): PeerClient {
+  const http = ky.create({ timeout: timeoutMs, retry: 0, throwHttpErrors: true });
+  return {
+    async getChain(peer) {
+      return fetchJson(http, `http://${peer}/chain`, timeoutMs, maxResponseBytes);
+    },
+  };
+}
+
+async function fetchJson(http: KyInstance, url: string, timeoutMs: number, maxBytes: number): Promise<Verdict<PeerResponse>> {
+  // ky's timeout stops at the headers; this signal also bounds a body that never finishes.
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await http.get(url, { signal });
+    const text = await readText(response, maxBytes);
+    if (text === undefined) return { ok: false, reason: `response larger than ${maxBytes} bytes` };
+    const parsed = parseJson(text);
+    if (!parsed.ok) return { ok: false, reason: `invalid JSON: ${parsed.reason}` };
+    return { ok: true, value: { body: parsed.value, nodeId: response.headers.get(NODE_ID_HEADER) ?? undefined } };
+  } catch (error) {
+    return { ok: false, reason: describeFailure(error, signal, timeoutMs) };
+  }
+}
+
+async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > maxBytes) return undefined; // leaving the loop cancels the stream
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describeFailure(error: unknown, signal: AbortSignal, timeoutMs: number): string {
+  if (isTimeoutError(error) || signal.aborted) return `timeout: no complete answer within ${timeoutMs} ms`;
+  if (isHTTPError(error)) return `HTTP ${error.response.status}`;
+  return `unreachable: ${rootCause(error)}`;
+}
+
+/** fetch hides the socket's error (ECONNREFUSED, ENOTFOUND) a few `cause`s deep. */
+function rootCause(error: unknown): string {
+  let current = error as { cause?: unknown; code?: unknown; message?: unknown } | undefined;
+  while (current?.cause !== undefined && typeof current.code !== 'string') current = current.cause as typeof current;
+  const code = typeof current?.code === 'string' ? current.code : undefined;
+  const message = typeof current?.message === 'string' ? current.message : String(current);
+  return code !== undefined && !message.includes(code) ? `${code} ${message}` : message;
+}

@@ -1,0 +1,221 @@
+import { toJson } from '../../src/chain/py-json.ts';
+import { NODE_ID_HEADER } from '../../src/node/peer-client.ts';
+import { buildChain } from '../support/chains.ts';
+import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
+
+type TestNode = Awaited<ReturnType<typeof startTestNode>>;
+const TX = { sender: 'd4ee26eee15148ee92c6cd394edd974e', recipient: 'someone-other-address', amount: 5 };
+
+describe('the notebook API, in-process', () => {
+  let node: TestNode;
+  beforeEach(async () => {
+    node = await startTestNode({ NODE_ID: 'node-a', MAX_BODY_BYTES: '2048' });
+  });
+  afterEach(() => node.close());
+
+  const chainOf = async () => (await call(`${node.url}/chain`)).body;
+
+  test('GET /chain serves the genesis block', async () => {
+    const { status, body } = await call(`${node.url}/chain`);
+    expect(status).toBe(200);
+    expect(body).toEqual({ length: 1, chain: [{ index: 1, timestamp: expect.any(Number), transactions: [], proof: 100, previous_hash: 1 }] });
+  });
+
+  test('POST /transactions/new answers 201 with the block that will hold it', async () => {
+    const { status, body } = await call(`${node.url}/transactions/new`, { json: TX });
+    expect(status).toBe(201);
+    expect(body).toEqual({ message: 'Transaction will be added to Block 2' });
+  });
+
+  test('GET /mine forges a block with the transaction and the reward last; POST works too', async () => {
+    await call(`${node.url}/transactions/new`, { json: TX });
+    const mined = await call(`${node.url}/mine`);
+    expect(mined.status).toBe(200);
+    expect(mined.body).toEqual({
+      message: 'New Block Forged',
+      index: 2,
+      transactions: [TX, { sender: '0', recipient: 'node-a', amount: 1 }],
+      proof: 35293, // the same proof the reference finds after 100
+      previous_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const again = await call(`${node.url}/mine`, { method: 'POST' });
+    expect(again.body).toMatchObject({ index: 3, proof: 35089, transactions: [{ sender: '0', recipient: 'node-a', amount: 1 }] });
+    expect((await chainOf()).length).toBe(3);
+  });
+
+  test('concurrent /mine calls never produce two blocks with the same index', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => call(`${node.url}/mine`)));
+    expect(results.map((r) => r.body.index).sort()).toEqual([2, 3, 4]);
+    const { chain } = await chainOf();
+    expect(chain.map((b: { index: number }) => b.index)).toEqual([1, 2, 3, 4]);
+  });
+
+  test('numbers keep their form: 5.0 stays a float and big integers stay exact', async () => {
+    await call(`${node.url}/transactions/new`, { body: '{"sender":"a","recipient":"b","amount":5.0}', headers: { 'content-type': 'application/json' } });
+    await call(`${node.url}/transactions/new`, { body: '{"sender":"a","recipient":"b","amount":9007199254740993}', headers: { 'content-type': 'application/json' } });
+    const { text } = await call(`${node.url}/mine`);
+    expect(text).toContain('"amount":5.0');
+    expect(text).toContain('"amount":9007199254740993');
+  });
+
+  test('every response names the node, so a node can recognise itself among its peers', async () => {
+    const response = await fetch(`${node.url}/chain`);
+    expect(response.headers.get(NODE_ID_HEADER)).toBe('node-a');
+  });
+
+  test('GET /health reports the length, tip, genesis and peers', async () => {
+    const { status, body } = await call(`${node.url}/health`);
+    expect(status).toBe(200);
+    expect(body).toEqual({ status: 'ok', node_id: 'node-a', length: 1, tip_hash: body.genesis_hash, genesis_hash: expect.stringMatching(/^[0-9a-f]{64}$/), peers: [] });
+  });
+
+  describe('bad input gets a clear JSON error and changes nothing', () => {
+    const json = { 'content-type': 'application/json' };
+    test.each<[string, { method?: string; path: string; body?: string; headers?: Record<string, string> }, number, RegExp]>([
+      ['a missing field', { path: '/transactions/new', body: '{"sender":"a","recipient":"b"}', headers: json }, 400, /Missing values: amount/],
+      ['an ill-typed field', { path: '/transactions/new', body: '{"sender":"a","recipient":"b","amount":"5"}', headers: json }, 400, /amount must be a finite number/],
+      ['a body that is not an object', { path: '/transactions/new', body: '[1,2]', headers: json }, 400, /Missing values/],
+      ['invalid JSON', { path: '/transactions/new', body: '{"sender": "a",', headers: json }, 400, /invalid JSON/],
+      ['an empty body', { path: '/transactions/new', body: '', headers: json }, 400, /invalid JSON/],
+      ['a body without a JSON content type', { path: '/transactions/new', body: JSON.stringify(TX) }, 400, /Content-Type: application\/json/],
+      ['an oversized body', { path: '/transactions/new', body: JSON.stringify({ ...TX, memo: 'x'.repeat(4096) }), headers: json }, 413, /too large/],
+      ['an unknown route', { path: '/nope' }, 404, /no route for GET \/nope/],
+      ['a wrong method', { method: 'GET', path: '/transactions/new' }, 405, /GET is not allowed on \/transactions\/new/],
+      ['a wrong method on /chain', { method: 'DELETE', path: '/chain' }, 405, /allowed: HEAD, GET/],
+      ['a method nobody knows', { method: 'PROPFIND', path: '/chain' }, 405, /not allowed/],
+      ['nodes missing', { path: '/nodes/register', body: '{}', headers: json }, 400, /Please supply a valid list of nodes/],
+      ['nodes not a list', { path: '/nodes/register', body: '{"nodes":"node2:5000"}', headers: json }, 400, /Please supply a valid list of nodes/],
+      ['a node that is not an address', { path: '/nodes/register', body: '{"nodes":["http://ok:5000","node2"]}', headers: json }, 400, /nodes\[1\]: expected http:\/\/host:port or host:port/],
+      ['a node that is not a string', { path: '/nodes/register', body: '{"nodes":[5000]}', headers: json }, 400, /nodes\[0\] must be a string/],
+    ])('%s', async (_name, request, status, message) => {
+      const before = await chainOf();
+      const { status: actual, body } = await call(`${node.url}${request.path}`, { method: request.method ?? (request.body === undefined ? 'GET' : 'POST'), body: request.body, headers: request.headers });
+      expect(actual).toBe(status);
+      expect(body.error).toMatch(message);
+      expect(await chainOf()).toEqual(before);
+      expect((await call(`${node.url}/health`)).body.peers).toEqual([]);
+      // nothing slipped into the pool either: the next block holds only the reward
+      expect((await call(`${node.url}/mine`)).body.transactions).toHaveLength(1);
+    });
+  });
+});
+
+describe('peers', () => {
+  const nodes: TestNode[] = [];
+  const fakes: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all([...nodes.splice(0), ...fakes.splice(0)].map((n) => n.close()));
+  });
+  const start = async (env: Record<string, string> = {}) => {
+    const node = await startTestNode(env);
+    nodes.push(node);
+    return node;
+  };
+  const fake = async (listener: Parameters<typeof startFakePeer>[0]) => {
+    const peer = await startFakePeer(listener);
+    fakes.push(peer);
+    return peer;
+  };
+  const serveChain = (chain: unknown[], delayMs = 0) =>
+    fake((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(toJson({ chain: chain as never, length: chain.length })), delayMs);
+    });
+
+  test('register accepts URLs and host:port, keeps order, and never registers the node itself', async () => {
+    const node = await start();
+    const port = node.address.split(':')[1];
+    const { status, body } = await call(`${node.url}/nodes/register`, {
+      json: { nodes: ['http://node2:5000', 'node3:5000', `http://localhost:${port}`, 'NODE2:5000'] },
+    });
+    expect(status).toBe(201);
+    expect(body).toEqual({
+      message: 'New nodes have been added',
+      total_nodes: ['node2:5000', 'node3:5000'],
+      ignored: [{ node: `localhost:${port}`, reason: 'this node itself' }],
+    });
+  });
+
+  test('PEERS are registered at start', async () => {
+    const node = await start({ PEERS: 'node2:5000, http://node3:5000' });
+    expect((await call(`${node.url}/health`)).body.peers).toEqual(['node2:5000', 'node3:5000']);
+  });
+
+  test('resolve adopts a longer valid chain and answers like the reference', async () => {
+    const [a, b] = [await start({ NODE_ID: 'a' }), await start({ NODE_ID: 'b' })];
+    await call(`${a.url}/mine`);
+    await call(`${a.url}/mine`);
+    await call(`${b.url}/nodes/register`, { json: { nodes: [`http://${a.address}`] } });
+    const resolved = await call(`${b.url}/nodes/resolve`);
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toEqual({ message: 'Our chain was replaced', new_chain: (await call(`${a.url}/chain`)).body.chain, skipped: [] });
+    const again = await call(`${b.url}/nodes/resolve`);
+    expect(again.body).toEqual({ message: 'Our chain is authoritative', chain: resolved.body.new_chain, skipped: [] });
+  });
+
+  test('among equally long chains the first registered peer wins, even when it answers last', async () => {
+    const slowFirst = await serveChain(buildChain(3, { miner: 'first' }), 300);
+    const fastSecond = await serveChain(buildChain(3, { miner: 'second' }));
+    const node = await start();
+    await call(`${node.url}/nodes/register`, { json: { nodes: [slowFirst.address, fastSecond.address] } });
+    const { body } = await call(`${node.url}/nodes/resolve`);
+    expect(body.message).toBe('Our chain was replaced');
+    expect(body.new_chain[2].transactions[1].recipient).toBe('first');
+  });
+
+  test('a down, slow or garbage-serving peer is skipped with a reason, and the others still count', async () => {
+    const good = await serveChain(buildChain(3));
+    const garbage = await fake((_req, res) => res.writeHead(200).end('{"chain": [1, 2'));
+    const hanging = await fake(() => {});
+    const failing = await fake((_req, res) => res.writeHead(500).end('oops'));
+    const tampered = buildChain(4);
+    (tampered[1]!.transactions as { amount: number }[])[0]!.amount = 1000;
+    const liar = await serveChain(tampered);
+    const down = await fake(() => {});
+    await down.close();
+    fakes.splice(fakes.indexOf(down), 1);
+
+    const node = await start({ PEER_TIMEOUT_MS: '500' });
+    const peers = [garbage, hanging, failing, liar, down, good].map((p) => p.address);
+    await call(`${node.url}/nodes/register`, { json: { nodes: peers } });
+    const { status, body } = await call(`${node.url}/nodes/resolve`);
+    expect(status).toBe(200);
+    expect(body.message).toBe('Our chain was replaced');
+    expect(body.new_chain).toHaveLength(3);
+    expect(body.skipped).toEqual([
+      { node: garbage.address, reason: expect.stringMatching(/^invalid JSON: /) },
+      { node: hanging.address, reason: 'timeout: no complete answer within 500 ms' },
+      { node: failing.address, reason: 'HTTP 500' },
+      { node: liar.address, reason: 'invalid chain: block 3: previous_hash does not match the hash of block 2' },
+      { node: down.address, reason: expect.stringMatching(/^unreachable: connect ECONNREFUSED/) },
+    ]);
+  });
+
+  test('a peer that turns out to be this node is dropped', async () => {
+    const node = await start({ NODE_ID: 'me', HOST: '0.0.0.0' });
+    // 127.0.0.2 is this machine too, under a name the node cannot know in advance.
+    await call(`${node.url}/nodes/register`, { json: { nodes: [`127.0.0.2:${node.address.split(':')[1]}`] } });
+    const { body } = await call(`${node.url}/nodes/resolve`);
+    expect(body.message).toBe('Our chain is authoritative');
+    expect((await call(`${node.url}/health`)).body.peers).toEqual([]);
+  });
+});
+
+describe('mining runs off the event loop', () => {
+  test('at DIFFICULTY 6, /chain keeps answering while /mine is still searching', async () => {
+    const node = await startTestNode({ DIFFICULTY: '6', MINING_THREADS: '1' });
+    try {
+      let mined = false;
+      const mining = call(`${node.url}/mine`).then(() => (mined = true), () => undefined);
+      for (let i = 0; i < 5; i++) {
+        const { status, body } = await call(`${node.url}/chain`);
+        expect(status).toBe(200);
+        expect(body.length).toBe(1);
+      }
+      // The first proof at difficulty 6 after 100 is 49,259,370: many seconds of hashing away.
+      expect(mined).toBe(false);
+      void mining;
+    } finally {
+      await node.close();
+    }
+  });
+});
