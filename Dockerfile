@@ -1,0 +1,29 @@
+# One image for every node of the network (docker-compose.yml runs it three times).
+# Plain Dockerfile syntax only: the engine here uses the classic builder and cannot fetch a
+# `# syntax=` frontend, so no BuildKit-only features (cache mounts, heredocs).
+
+# --- build: compile TypeScript to dist/ -------------------------------------------------------
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+# Manifests first: the dependency layer is rebuilt only when they change, not on every edit to src/.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# --- runtime: production dependencies and the compiled output only ----------------------------
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production PORT=5000
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Files stay root-owned: the node only reads them, so a compromised process cannot rewrite its code.
+USER node
+EXPOSE 5000
+# The slim image has no curl; Node's own fetch probes the node. Exit 1 unless /health answers 200.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
+# Node runs as PID 1 and handles SIGTERM itself (src/main.ts closes the server), so no init wrapper.
+CMD ["node", "dist/main.js"]
