@@ -4,12 +4,13 @@ import { readConfig } from '../src/config.ts';
 import { silentLog } from '../src/node/log.ts';
 import { startNode, type RunningNode } from '../src/node/server.ts';
 import { getJson, postJson, type Reply } from './support/http.ts';
+import type { Block } from './support/notebook.ts';
 import { startReferenceNode, type ReferenceNode } from './support/reference-node.ts';
 
 jest.setTimeout(120_000);
 
 interface ChainBody {
-  chain: { index: number; transactions: { sender: string; recipient: string; amount: number }[] }[];
+  chain: Block[];
   length: number;
 }
 

@@ -1,0 +1,55 @@
+// Three nodes started by Testcontainers on one Docker network, built from the project's Dockerfile.
+// If the image build fails, run with DEBUG=testcontainers:build to see why (Testcontainers swallows
+// the build's output otherwise).
+import { Network, type StartedNetwork } from 'testcontainers';
+import { docker } from './support/docker-cli.ts';
+import { getJson } from './support/http.ts';
+import { buildNodeImage, startNodes, urlsOf, type NodeContainers } from './support/node-containers.ts';
+import { peerAddress, type NodeUrls } from './support/nodes.ts';
+import { playNotebook } from './support/notebook.ts';
+
+// The first build (npm ci, tsc) takes minutes on two cores; later ones hit the layer cache.
+const SETUP_TIMEOUT_MS = 600_000;
+const TEST_TIMEOUT_MS = 120_000;
+
+describe('three nodes on a Docker network (Testcontainers)', () => {
+  let network: StartedNetwork | undefined;
+  let nodes: NodeContainers | undefined;
+  let urls: NodeUrls;
+
+  beforeAll(async () => {
+    const image = await buildNodeImage();
+    network = await new Network().start();
+    nodes = await startNodes(image, network);
+    urls = urlsOf(nodes);
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    // stop() also removes the container, and copes with one a test has already stopped.
+    await Promise.all(Object.values(nodes ?? {}).map((node) => node.stop()));
+    await network?.stop();
+  }, TEST_TIMEOUT_MS);
+
+  it('plays the notebook: register, transact, mine on each node, resolve to one chain', async () => {
+    await playNotebook(urls);
+  }, TEST_TIMEOUT_MS);
+
+  it('when node3 stops, node1 and node2 still resolve and report it as skipped', async () => {
+    const node3 = nodes!.node3.getId();
+    await docker(['stop', '--time', '10', node3]);
+    // Exit code 0, not 137: node runs as PID 1 and shuts down on SIGTERM instead of being killed.
+    expect((await docker(['inspect', '--format', '{{.State.ExitCode}}', node3])).trim()).toBe('0');
+
+    for (const url of [urls.node1, urls.node2]) {
+      const reply = await getJson(`${url}/nodes/resolve`);
+      expect(reply).toEqual({
+        status: 200,
+        body: {
+          message: 'Our chain is authoritative',
+          chain: expect.any(Array),
+          skipped: [{ node: peerAddress('node3'), reason: expect.stringMatching(/^unreachable/) }],
+        },
+      });
+    }
+  }, TEST_TIMEOUT_MS);
+});

@@ -1,0 +1,55 @@
+/** A node's answer: the status and the parsed JSON body (or the raw text when it is not JSON). */
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+/** Long enough for a proof of work at the default difficulty on a slow CI machine. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export async function getJson(url: string): Promise<Reply> {
+  return send(url, { method: 'GET' });
+}
+
+export async function postJson(url: string, body: unknown): Promise<Reply> {
+  return send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function send(url: string, init: RequestInit): Promise<Reply> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const text = await response.text();
+  return { status: response.status, body: parseOrText(text) };
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Polls `url` until it answers 200. Used where nothing else waits for readiness (Compose v1 has
+ * no `up --wait`). On timeout, the error names the URL and the last answer or failure seen.
+ */
+export async function waitForOk(url: string, timeoutMs: number, intervalMs = 500): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(intervalMs * 4) });
+      if (response.status === 200) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = failureOf(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`GET ${url} did not answer 200 within ${timeoutMs} ms (last: ${last})`);
+}
+
+function failureOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return cause?.code ?? (error as Error).message;
+}

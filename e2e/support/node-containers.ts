@@ -1,0 +1,52 @@
+import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { NODE_NAMES, NODE_PORT, REPO_ROOT, type NodeName, type NodeUrls } from './nodes.ts';
+
+export type NodeContainers = Record<NodeName, StartedTestContainer>;
+
+const IMAGE = 'chainlab-node:e2e';
+
+/**
+ * Builds the project's Dockerfile as chainlab-node:e2e and returns the image name. Kept after the
+ * run (deleteOnExit: false) so the next run's build hits the layer cache.
+ * A failing build is reported only as "Failed to build image": run with
+ * DEBUG=testcontainers:build to see the build's own output.
+ */
+export async function buildNodeImage(): Promise<string> {
+  await GenericContainer.fromDockerfile(REPO_ROOT).build(IMAGE, { deleteOnExit: false });
+  return IMAGE;
+}
+
+/**
+ * Starts node1..node3 on `network`, each reachable by the others under its name. PEERS stays
+ * empty: the notebook registers the peers itself.
+ */
+export async function startNodes(image: string, network: StartedNetwork): Promise<NodeContainers> {
+  const results = await Promise.allSettled(NODE_NAMES.map((name) => startNode(image, network, name)));
+  const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure !== undefined) {
+    // The caller never sees the nodes that did start, so stop them here; a node left running
+    // would also keep the network from being removed.
+    await Promise.allSettled(started.map((node) => node.stop()));
+    throw failure.reason;
+  }
+  return Object.fromEntries(NODE_NAMES.map((name, i) => [name, started[i]!])) as NodeContainers;
+}
+
+function startNode(image: string, network: StartedNetwork, name: NodeName): Promise<StartedTestContainer> {
+  // A new builder per container: GenericContainer is mutable, so sharing one would give every
+  // container the last environment and all three aliases.
+  return new GenericContainer(image)
+    .withNetwork(network)
+    .withNetworkAliases(name)
+    .withEnvironment({ NODE_ID: name })
+    .withExposedPorts(NODE_PORT)
+    .withWaitStrategy(Wait.forHttp('/health', NODE_PORT).forStatusCode(200))
+    .start();
+}
+
+/** Where the test process reaches each container's API through its mapped port. */
+export function urlsOf(nodes: NodeContainers): NodeUrls {
+  const url = (node: StartedTestContainer) => `http://${node.getHost()}:${node.getMappedPort(NODE_PORT)}`;
+  return { node1: url(nodes.node1), node2: url(nodes.node2), node3: url(nodes.node3) };
+}
