@@ -1,9 +1,10 @@
+import { STATUS_CODES } from 'node:http';
 import type { Middleware } from 'koa';
 
 /**
- * The one place errors become responses: `{error}` as JSON with the error's status. Messages of
- * client errors (status < 500, `expose`) are shown; anything else is logged through the app's
- * 'error' event and answered with a bare 500.
+ * The one place errors become responses: `{error}` as JSON with the error's status. Client errors
+ * (status < 500) are answered with their message when it is meant for the client (`expose`);
+ * anything else is a bug, logged through the app's 'error' event and answered with a bare 500.
  */
 export function errorHandler(): Middleware {
   return async (ctx, next) => {
@@ -16,21 +17,20 @@ export function errorHandler(): Middleware {
         ctx.throw(405, `${ctx.method} is not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow') || 'none'}`);
       }
     } catch (error) {
-      const { status, expose, message } = asHttpError(error);
+      const { status, message, clientError } = describe(error);
       ctx.status = status;
       ctx.type = 'application/json';
-      ctx.body = JSON.stringify({ error: expose ? message : 'internal error' });
-      if (!expose) ctx.app.emit('error', error, ctx);
+      ctx.body = JSON.stringify({ error: message });
+      if (!clientError) ctx.app.emit('error', error, ctx);
     }
   };
 }
 
-function asHttpError(error: unknown): { status: number; expose: boolean; message: string } {
+function describe(error: unknown): { status: number; message: string; clientError: boolean } {
   const { status, expose, message } = (error ?? {}) as { status?: unknown; expose?: unknown; message?: unknown };
-  const valid = typeof status === 'number' && status >= 400 && status < 600;
-  return {
-    status: valid ? status : 500,
-    expose: valid && status < 500 && expose === true,
-    message: typeof message === 'string' ? message : 'error',
-  };
+  if (typeof status !== 'number' || status < 400 || status >= 600) return { status: 500, message: 'internal error', clientError: false };
+  if (status >= 500) return { status, message: 'internal error', clientError: false };
+  // A library's client error without `expose` may say more than it should: keep to the status text.
+  const shown = expose === true && typeof message === 'string' ? message : (STATUS_CODES[status] ?? 'bad request');
+  return { status, message: shown, clientError: true };
 }

@@ -13,7 +13,14 @@ export function jsonBody(maxBytes: number): Middleware {
   const readText = bodyParser({ enableTypes: ['text'], extendTypes: { text: JSON_TYPES }, textLimit: maxBytes });
   return async (ctx: Context, next: Next) => {
     if (!ctx.is(JSON_TYPES)) ctx.throw(400, "the body must be JSON, sent with 'Content-Type: application/json'");
-    await readText(ctx, async () => {});
+    try {
+      await readText(ctx, async () => {});
+    } catch (error) {
+      // Size limits (413) and bad encodings (415) carry their status; a body that fails to
+      // decompress or arrives cut short is the client's fault too, never a 500.
+      const status = (error as { status?: number }).status;
+      ctx.throw(status !== undefined && status >= 400 && status < 500 ? status : 400, `unreadable body: ${(error as Error).message}`);
+    }
     const parsed = parseJson(String(ctx.request.body ?? ''));
     if (!parsed.ok) ctx.throw(400, `invalid JSON: ${parsed.reason}`);
     ctx.request.body = parsed.value;

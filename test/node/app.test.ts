@@ -78,6 +78,8 @@ describe('the notebook API, in-process', () => {
       ['invalid JSON', { path: '/transactions/new', body: '{"sender": "a",', headers: json }, 400, /invalid JSON/],
       ['an empty body', { path: '/transactions/new', body: '', headers: json }, 400, /invalid JSON/],
       ['a body without a JSON content type', { path: '/transactions/new', body: JSON.stringify(TX) }, 400, /Content-Type: application\/json/],
+      ['a body that fails to decompress', { path: '/transactions/new', body: 'not gzip', headers: { ...json, 'content-encoding': 'gzip' } }, 400, /unreadable body/],
+      ['a body in an unknown encoding', { path: '/transactions/new', body: '{}', headers: { ...json, 'content-encoding': 'rot13' } }, 415, /Unsupported/i],
       ['an oversized body', { path: '/transactions/new', body: JSON.stringify({ ...TX, memo: 'x'.repeat(4096) }), headers: json }, 413, /too large/],
       ['an unknown route', { path: '/nope' }, 404, /no route for GET \/nope/],
       ['a wrong method', { method: 'GET', path: '/transactions/new' }, 405, /GET is not allowed on \/transactions\/new/],
