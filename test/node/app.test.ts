@@ -221,3 +221,27 @@ describe('mining runs off the event loop', () => {
     }
   });
 });
+
+describe('no input makes the node answer 5xx', () => {
+  test('a few hundred random requests all get a 2xx or 4xx with a JSON body', async () => {
+    const node = await startTestNode({ MAX_BODY_BYTES: '4096' });
+    try {
+      let seed = 20261124;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+      const bodies = ['', '{', '{}', '[]', 'null', '"x"', '{"nodes": [1, "a:1", null]}', '{"sender": "a", "recipient": "b", "amount": 1e999}',
+        '{"sender": {"a": 1}, "recipient": [], "amount": true}', '{"nodes": {"length": 3}}', '\u0000\u00ff', '[[[[[[[[[[', '{"a": "\\ud800"}', 'x'.repeat(5000)];
+      for (let i = 0; i < 300; i++) {
+        const method = pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
+        const path = pick(['/transactions/new', '/nodes/register', '/chain', '/health', '/', '/chain?length=-1', '/nodes', '/%ff', '/transactions/new/']);
+        const withBody = method !== 'GET';
+        const headers = withBody ? { 'content-type': pick(['application/json', 'text/plain', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded']) } : undefined;
+        const { status, body } = await call(`${node.url}${path}`, { method, body: withBody ? pick(bodies) : undefined, headers });
+        expect({ method, path, status: status < 500 }).toEqual({ method, path, status: true });
+        expect(body).toEqual(expect.any(Object));
+      }
+    } finally {
+      await node.close();
+    }
+  });
+});
