@@ -11,6 +11,15 @@ export interface Block extends JsonObject {
   previous_hash: JsonValue;
 }
 
+/** A block this node forged itself: every field present, as the reference's `new_block` makes it. */
+export interface ForgedBlock extends Block {
+  index: number;
+  timestamp: number | PyFloat;
+  transactions: Transaction[];
+  proof: number;
+  previous_hash: string;
+}
+
 export interface Transaction extends JsonObject {
   sender: string;
   recipient: string;

@@ -1,4 +1,4 @@
-import { genesisBlock, rewardTransaction, type Block, type Transaction } from './block.ts';
+import { genesisBlock, rewardTransaction, type Block, type ForgedBlock, type Transaction } from './block.ts';
 import { hashBlock } from './hash.ts';
 import { pyFloat } from './py-json.ts';
 
@@ -41,8 +41,8 @@ export class Blockchain {
    * The reference's `new_block`: the pending transactions plus the reward, appended last, on top
    * of the current tip. Empties the pool.
    */
-  forgeBlock(proof: number, timestampSeconds: number, minerId: string): Block {
-    const block: Block = {
+  forgeBlock(proof: number, timestampSeconds: number, minerId: string): ForgedBlock {
+    const block: ForgedBlock = {
       index: this.length + 1,
       timestamp: pyFloat(timestampSeconds),
       transactions: [...this.#pending, rewardTransaction(minerId)],

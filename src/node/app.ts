@@ -23,9 +23,8 @@ export function createApp({ node, log, maxBodyBytes }: AppDeps): Koa {
   const json = jsonBody(maxBodyBytes);
 
   const mine = async (ctx: Context) => {
-    const block = await node.mine();
-    const { index, transactions, proof, previous_hash } = block;
-    send(ctx, 200, { message: 'New Block Forged', index: index ?? null, transactions: transactions ?? null, proof, previous_hash });
+    const { index, transactions, proof, previous_hash } = await node.mine();
+    send(ctx, 200, { message: 'New Block Forged', index, transactions, proof, previous_hash });
   };
   router.get('/mine', mine);
   router.post('/mine', mine);

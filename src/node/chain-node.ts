@@ -1,4 +1,4 @@
-import type { Block, Transaction } from '../chain/block.ts';
+import type { Block, ForgedBlock, Transaction } from '../chain/block.ts';
 import type { Blockchain } from '../chain/blockchain.ts';
 import { longestChain, type Candidate } from '../chain/consensus.ts';
 import { pythonStr } from '../chain/py-json.ts';
@@ -68,13 +68,13 @@ export class ChainNode {
   }
 
   /** Mines one block. Calls are served one after another, so no two blocks share an index. */
-  mine(): Promise<Block> {
+  mine(): Promise<ForgedBlock> {
     const block = this.#mining.then(() => this.#mineOnTip());
     this.#mining = block.catch(() => undefined);
     return block;
   }
 
-  async #mineOnTip(): Promise<Block> {
+  async #mineOnTip(): Promise<ForgedBlock> {
     const { blockchain, miner, difficulty, clock, nodeId, store } = this.#deps;
     for (;;) {
       const tip = blockchain.lastBlock;
