@@ -2,9 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { Middleware } from 'koa';
 
 /**
- * The one place errors become responses: `{error}` as JSON with the error's status. Client errors
- * (status < 500) are answered with their message when it is meant for the client (`expose`);
- * anything else is a bug, logged through the app's 'error' event and answered with a bare 500.
+ * The one place errors become responses: `{error}` as JSON with the error's status. Unexpected
+ * errors are logged through the app's 'error' event.
  */
 export function errorHandler(): Middleware {
   return async (ctx, next) => {
@@ -17,20 +16,24 @@ export function errorHandler(): Middleware {
         ctx.throw(405, `${ctx.method} is not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow') || 'none'}`);
       }
     } catch (error) {
-      const { status, message, clientError } = describe(error);
+      const { status, message, unexpected } = describe(error);
       ctx.status = status;
       ctx.type = 'application/json';
       ctx.body = JSON.stringify({ error: message });
-      if (!clientError) ctx.app.emit('error', error, ctx);
+      if (unexpected) ctx.app.emit('error', error, ctx);
     }
   };
 }
 
-function describe(error: unknown): { status: number; message: string; clientError: boolean } {
+/**
+ * An error meant for the client (`expose`, as http-errors sets for 4xx) keeps its message. A 4xx a
+ * library raised without `expose` may say more than it should: it gets the status text. Anything
+ * else is unexpected: a bug, reported as a bare 500 and logged.
+ */
+function describe(error: unknown): { status: number; message: string; unexpected: boolean } {
   const { status, expose, message } = (error ?? {}) as { status?: unknown; expose?: unknown; message?: unknown };
-  if (typeof status !== 'number' || status < 400 || status >= 600) return { status: 500, message: 'internal error', clientError: false };
-  if (status >= 500) return { status, message: 'internal error', clientError: false };
-  // A library's client error without `expose` may say more than it should: keep to the status text.
-  const shown = expose === true && typeof message === 'string' ? message : (STATUS_CODES[status] ?? 'bad request');
-  return { status, message: shown, clientError: true };
+  if (typeof status !== 'number' || status < 400 || status >= 600) return { status: 500, message: 'internal error', unexpected: true };
+  if (expose === true && typeof message === 'string') return { status, message, unexpected: false };
+  if (status >= 500) return { status, message: 'internal error', unexpected: true };
+  return { status, message: STATUS_CODES[status] ?? 'bad request', unexpected: false };
 }

@@ -12,6 +12,17 @@ export interface Miner {
   close(): Promise<void>;
 }
 
+/** Why a search stopped short: the node is closing. Exposed to the client, as a 503. */
+export class MinerClosedError extends Error {
+  override name = 'MinerClosedError';
+  readonly status = 503;
+  readonly expose = true;
+
+  constructor() {
+    super('the node is shutting down; mining was stopped');
+  }
+}
+
 export function createMiner(threads: number): Miner {
   const pool = Array.from({ length: threads }, () => new SearchWorker());
   let queue: Promise<unknown> = Promise.resolve();
@@ -53,6 +64,8 @@ interface PendingSearch {
 class SearchWorker {
   #worker: Worker;
   #pending: PendingSearch | undefined;
+  #closing = false;
+  #exitCode: number | undefined;
 
   constructor() {
     // Under ts-jest this module is TypeScript: Node then runs the worker's .ts source itself.
@@ -61,18 +74,23 @@ class SearchWorker {
     this.#worker.unref();
     this.#worker.on('message', (result: SearchResult) => this.#take()?.resolve(result.proof));
     this.#worker.on('error', (error) => this.#take()?.reject(error));
-    this.#worker.on('exit', (code) => this.#take()?.reject(new Error(`proof worker exited with code ${code}`)));
+    this.#worker.on('exit', (code) => {
+      this.#exitCode = code;
+      this.#take()?.reject(this.#closing ? new MinerClosedError() : new Error(`proof worker exited with code ${code}`));
+    });
   }
 
   search(request: SearchRequest): Promise<number | undefined> {
     return new Promise((resolve, reject) => {
-      if (this.#worker.threadId === -1) return reject(new Error('proof worker is not running'));
+      if (this.#closing) return reject(new MinerClosedError());
+      if (this.#exitCode !== undefined) return reject(new Error(`proof worker exited with code ${this.#exitCode}`));
       this.#pending = { resolve, reject };
       this.#worker.postMessage(request);
     });
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     await this.#worker.terminate();
   }
 
