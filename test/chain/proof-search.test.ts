@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hasLeadingZeros, isValidProof, searchProof } from '../../src/chain/proof-of-work.ts';
 import { leadingZeroMasks, searchSingleBlock } from '../../src/chain/proof-search.ts';
+import { seededRandom, type Random } from '../support/random.ts';
 
 /** The search as the reference writes it: one createHash per guess. */
 function referenceSearch(lastProof: string, difficulty: number, start: number, end: number): number | undefined {
@@ -32,20 +33,6 @@ function expectSameValidProofs(lastProof: string, difficulty: number, start: num
   expect({ lastProof, start, proofs: allValid(singleBlock, lastProof, difficulty, start, end) }).toEqual({ lastProof, start, proofs: expected });
   expect(allValid(searchProof, lastProof, difficulty, start, end)).toEqual(expected);
   return expected.length;
-}
-
-type Random = () => number;
-
-/** mulberry32: a small seeded PRNG, so a failure reproduces. */
-function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomInt(random: Random, min: number, max: number): number {

@@ -14,6 +14,7 @@ import {
   type JsonObject,
   type JsonValue,
 } from '../../src/chain/py-json.ts';
+import { seededRandom, type Random } from '../support/random.ts';
 
 function parse(text: string): JsonValue {
   const result = parseJson(text);
@@ -256,20 +257,6 @@ describe('parseJson errors say what and where', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Differential test: the same documents through /usr/bin/python3's json module and through ours.
-
-type Random = () => number;
-
-/** mulberry32: a small seeded PRNG, so a failure reproduces. */
-function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;

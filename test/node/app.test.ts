@@ -2,6 +2,7 @@ import { toJson } from '../../src/chain/py-json.ts';
 import { NODE_ID_HEADER } from '../../src/node/peer-client.ts';
 import { buildChain } from '../support/chains.ts';
 import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
+import { seededRandom } from '../support/random.ts';
 
 type TestNode = Awaited<ReturnType<typeof startTestNode>>;
 const TX = { sender: 'd4ee26eee15148ee92c6cd394edd974e', recipient: 'someone-other-address', amount: 5 };
@@ -226,8 +227,7 @@ describe('no input makes the node answer 5xx', () => {
   test('a few hundred random requests all get a 2xx or 4xx with a JSON body', async () => {
     const node = await startTestNode({ MAX_BODY_BYTES: '4096' });
     try {
-      let seed = 20261124;
-      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const random = seededRandom(20261124);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
       const bodies = ['', '{', '{}', '[]', 'null', '"x"', '{"nodes": [1, "a:1", null]}', '{"sender": "a", "recipient": "b", "amount": 1e999}',
         '{"sender": {"a": 1}, "recipient": [], "amount": true}', '{"nodes": {"length": 3}}', '\u0000\u00ff', '[[[[[[[[[[', '{"a": "\\ud800"}', 'x'.repeat(5000)];
