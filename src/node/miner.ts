@@ -23,18 +23,41 @@ export class MinerClosedError extends Error {
   }
 }
 
-export function createMiner(threads: number): Miner {
-  const pool = Array.from({ length: threads }, () => new SearchWorker());
+/**
+ * Workers exist only while there is mining to do: each is a V8 isolate of its own (about 13 MB
+ * resident), so a miner with nothing to search gives them back after `idleMs`.
+ */
+export function createMiner(threads: number, { idleMs = 30_000 } = {}): Miner {
+  let pool: SearchWorker[] | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
+  const retire = () => {
+    const workers = pool ?? [];
+    pool = undefined;
+    return Promise.all(workers.map((worker) => worker.close()));
+  };
+  const search = async (lastProof: string, difficulty: number) => {
+    if (closed) throw new MinerClosedError();
+    clearTimeout(idle);
+    pool ??= Array.from({ length: threads }, () => new SearchWorker());
+    try {
+      return await searchAll(pool, lastProof, difficulty);
+    } finally {
+      idle = setTimeout(retire, idleMs).unref();
+    }
+  };
   return {
     proofOfWork(lastProof, difficulty) {
       // One search at a time: each worker holds a single request in flight.
-      const run = queue.then(() => searchAll(pool, lastProof, difficulty));
+      const run = queue.then(() => search(lastProof, difficulty));
       queue = run.catch(() => undefined);
       return run;
     },
     async close() {
-      await Promise.all(pool.map((worker) => worker.close()));
+      closed = true;
+      clearTimeout(idle);
+      await retire();
     },
   };
 }

@@ -23,9 +23,27 @@ describe('createMiner', () => {
     }
   });
 
+  test('workers retired after an idle spell come back for the next search', async () => {
+    const miner = createMiner(2, { idleMs: 10 });
+    try {
+      expect(await miner.proofOfWork('100', 4)).toBe(35293);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await miner.proofOfWork('35293', 4)).toBe(35089);
+    } finally {
+      await miner.close();
+    }
+  });
+
+  test('a closed miner refuses new searches', async () => {
+    const miner = createMiner(1);
+    await miner.close();
+    await expect(miner.proofOfWork('100', 4)).rejects.toBeInstanceOf(MinerClosedError);
+  });
+
   test('closing stops a search under way with a 503 meant for the client', async () => {
     const miner = createMiner(1);
     const search = miner.proofOfWork('100', 8); // hours of hashing
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the worker start searching
     await miner.close();
     await expect(search).rejects.toBeInstanceOf(MinerClosedError);
     await expect(search).rejects.toMatchObject({ status: 503, expose: true });
