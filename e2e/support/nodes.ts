@@ -1,7 +1,18 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-/** The repository root: the Docker build context and the home of docker-compose.yml. */
-export const REPO_ROOT = resolve(__dirname, '..', '..');
+/**
+ * The repository root: the Docker build context and the home of docker-compose.yml. Found by
+ * walking up, since this file also runs compiled from dist-bench/ for the benchmarks.
+ */
+export const REPO_ROOT = findUp(__dirname, 'docker-compose.yml');
+
+function findUp(from: string, file: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, file))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no ${file} above ${from}`);
+  }
+}
 
 /** Both setups name the nodes alike: Compose service names, or network aliases under Testcontainers. */
 export const NODE_NAMES = ['node1', 'node2', 'node3'] as const;

@@ -1,16 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { waitForOk } from './http.ts';
+import { REPO_ROOT } from './nodes.ts';
+import { freePort } from './ports.ts';
 
 /** The original Python/Flask node, ../shared/reference/seed_node.py, beside the repository. */
-export const REFERENCE_SCRIPT = resolve(__dirname, '..', '..', '..', 'shared', 'reference', 'seed_node.py');
+export const REFERENCE_SCRIPT = resolve(REPO_ROOT, '..', 'shared', 'reference', 'seed_node.py');
 
 export interface ReferenceNode {
   /** `127.0.0.1:PORT`: the reference listens on loopback only. */
   address: string;
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -27,20 +29,11 @@ export async function startReferenceNode(): Promise<ReferenceNode> {
     await stop(child);
     throw new Error(`the reference node did not start: ${(error as Error).message}\n${stderr}`);
   }
-  return { address: `127.0.0.1:${port}`, url, stop: () => stop(child) };
+  return { address: `127.0.0.1:${port}`, url, pid: child.pid!, stop: () => stop(child) };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   await once(child, 'exit');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import type { Block } from '../src/chain/block.ts';
+import { toJson } from '../src/chain/py-json.ts';
+import { waitForOk } from '../e2e/support/http.ts';
+import { freePort } from '../e2e/support/ports.ts';
+import { startReferenceNode, type ReferenceNode } from '../e2e/support/reference-node.ts';
+
+/** A node under measurement, in a process of its own, like a real deployment. */
+export interface NodeProcess {
+  name: string;
+  url: string;
+  address: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts chainlab's compiled entry point (this bench's build of src/main.ts) on a free loopback port. */
+export async function startChainlab(env: Record<string, string> = {}): Promise<NodeProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ID: 'bench', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`chainlab exited with code ${code} before answering`);
+  });
+  await Promise.race([waitForOk(`${url}/health`, 20_000), exited]);
+  exited.catch(() => undefined);
+  return { name: 'chainlab', url, address: `127.0.0.1:${port}`, pid: child.pid!, stop: () => stop(child) };
+}
+
+export async function startReference(): Promise<NodeProcess> {
+  const reference: ReferenceNode = await startReferenceNode();
+  return { name: 'reference', url: reference.url, address: reference.address, pid: reference.pid, stop: reference.stop };
+}
+
+/** A peer that serves `chain` on GET /chain, for loading a long chain into a node through resolve. */
+export async function serveChain(chain: readonly Block[]): Promise<{ address: string; bytes: number; close(): Promise<void> }> {
+  const body = Buffer.from(toJson({ chain: [...chain], length: chain.length }));
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    address: `127.0.0.1:${port}`,
+    bytes: body.length,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+export function residentBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
