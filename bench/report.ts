@@ -40,11 +40,15 @@ function toMarkdown(rows: readonly Row[], notes: readonly string[]): string {
     '',
     '| Section | Measure | Value | Against | Ratio | Goal |',
     '| --- | --- | ---: | --- | ---: | --- |',
-    ...rows.map((r) => `| ${r.section} | ${r.measure} | ${r.value === 0 && r.unit === 'ms' ? '< 1' : format(r.value)} ${r.unit} | ${r.anchor ?? ''} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`} | ${r.goal ?? ''} |`),
+    ...rows.map((r) => `| ${r.section} | ${r.measure} | ${r.value === 0 && r.unit === 'ms' ? '< 1' : format(r.value)} ${r.unit} | ${r.anchor ?? ''} | ${r.ratio === undefined ? '' : `${formatRatio(r.ratio)}×`} | ${r.goal ?? ''} |`),
     '',
     ...notes.map((note) => `- ${note}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function formatRatio(ratio: number): string {
+  return ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2);
 }
 
 function format(value: number): string {

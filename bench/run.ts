@@ -93,6 +93,7 @@ function loadRows(section: string, what: string, ours: Awaited<ReturnType<typeof
     row(section, `${what}: chainlab`, ours.requestsPerSecond, 'req/s', { anchor: 'reference', value: theirs.requestsPerSecond, goal }),
     row(section, `${what}: reference`, theirs.requestsPerSecond, 'req/s'),
     row(section, `${what}: chainlab p99`, ours.p99Ms, 'ms', { anchor: 'reference p99', value: theirs.p99Ms }),
+    row(section, `${what}: reference p99`, theirs.p99Ms, 'ms'),
   ];
 }
 
