@@ -1,6 +1,5 @@
 import ky, { isHTTPError, isTimeoutError, type KyInstance } from 'ky';
 import { parseJson, type JsonValue } from '../chain/py-json.ts';
-import type { Verdict } from '../chain/validate.ts';
 
 /** Response header carrying a chainlab node's id, so a node can recognise itself among its peers. */
 export const NODE_ID_HEADER = 'x-chainlab-node-id';
@@ -10,9 +9,16 @@ export interface PeerResponse {
   nodeId: string | undefined;
 }
 
+/** Why an exchange failed, and whether the peer answered at all (a timeout or a refused connection: no). */
+export interface PeerFailure {
+  ok: false;
+  reason: string;
+  answered: boolean;
+}
+
 /** How this node talks to its peers. A failure comes back as a reason, never as a throw. */
 export interface PeerClient {
-  getChain(peer: string): Promise<Verdict<PeerResponse>>;
+  getChain(peer: string): Promise<{ ok: true; value: PeerResponse } | PeerFailure>;
 }
 
 export interface PeerClientOptions {
@@ -31,18 +37,18 @@ export function createPeerClient({ timeoutMs, maxResponseBytes = 256 * 1024 * 10
   };
 }
 
-async function fetchJson(http: KyInstance, url: string, timeoutMs: number, maxBytes: number): Promise<Verdict<PeerResponse>> {
+async function fetchJson(http: KyInstance, url: string, timeoutMs: number, maxBytes: number): Promise<{ ok: true; value: PeerResponse } | PeerFailure> {
   // ky's timeout stops at the headers; this signal also bounds a body that never finishes.
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const response = await http.get(url, { signal });
     const text = await readText(response, maxBytes);
-    if (text === undefined) return { ok: false, reason: `response larger than ${maxBytes} bytes` };
+    if (text === undefined) return { ok: false, reason: `response larger than ${maxBytes} bytes`, answered: true };
     const parsed = parseJson(text);
-    if (!parsed.ok) return { ok: false, reason: `invalid JSON: ${parsed.reason}` };
+    if (!parsed.ok) return { ok: false, reason: `invalid JSON: ${parsed.reason}`, answered: true };
     return { ok: true, value: { body: parsed.value, nodeId: response.headers.get(NODE_ID_HEADER) ?? undefined } };
   } catch (error) {
-    return { ok: false, reason: describeFailure(error, signal, timeoutMs) };
+    return describeFailure(error, signal, timeoutMs);
   }
 }
 
@@ -62,10 +68,10 @@ async function readText(response: Response, maxBytes: number): Promise<string | 
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function describeFailure(error: unknown, signal: AbortSignal, timeoutMs: number): string {
-  if (isTimeoutError(error) || signal.aborted) return `timeout: no complete answer within ${timeoutMs} ms`;
-  if (isHTTPError(error)) return `HTTP ${error.response.status}`;
-  return `unreachable: ${rootCause(error)}`;
+function describeFailure(error: unknown, signal: AbortSignal, timeoutMs: number): PeerFailure {
+  if (isTimeoutError(error) || signal.aborted) return { ok: false, reason: `timeout: no complete answer within ${timeoutMs} ms`, answered: false };
+  if (isHTTPError(error)) return { ok: false, reason: `HTTP ${error.response.status}`, answered: true };
+  return { ok: false, reason: `unreachable: ${rootCause(error)}`, answered: false };
 }
 
 /** fetch hides the socket's error (ECONNREFUSED, ENOTFOUND) a few `cause`s deep. */

@@ -1,6 +1,19 @@
+/** What this node last learned of a peer when it asked for its chain. */
+export interface PeerStatus {
+  node: string;
+  /** Undefined until the peer was first asked. */
+  reachable: boolean | undefined;
+  /** Seconds since the epoch of the last good answer. */
+  lastSeen: number | undefined;
+  /** The chain length the peer reported last. */
+  length: number | undefined;
+  /** Why the last exchange failed, when it did. */
+  lastError: string | undefined;
+}
+
 /** The registered peers, in the order they were first registered (resolve's tie-break depends on it). */
 export class PeerSet {
-  #peers: string[] = [];
+  #peers = new Map<string, PeerStatus>();
   #self: Set<string>;
 
   /** `selfAddresses` are the `host:port` forms under which this node would reach itself. */
@@ -11,18 +24,35 @@ export class PeerSet {
   /** Registers a normalised `host:port`; never this node itself. */
   add(address: string): 'added' | 'known' | 'self' {
     if (this.#self.has(address)) return 'self';
-    if (this.#peers.includes(address)) return 'known';
-    this.#peers.push(address);
+    if (this.#peers.has(address)) return 'known';
+    this.#peers.set(address, { node: address, reachable: undefined, lastSeen: undefined, length: undefined, lastError: undefined });
     return 'added';
   }
 
   /** Forgets a peer that turned out to be this node under another name. */
   markSelf(address: string): void {
     this.#self.add(address);
-    this.#peers = this.#peers.filter((peer) => peer !== address);
+    this.#peers.delete(address);
+  }
+
+  /**
+   * Records an exchange with a registered peer: whether it answered at all (at `at` seconds), the
+   * length it reported, and what was wrong, if anything, with the exchange or the answer.
+   */
+  record(address: string, { answered, at, length, error }: { answered: boolean; at: number; length?: number; error?: string }): void {
+    const status = this.#peers.get(address);
+    if (status === undefined) return;
+    status.reachable = answered;
+    if (answered) status.lastSeen = at;
+    if (length !== undefined) status.length = length;
+    status.lastError = error;
   }
 
   list(): readonly string[] {
-    return this.#peers;
+    return [...this.#peers.keys()];
+  }
+
+  statuses(): readonly PeerStatus[] {
+    return [...this.#peers.values()].map((status) => ({ ...status }));
   }
 }

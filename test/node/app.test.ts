@@ -67,7 +67,15 @@ describe('the notebook API, in-process', () => {
   test('GET /health reports the length, tip, genesis and peers', async () => {
     const { status, body } = await call(`${node.url}/health`);
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 'ok', node_id: 'node-a', length: 1, tip_hash: body.genesis_hash, genesis_hash: expect.stringMatching(/^[0-9a-f]{64}$/), peers: [] });
+    expect(body).toEqual({
+      status: 'ok',
+      node_id: 'node-a',
+      length: 1,
+      tip_hash: body.genesis_hash,
+      genesis_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      peers: [],
+      peers_reachable: [],
+    });
   });
 
   describe('bad input gets a clear JSON error and changes nothing', () => {
@@ -138,6 +146,13 @@ describe('peers', () => {
     });
   });
 
+  test('GET /nodes lists each registered peer, unknown until first asked', async () => {
+    const node = await start({ PEERS: 'node2:5000' });
+    expect((await call(`${node.url}/nodes`)).body).toEqual({
+      nodes: [{ node: 'node2:5000', reachable: null, last_seen: null, length: null, last_error: null }],
+    });
+  });
+
   test('PEERS are registered at start', async () => {
     const node = await start({ PEERS: 'node2:5000, http://node3:5000' });
     expect((await call(`${node.url}/health`)).body.peers).toEqual(['node2:5000', 'node3:5000']);
@@ -191,6 +206,17 @@ describe('peers', () => {
       { node: liar.address, reason: 'invalid chain: block 3: previous_hash does not match the hash of block 2' },
       { node: down.address, reason: expect.stringMatching(/^unreachable: connect ECONNREFUSED/) },
     ]);
+
+    // What the node learned of each peer: whether it answered at all, and what was wrong.
+    const { body: known } = await call(`${node.url}/nodes`);
+    const statusOf = (peer: { address: string }) => known.nodes.find((n: { node: string }) => n.node === peer.address);
+    expect(statusOf(good)).toEqual({ node: good.address, reachable: true, last_seen: expect.any(Number), length: 3, last_error: null });
+    expect(statusOf(garbage)).toMatchObject({ reachable: true, last_error: expect.stringMatching(/^invalid JSON/) });
+    expect(statusOf(failing)).toMatchObject({ reachable: true, last_error: 'HTTP 500' });
+    expect(statusOf(liar)).toMatchObject({ reachable: true, length: 4, last_error: expect.stringMatching(/^invalid chain/) });
+    expect(statusOf(hanging)).toMatchObject({ reachable: false, last_seen: null });
+    expect(statusOf(down)).toMatchObject({ reachable: false, last_seen: null });
+    expect((await call(`${node.url}/health`)).body.peers_reachable).toEqual([garbage, failing, liar, good].map((p) => p.address));
   });
 
   test('a peer that turns out to be this node is dropped', async () => {

@@ -1,0 +1,28 @@
+import type { NodeEvents } from '../../src/node/chain-node.ts';
+import { call, startTestNode } from '../support/nodes.ts';
+
+describe('ChainNode events', () => {
+  test('announce transactions, mined blocks, adopted chains and peers as they happen', async () => {
+    const [a, b] = [await startTestNode({ NODE_ID: 'a' }), await startTestNode({ NODE_ID: 'b' })];
+    try {
+      const seen: { name: keyof NodeEvents; detail: unknown }[] = [];
+      for (const name of ['transaction', 'mined', 'replaced', 'peers', 'peerFailure'] as const) {
+        b.node.events.on(name, (detail: unknown) => seen.push({ name, detail }));
+      }
+      await call(`${b.url}/transactions/new`, { json: { sender: 'x', recipient: 'y', amount: 1 } });
+      await call(`${b.url}/mine`);
+      await call(`${a.url}/mine`);
+      await call(`${a.url}/mine`);
+      await call(`${a.url}/mine`);
+      await call(`${b.url}/nodes/register`, { json: { nodes: [a.address, '127.0.0.1:1'] } });
+      await call(`${b.url}/nodes/resolve`);
+
+      expect(seen.map((event) => event.name)).toEqual(['transaction', 'mined', 'peers', 'peerFailure', 'replaced', 'peers']);
+      expect(seen[1]!.detail).toEqual({ block: expect.objectContaining({ index: 2 }), miningMs: expect.any(Number) });
+      expect(seen[3]!.detail).toEqual({ node: '127.0.0.1:1', reason: expect.stringMatching(/^unreachable/) });
+      expect(seen[4]!.detail).toEqual({ chain: expect.any(Array), peer: a.address });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
