@@ -13,6 +13,8 @@ export interface Config {
   /** Leading hex zeros a proof's hash needs. The reference hard-codes 4. */
   readonly difficulty: number;
   readonly peerTimeoutMs: number;
+  /** How often PEERS names are looked up again in DNS (0: never); see node/peer-discovery.ts. */
+  readonly peerDiscoveryMs: number;
   readonly miningThreads: number;
   readonly maxBodyBytes: number;
 }
@@ -32,6 +34,7 @@ export function readConfig(env: Env): Config {
     peers: Object.freeze(peers(env, 'PEERS')),
     difficulty: integer(env, 'DIFFICULTY', 4, 1, 16),
     peerTimeoutMs: integer(env, 'PEER_TIMEOUT_MS', 2000, 1, 600_000),
+    peerDiscoveryMs: integer(env, 'PEER_DISCOVERY_MS', 5000, 0, 3_600_000),
     miningThreads: integer(env, 'MINING_THREADS', availableParallelism(), 1, 256),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1, 1_073_741_824),
   });

@@ -3,7 +3,7 @@ import { ConfigError, readConfig } from '../src/config.ts';
 describe('readConfig', () => {
   test('gives the documented defaults', () => {
     const config = readConfig({});
-    expect(config).toMatchObject({ port: 5000, host: '0.0.0.0', peers: [], difficulty: 4, peerTimeoutMs: 2000, maxBodyBytes: 1_048_576 });
+    expect(config).toMatchObject({ port: 5000, host: '0.0.0.0', peers: [], difficulty: 4, peerTimeoutMs: 2000, peerDiscoveryMs: 5000, maxBodyBytes: 1_048_576 });
     expect(config.nodeId).toMatch(/^[0-9a-f]{32}$/);
     expect(config.miningThreads).toBeGreaterThanOrEqual(1);
     expect(Object.isFrozen(config)).toBe(true);
@@ -17,6 +17,7 @@ describe('readConfig', () => {
       PEERS: 'node1:5000, http://node3:5000',
       DIFFICULTY: '5',
       PEER_TIMEOUT_MS: '750',
+      PEER_DISCOVERY_MS: '0',
       MINING_THREADS: '3',
       MAX_BODY_BYTES: '4096',
     });
@@ -27,6 +28,7 @@ describe('readConfig', () => {
       peers: ['node1:5000', 'node3:5000'],
       difficulty: 5,
       peerTimeoutMs: 750,
+      peerDiscoveryMs: 0,
       miningThreads: 3,
       maxBodyBytes: 4096,
     });
@@ -39,6 +41,7 @@ describe('readConfig', () => {
     ['DIFFICULTY', '0'],
     ['PEER_TIMEOUT_MS', '-5'],
     ['MINING_THREADS', '1.5'],
+    ['PEER_DISCOVERY_MS', 'often'],
     ['NODE_ID', 'has space'],
     ['PEERS', 'node2'],
     ['PEERS', 'node2:5000,,node3:5000'],

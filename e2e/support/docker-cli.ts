@@ -27,13 +27,25 @@ export async function docker(args: readonly string[], timeoutMs = 600_000): Prom
  */
 export class ComposeProject {
   readonly name: string;
+  readonly file: string;
 
-  constructor(name: string) {
+  /** `file` is relative to the repository root. */
+  constructor(name: string, file = 'docker-compose.yml') {
     this.name = name;
+    this.file = file;
   }
 
-  async up(): Promise<void> {
-    await this.#compose('up', '-d', '--build');
+  /** `up -d --build`, plus e.g. `--scale node=4`. */
+  async up(...extra: string[]): Promise<void> {
+    await this.#compose('up', '-d', '--build', ...extra);
+  }
+
+  /** The host port that replica `index` (from 1) of `service` publishes for `containerPort`. */
+  async hostPort(service: string, index: number, containerPort: number): Promise<number> {
+    const output = (await this.#compose('port', `--index=${index}`, service, String(containerPort))).trim();
+    const port = Number(output.slice(output.lastIndexOf(':') + 1));
+    if (!Number.isInteger(port) || port <= 0) throw new Error(`no published port for ${service} #${index}: '${output}'`);
+    return port;
   }
 
   /** Removes the containers, the network and any volumes; safe to call when `up` failed half-way. */
@@ -47,6 +59,6 @@ export class ComposeProject {
   }
 
   #compose(...args: string[]): Promise<string> {
-    return docker(['compose', '-p', this.name, '-f', 'docker-compose.yml', ...args]);
+    return docker(['compose', '-p', this.name, '-f', this.file, ...args]);
   }
 }

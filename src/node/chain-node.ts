@@ -123,6 +123,12 @@ export class ChainNode {
     return { totalNodes: this.peers, ignored: addresses.filter((_, i) => outcomes[i] === 'self') };
   }
 
+  /** Forgets peers that are gone (a replica removed); registered peers are otherwise kept for good. */
+  forgetPeers(addresses: readonly string[]): void {
+    const removed = addresses.filter((address) => this.#deps.peers.remove(address));
+    if (removed.length > 0) this.events.emit('peers', { peers: this.peerStatuses() });
+  }
+
   /** The reference's consensus: adopt the longest valid chain among the peers, if longer than ours. */
   async resolve(): Promise<Resolution> {
     const peers = this.peers;

@@ -29,6 +29,11 @@ export class PeerSet {
     return 'added';
   }
 
+  /** Forgets a peer; returns whether it was registered. */
+  remove(address: string): boolean {
+    return this.#peers.delete(address);
+  }
+
   /** Forgets a peer that turned out to be this node under another name. */
   markSelf(address: string): void {
     this.#self.add(address);

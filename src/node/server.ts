@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
+import { lookup } from 'node:dns/promises';
+import { hostname, networkInterfaces } from 'node:os';
 import { Blockchain } from '../chain/blockchain.ts';
 import type { Config } from '../config.ts';
 import type { ChainStore } from '../store/chain-store.ts';
@@ -11,6 +12,7 @@ import { ChainNode } from './chain-node.ts';
 import type { Log } from './log.ts';
 import { createMiner } from './miner.ts';
 import { createPeerClient } from './peer-client.ts';
+import { startPeerDiscovery } from './peer-discovery.ts';
 import { PeerSet } from './peer-set.ts';
 
 export interface RunningNode {
@@ -42,17 +44,24 @@ export async function startNode(config: Config, log: Log, store: ChainStore = ne
   const { port } = server.address() as AddressInfo;
   for (const address of selfAddresses(port)) peers.markSelf(address);
   node.registerPeers(config.peers);
+  const discovery = startPeerDiscovery({ node, names: config.peers, lookup: lookupAll, intervalMs: config.peerDiscoveryMs });
+  void discovery.refresh();
 
   return {
     node,
     server,
     url: `http://127.0.0.1:${port}`,
     async close() {
+      discovery.stop();
       server.close();
       server.closeAllConnections();
       await Promise.all([once(server, 'close'), miner.close(), store.close()]);
     },
   };
+}
+
+async function lookupAll(host: string): Promise<string[]> {
+  return (await lookup(host, { all: true })).map(({ address }) => address);
 }
 
 async function loadBlockchain(store: ChainStore): Promise<Blockchain> {
@@ -65,5 +74,8 @@ async function loadBlockchain(store: ChainStore): Promise<Blockchain> {
 
 /** The `host:port` names under which this node would reach itself, so it never registers itself. */
 function selfAddresses(port: number): string[] {
-  return ['localhost', '127.0.0.1', '[::1]', '0.0.0.0', hostname().toLowerCase()].map((host) => `${host}:${port}`);
+  // Every address of every interface: a replica finds its own among the addresses of its service.
+  const interfaces = Object.values(networkInterfaces()).flatMap((addresses) => addresses ?? []);
+  const ips = interfaces.map(({ address, family }) => (family === 'IPv6' ? `[${address}]` : address));
+  return ['localhost', '0.0.0.0', hostname().toLowerCase(), ...ips].map((host) => `${host}:${port}`);
 }

@@ -1,0 +1,52 @@
+// deploy/compose.scale.yml with `--scale node=4`: four replicas of one service, whose PEERS names the
+// service itself, find each other through Compose's DNS and agree on one chain.
+import { ComposeProject } from './support/docker-cli.ts';
+import { eventually } from './support/eventually.ts';
+import { getJson, waitForOk } from './support/http.ts';
+
+const REPLICAS = 4;
+const SETUP_TIMEOUT_MS = 600_000;
+const TEST_TIMEOUT_MS = 180_000;
+
+interface Health {
+  node_id: string;
+  length: number;
+  tip_hash: string;
+  peers: string[];
+}
+
+describe('docker compose up --scale: replicas that find each other', () => {
+  const project = new ComposeProject(`chainlab-scale-${process.pid}`, 'deploy/compose.scale.yml');
+  let urls: string[] = [];
+
+  beforeAll(async () => {
+    await project.up('--scale', `node=${REPLICAS}`);
+    const indexes = Array.from({ length: REPLICAS }, (_, i) => i + 1);
+    urls = await Promise.all(indexes.map(async (index) => `http://127.0.0.1:${await project.hostPort('node', index, 5000)}`));
+    await Promise.all(urls.map((url) => waitForOk(`${url}/health`, 120_000)));
+  }, SETUP_TIMEOUT_MS);
+
+  afterAll(() => project.down(), TEST_TIMEOUT_MS);
+
+  const health = async (url: string) => (await getJson(`${url}/health`)).body as Health;
+
+  it(`each of the ${REPLICAS} replicas finds the other ${REPLICAS - 1}`, async () => {
+    await eventually(async () => {
+      for (const url of urls) expect((await health(url)).peers).toHaveLength(REPLICAS - 1);
+    });
+    const ids = await Promise.all(urls.map(async (url) => (await health(url)).node_id));
+    expect(new Set(ids).size).toBe(REPLICAS);
+  }, TEST_TIMEOUT_MS);
+
+  it('they converge on one chain: mine on one, resolve on the others', async () => {
+    const [miner, ...others] = urls;
+    expect((await getJson(`${miner}/mine`)).status).toBe(200);
+    expect((await getJson(`${miner}/mine`)).status).toBe(200);
+    for (const url of others) {
+      expect((await getJson(`${url}/nodes/resolve`)).body).toMatchObject({ message: 'Our chain was replaced', skipped: [] });
+    }
+    const tips = await Promise.all(urls.map(async (url) => (await health(url)).tip_hash));
+    expect(new Set(tips).size).toBe(1);
+    expect((await health(urls[0]!)).length).toBe(3);
+  }, TEST_TIMEOUT_MS);
+});
