@@ -1,7 +1,7 @@
 // One chainlab node and one reference Python node (seed_node.py) on loopback: each adopts the
 // other's longer chain through /nodes/resolve, so each accepts the other's hashes and proofs.
 import { readConfig } from '../src/config.ts';
-import { silentLog } from '../src/node/log.ts';
+import { silentLogger } from '../src/node/log.ts';
 import { startNode, type RunningNode } from '../src/node/server.ts';
 import { getJson, postJson, type Reply } from './support/http.ts';
 import type { Block } from './support/notebook.ts';
@@ -21,7 +21,7 @@ describe('a chainlab node and the reference node', () => {
 
   beforeAll(async () => {
     reference = await startReferenceNode();
-    ours = await startNode(readConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ID: 'chainlab-node' }), silentLog);
+    ours = await startNode(readConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ID: 'chainlab-node' }), silentLogger);
   });
   afterAll(async () => {
     await ours?.close();

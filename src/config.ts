@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { levels, type LevelWithSilent } from 'pino';
 import { parsePeerAddress } from './node/peer-address.ts';
 
 /** Everything the node reads from its environment, validated once at start. */
@@ -17,6 +18,8 @@ export interface Config {
   readonly peerDiscoveryMs: number;
   readonly miningThreads: number;
   readonly maxBodyBytes: number;
+  /** The least severe log level written: one of pino's levels, or 'silent'. */
+  readonly logLevel: LevelWithSilent;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +40,7 @@ export function readConfig(env: Env): Config {
     peerDiscoveryMs: integer(env, 'PEER_DISCOVERY_MS', 5000, 0, 3_600_000),
     miningThreads: integer(env, 'MINING_THREADS', availableParallelism(), 1, 256),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1, 1_073_741_824),
+    logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
   });
 }
 
@@ -60,6 +64,16 @@ function text(env: Env, name: string, fallback: string): string {
     throw new ConfigError(`${name} must be printable ASCII without spaces, got '${value}'`);
   }
   return value;
+}
+
+const LOG_LEVELS: readonly LevelWithSilent[] = [...(Object.keys(levels.values) as LevelWithSilent[]), 'silent'];
+
+function logLevel(env: Env, name: string, fallback: LevelWithSilent): LevelWithSilent {
+  const value = raw(env, name)?.toLowerCase() ?? fallback;
+  if (!LOG_LEVELS.includes(value as LevelWithSilent)) {
+    throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`);
+  }
+  return value as LevelWithSilent;
 }
 
 function list(env: Env, name: string): string[] {

@@ -1,19 +1,22 @@
 // Entry point: read the configuration, start the node, stop cleanly on SIGTERM/SIGINT.
 import { ConfigError, readConfig } from './config.ts';
-import { consoleLog } from './node/log.ts';
+import { createLogger } from './node/log.ts';
 import { startNode } from './node/server.ts';
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
-  const running = await startNode(config, consoleLog);
-  consoleLog('info', `node ${config.nodeId} listening on ${config.host}:${config.port}, difficulty ${config.difficulty}, peers [${running.node.peers.join(', ')}]`);
+  const log = createLogger(config.logLevel);
+  const running = await startNode(config, log);
+  const { nodeId, host, port, difficulty } = config;
+  const peers = running.node.peers;
+  log.info({ node_id: nodeId, host, port, difficulty, peers }, `node ${nodeId} listening on ${host}:${port}, difficulty ${difficulty}, peers [${peers.join(', ')}]`);
 
   const stop = (signal: string) => {
-    consoleLog('info', `${signal} received, closing`);
+    log.info({ signal }, `${signal} received, closing`);
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        consoleLog('error', `close failed: ${String(error)}`);
+        log.error({ err: error }, `close failed: ${String(error)}`);
         process.exit(1);
       },
     );
@@ -23,6 +26,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  consoleLog('error', error instanceof ConfigError ? `bad configuration: ${error.message}` : String((error as Error)?.stack ?? error));
+  // The configuration (and with it LOG_LEVEL) may be what failed: this logger always writes.
+  const log = createLogger('info');
+  if (error instanceof ConfigError) log.fatal(`bad configuration: ${error.message}`);
+  else log.fatal({ err: error }, `could not start: ${String(error)}`);
   process.exit(1);
 });

@@ -2,26 +2,37 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { ChainNode } from './chain-node.ts';
 import { errorHandler } from './errors.ts';
-import type { Log } from './log.ts';
-import { NODE_ID_HEADER } from './peer-client.ts';
+import type { Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import { NODE_ID_HEADER, type PeerClient } from './peer-client.ts';
+import { requestIdOf, requestLog } from './request-log.ts';
+import { explorerRoutes } from './routes/explorer.ts';
 import { notebookRoutes } from './routes/notebook.ts';
 import { operationsRoutes } from './routes/operations.ts';
 
 export interface AppDeps {
   node: ChainNode;
-  log: Log;
+  log: Logger;
   maxBodyBytes: number;
+  /** How the explorer's GET /network asks the peers for their chains. */
+  peerClient: PeerClient;
 }
 
-/** The node's HTTP API: the reference's endpoints (routes/notebook.ts) and the operators' (routes/operations.ts). */
+/**
+ * The node's HTTP API: the reference's endpoints (routes/notebook.ts), the operators'
+ * (routes/operations.ts) and the explorer (routes/explorer.ts); every request logged and timed.
+ */
 export function createApp(deps: AppDeps): Koa {
   const { node, log } = deps;
   const app = new Koa();
   const router = new Router();
+  const metrics = createMetrics(node);
   notebookRoutes(router, deps);
-  operationsRoutes(router, deps);
+  operationsRoutes(router, { ...deps, metrics: metrics.registry });
+  explorerRoutes(router, deps);
 
   app.use(requestLog(log));
+  app.use(metrics.httpMiddleware);
   app.use(errorHandler());
   app.use(async (ctx, next) => {
     ctx.set(NODE_ID_HEADER, node.nodeId);
@@ -29,22 +40,26 @@ export function createApp(deps: AppDeps): Koa {
   });
   app.use(router.routes());
   app.use(router.allowedMethods());
-  app.on('error', (error: Error & { code?: string }) => {
+  app.on('error', (error: Error & { code?: string }, ctx?: Koa.Context) => {
     // A client that hangs up mid-response is not the node's failure.
-    if (!CLIENT_GONE.has(error.code ?? '')) log('error', error.stack ?? String(error));
+    if (!CLIENT_GONE.has(error.code ?? '')) log.error({ err: error, req_id: requestIdOf(ctx) }, `unexpected error: ${error.message}`);
   });
   return app;
 }
 
-const CLIENT_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
-
-function requestLog(log: Log): Koa.Middleware {
-  return async (ctx, next) => {
-    const started = performance.now();
-    try {
-      await next();
-    } finally {
-      log('info', `${ctx.method} ${ctx.url} ${ctx.status} ${(performance.now() - started).toFixed(1)}ms`);
-    }
-  };
+export interface Route {
+  method: string;
+  path: string;
 }
+
+/** Every method and path the app's routers answer; HEAD aside, which the router adds to each GET. */
+export function routesOf(app: Koa): Route[] {
+  return app.middleware.flatMap((middleware) => {
+    // @koa/router marks its dispatch middleware with the router it serves.
+    const { router } = middleware as { router?: Router };
+    if (router === undefined) return [];
+    return router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => ({ method, path: String(layer.path) })));
+  });
+}
+
+const CLIENT_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);

@@ -5,7 +5,7 @@ import { longestChain, type Candidate } from '../chain/consensus.ts';
 import { pythonStr } from '../chain/py-json.ts';
 import { isObject, validChainResponse, type Verdict } from '../chain/validate.ts';
 import type { ChainStore } from '../store/chain-store.ts';
-import type { Log } from './log.ts';
+import type { Logger } from './log.ts';
 import type { Miner } from './miner.ts';
 import type { PeerClient } from './peer-client.ts';
 import type { PeerSet, PeerStatus } from './peer-set.ts';
@@ -20,7 +20,7 @@ export interface ChainNodeDeps {
   peerClient: PeerClient;
   /** Seconds since the epoch, as a float (Python's `time()`). */
   clock: () => number;
-  log: Log;
+  log: Logger;
 }
 
 export interface SkippedPeer {
@@ -139,7 +139,7 @@ export class ChainNode {
       const node = peers[i]!;
       if (!answer.ok) {
         skipped.push({ node, reason: answer.reason });
-        this.#deps.log('warn', `peer ${node} skipped: ${answer.reason}`);
+        this.#deps.log.warn({ peer: node, reason: answer.reason }, `peer ${node} skipped: ${answer.reason}`);
         this.events.emit('peerFailure', { node, reason: answer.reason });
       } else if (answer.value !== undefined) {
         candidates.push({ peer: node, chain: answer.value });
@@ -149,7 +149,7 @@ export class ChainNode {
     if (best !== undefined) {
       this.#deps.blockchain.replaceChain(best.chain);
       await this.#deps.store.record({ type: 'chain', chain: best.chain });
-      this.#deps.log('info', `adopted the chain of ${best.peer} (${best.chain.length} blocks)`);
+      this.#deps.log.info({ peer: best.peer, length: best.chain.length }, `adopted the chain of ${best.peer} (${best.chain.length} blocks)`);
       this.events.emit('replaced', { chain: best.chain, peer: best.peer });
     }
     if (peers.length > 0) this.events.emit('peers', { peers: this.peerStatuses() });

@@ -1,12 +1,15 @@
-export type LogLevel = 'info' | 'warn' | 'error';
+import { pino, type DestinationStream, type LevelWithSilent, type Logger as PinoLogger } from 'pino';
 
-/** Where the node reports what it does: one line per request and per peer failure. */
-export type Log = (level: LogLevel, message: string) => void;
+/**
+ * Where the node reports what it does: one JSON line per request and per peer failure. Only the
+ * methods the node uses, so any pino logger (or a child of one) will do.
+ */
+export type Logger = Pick<PinoLogger, 'debug' | 'info' | 'warn' | 'error' | 'child'>;
 
-export const consoleLog: Log = (level, message) => {
-  const line = `${new Date().toISOString()} ${level.padEnd(5)} ${message}`;
-  if (level === 'info') console.log(line);
-  else console.error(line);
-};
+/** A JSON-lines logger to standard output (or `destination`), at `level`. */
+export function createLogger(level: LevelWithSilent, destination?: DestinationStream): PinoLogger {
+  return pino({ level, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+}
 
-export const silentLog: Log = () => {};
+/** For tests: logs nothing. */
+export const silentLogger: Logger = pino({ enabled: false });

@@ -9,7 +9,7 @@ import type { ChainStore } from '../store/chain-store.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { createApp } from './app.ts';
 import { ChainNode } from './chain-node.ts';
-import type { Log } from './log.ts';
+import type { Logger } from './log.ts';
 import { createMiner } from './miner.ts';
 import { createPeerClient } from './peer-client.ts';
 import { startPeerDiscovery } from './peer-discovery.ts';
@@ -24,9 +24,10 @@ export interface RunningNode {
 }
 
 /** Builds a node from its configuration and serves it over HTTP. */
-export async function startNode(config: Config, log: Log, store: ChainStore = new MemoryStore()): Promise<RunningNode> {
+export async function startNode(config: Config, log: Logger, store: ChainStore = new MemoryStore()): Promise<RunningNode> {
   const miner = createMiner(config.miningThreads);
   const peers = new PeerSet();
+  const peerClient = createPeerClient({ timeoutMs: config.peerTimeoutMs });
   const node = new ChainNode({
     nodeId: config.nodeId,
     difficulty: config.difficulty,
@@ -34,11 +35,11 @@ export async function startNode(config: Config, log: Log, store: ChainStore = ne
     store,
     miner,
     peers,
-    peerClient: createPeerClient({ timeoutMs: config.peerTimeoutMs }),
+    peerClient,
     clock: () => Date.now() / 1000,
     log,
   });
-  const server = createServer(createApp({ node, log, maxBodyBytes: config.maxBodyBytes }).callback());
+  const server = createServer(createApp({ node, log, maxBodyBytes: config.maxBodyBytes, peerClient }).callback());
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -2,13 +2,13 @@ import { once } from 'node:events';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readConfig, type Config } from '../../src/config.ts';
-import { silentLog } from '../../src/node/log.ts';
+import { silentLogger, type Logger } from '../../src/node/log.ts';
 import { startNode, type RunningNode } from '../../src/node/server.ts';
 
-/** A node on a free loopback port, with quiet logs and one mining thread unless told otherwise. */
-export async function startTestNode(env: Record<string, string> = {}): Promise<RunningNode & { address: string }> {
+/** A node on a free loopback port, with quiet logs (unless given `log`) and one mining thread unless told otherwise. */
+export async function startTestNode(env: Record<string, string> = {}, log: Logger = silentLogger): Promise<RunningNode & { address: string }> {
   const config: Config = readConfig({ PORT: '0', HOST: '127.0.0.1', MINING_THREADS: '1', PEER_TIMEOUT_MS: '1000', ...env });
-  const running = await startNode(config, silentLog);
+  const running = await startNode(config, log);
   return { ...running, address: running.url.replace('http://', '') };
 }
 

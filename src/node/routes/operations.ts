@@ -1,11 +1,17 @@
 import type Router from '@koa/router';
+import type { JsonObject } from '../../chain/py-json.ts';
+import type { Registry } from 'prom-client';
 import { hashBlock } from '../../chain/hash.ts';
 import type { ChainNode } from '../chain-node.ts';
+import { OPENAPI } from '../openapi.ts';
 import type { PeerStatus } from '../peer-set.ts';
 import { sendJson } from '../send-json.ts';
 
-/** Handles for operators: health for the healthchecks, and what the node knows of its peers. */
-export function operationsRoutes(router: Router, { node }: { node: ChainNode }): void {
+/**
+ * Handles for operators: health for the healthchecks, what the node knows of its peers, its
+ * Prometheus metrics, and the OpenAPI description of every route.
+ */
+export function operationsRoutes(router: Router, { node, metrics }: { node: ChainNode; metrics: Registry }): void {
   router.get('/health', (ctx) => {
     const { chain } = node;
     const statuses = node.peerStatuses();
@@ -23,9 +29,20 @@ export function operationsRoutes(router: Router, { node }: { node: ChainNode }):
   router.get('/nodes', (ctx) => {
     sendJson(ctx, 200, { nodes: node.peerStatuses().map(peerJson) });
   });
+
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.contentType;
+    ctx.body = await metrics.metrics();
+  });
+
+  const openapi = JSON.stringify(OPENAPI);
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = openapi;
+  });
 }
 
-/** A peer as /nodes shows it; null where nothing is known yet. */
-function peerJson({ node, reachable, lastSeen, length, lastError }: PeerStatus) {
+/** A peer as /nodes (and the explorer) shows it; null where nothing is known yet. */
+export function peerJson({ node, reachable, lastSeen, length, lastError }: PeerStatus): JsonObject {
   return { node, reachable: reachable ?? null, last_seen: lastSeen ?? null, length: length ?? null, last_error: lastError ?? null };
 }

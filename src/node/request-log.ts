@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Middleware } from 'koa';
+import type { Logger } from './log.ts';
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+// A caller's id ends up in our logs and in a response header: only a short, plain one is kept.
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Gives each request an id (the caller's `X-Request-Id` when sane, else a new UUID), sends it back
+ * in the same header, and logs one line per request: method, url, status, ms and the id.
+ */
+export function requestLog(log: Logger): Middleware {
+  return async (ctx, next) => {
+    const started = performance.now();
+    const incoming = ctx.get(REQUEST_ID_HEADER);
+    const requestId = SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.set(REQUEST_ID_HEADER, requestId);
+    try {
+      await next();
+    } finally {
+      const ms = Number((performance.now() - started).toFixed(1));
+      log.info({ req_id: requestId, method: ctx.method, url: ctx.url, status: ctx.status, ms }, `${ctx.method} ${ctx.url} ${ctx.status} ${ms}ms`);
+    }
+  };
+}
+
+/** The id requestLog gave this request; undefined outside one. */
+export function requestIdOf(ctx: Context | undefined): string | undefined {
+  const id: unknown = ctx?.state.requestId;
+  return typeof id === 'string' ? id : undefined;
+}

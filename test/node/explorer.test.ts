@@ -1,0 +1,251 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import { hashBlock } from '../../src/chain/hash.ts';
+import type { NodeEvents } from '../../src/node/chain-node.ts';
+import { openEventStream } from '../../src/node/event-stream.ts';
+import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
+
+type TestNode = Awaited<ReturnType<typeof startTestNode>>;
+
+interface ServerSentEvent {
+  event: string;
+  /** The data line as sent. */
+  raw: string;
+  data: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read it freely
+}
+
+/** Reads a text/event-stream response frame by frame, as EventSource would; comments are kept apart. */
+async function openEvents(url: string) {
+  const controller = new AbortController();
+  const response = await fetch(url, { signal: controller.signal });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  const comments: string[] = [];
+  const nextFrame = async (): Promise<string> => {
+    for (;;) {
+      const end = buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        return frame;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the event stream ended');
+      buffer += value;
+    }
+  };
+  return {
+    response,
+    comments,
+    /** The next event; comments and `retry:` lines are skipped (comments are collected). */
+    async next(): Promise<ServerSentEvent> {
+      for (;;) {
+        const lines = (await nextFrame()).split('\n');
+        comments.push(...lines.filter((line) => line.startsWith(':')));
+        const event = lines.find((line) => line.startsWith('event: '))?.slice('event: '.length) ?? 'message';
+        const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice('data: '.length));
+        if (data.length > 0) return { event, raw: data.join('\n'), data: JSON.parse(data.join('\n')) };
+      }
+    },
+    /** Waits for the next frame, whatever it is. */
+    nextFrame,
+    close: () => controller.abort(),
+  };
+}
+
+const EVENT_NAMES: readonly (keyof NodeEvents)[] = ['mined', 'replaced', 'transaction', 'peers', 'peerFailure'];
+const listenerCounts = (node: TestNode) => EVENT_NAMES.map((name) => node.node.events.listenerCount(name));
+
+async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('the explorer', () => {
+  const nodes: TestNode[] = [];
+  const start = async (env: Record<string, string> = {}) => {
+    const node = await startTestNode(env);
+    nodes.push(node);
+    return node;
+  };
+  afterEach(async () => {
+    await Promise.all(nodes.splice(0).map((node) => node.close()));
+  });
+
+  test('GET / serves the page as HTML, with its script and style sheet; other paths still 404', async () => {
+    const node = await start();
+    const page = await fetch(`${node.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await page.text();
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<script type="module" src="/explorer/explorer.js"></script>');
+    expect(html).toContain('id="network"');
+
+    const script = await fetch(`${node.url}/explorer/explorer.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const source = await script.text();
+    expect(() => new Function(source)).not.toThrow(); // it parses
+    expect(source).toContain("new EventSource('/events')");
+    expect(source).not.toContain('innerHTML');
+
+    const style = await fetch(`${node.url}/explorer/explorer.css`);
+    expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8');
+
+    for (const path of ['/nope', '/explorer/nope.js', '/index.html']) {
+      const { status, body } = await call(`${node.url}${path}`);
+      expect({ path, status, error: body.error }).toEqual({ path, status: 404, error: `no route for GET ${path}` });
+    }
+    const { status, body } = await call(`${node.url}/`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect({ status, body }).toEqual({ status: 405, body: { error: expect.stringMatching(/POST is not allowed on \//) } });
+  });
+
+  test('GET /events sends a snapshot, then an event per transaction and per mined block', async () => {
+    const node = await start({ NODE_ID: 'node-a' });
+    const events = await openEvents(`${node.url}/events`);
+    try {
+      expect(events.response.status).toBe(200);
+      expect(events.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      expect(events.response.headers.get('cache-control')).toBe('no-cache, no-transform');
+
+      const snapshot = await events.next();
+      expect(snapshot.event).toBe('snapshot');
+      expect(snapshot.data).toEqual({
+        node_id: 'node-a',
+        length: 1,
+        blocks: [{ hash: hashBlock(node.node.chain[0]!), block: expect.objectContaining({ index: 1, proof: 100, previous_hash: 1 }) }],
+        pending: [],
+        peers: [],
+      });
+      // Block data is written by py-json, so the genesis timestamp stays a float.
+      expect(snapshot.raw).toContain('"timestamp":1506988800.0');
+
+      await call(`${node.url}/transactions/new`, { body: '{"sender":"a","recipient":"b","amount":5.0}', headers: { 'content-type': 'application/json' } });
+      const transaction = await events.next();
+      expect(transaction).toMatchObject({ event: 'transaction', data: { transaction: { sender: 'a', recipient: 'b', amount: 5 }, pending_count: 1 } });
+      expect(transaction.raw).toContain('"amount":5.0');
+
+      await call(`${node.url}/mine`);
+      const mined = await events.next();
+      expect(mined.event).toBe('mined');
+      expect(mined.data).toEqual({
+        block: { hash: hashBlock(node.node.chain[1]!), block: expect.objectContaining({ index: 2, proof: 35293 }) },
+        length: 2,
+        mining_ms: expect.any(Number),
+        pending: [],
+      });
+      expect(mined.data.block.block.transactions).toEqual([{ sender: 'a', recipient: 'b', amount: 5 }, { sender: '0', recipient: 'node-a', amount: 1 }]);
+    } finally {
+      events.close();
+    }
+  });
+
+  test('GET /events reports peers and an adopted chain as replaced', async () => {
+    const [a, b] = [await start({ NODE_ID: 'a' }), await start({ NODE_ID: 'b' })];
+    await call(`${a.url}/mine`);
+    await call(`${a.url}/mine`);
+    const events = await openEvents(`${b.url}/events`);
+    try {
+      expect((await events.next()).event).toBe('snapshot');
+      await call(`${b.url}/nodes/register`, { json: { nodes: [a.address] } });
+      expect(await events.next()).toMatchObject({ event: 'peers', data: { peers: [{ node: a.address, reachable: null, length: null }] } });
+
+      await call(`${b.url}/nodes/resolve`);
+      const replaced = await events.next();
+      expect(replaced.event).toBe('replaced');
+      expect(replaced.data).toMatchObject({ peer: a.address, length: 3, pending: [] });
+      expect(replaced.data.blocks.map((b: { hash: string }) => b.hash)).toEqual(a.node.chain.map((block) => hashBlock(block)));
+      expect(await events.next()).toMatchObject({ event: 'peers', data: { peers: [{ node: a.address, reachable: true, length: 3 }] } });
+    } finally {
+      events.close();
+    }
+  });
+
+  test('a client that disconnects leaves no listener behind, and the node carries on', async () => {
+    const node = await start();
+    const before = listenerCounts(node);
+    const clients = await Promise.all([1, 2, 3].map(() => openEvents(`${node.url}/events`)));
+    await Promise.all(clients.map((client) => client.next()));
+    expect(listenerCounts(node)).toEqual(before.map((count) => count + 3));
+
+    clients.forEach((client) => client.close());
+    await eventually(() => listenerCounts(node).every((count, i) => count === before[i]));
+    expect((await call(`${node.url}/mine`)).status).toBe(200);
+    expect((await call(`${node.url}/transactions/new`, { json: { sender: 'a', recipient: 'b', amount: 1 } })).status).toBe(201);
+  });
+
+  test('GET /network lists this node and each peer with its chain; a dead peer is unreachable', async () => {
+    const [a, b] = [await start({ NODE_ID: 'a' }), await start({ NODE_ID: 'b' })];
+    const dead = await startFakePeer(() => {});
+    await dead.close();
+    await call(`${a.url}/mine`);
+    await call(`${b.url}/nodes/register`, { json: { nodes: [a.address, dead.address] } });
+
+    const links = (node: TestNode) => node.node.chain.map((block, i) => ({ index: i + 1, hash: hashBlock(block) }));
+    const { status, body } = await call(`${b.url}/network`);
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      nodes: [
+        { node: 'b', self: true, node_id: 'b', reachable: true, length: 1, chain: links(b), error: null },
+        { node: a.address, self: false, node_id: 'a', reachable: true, length: 2, chain: links(a), error: null },
+        { node: dead.address, self: false, node_id: null, reachable: false, length: null, chain: [], error: expect.stringMatching(/^unreachable: /) },
+      ],
+    });
+
+    const tail = await call(`${b.url}/network?last=1`);
+    expect(tail.body.nodes.map((n: { length: number | null; chain: unknown[] }) => [n.length, n.chain])).toEqual([
+      [1, links(b)],
+      [2, links(a).slice(-1)],
+      [null, []],
+    ]);
+    for (const last of ['0', 'x', '-1', '1.5']) {
+      const bad = await call(`${b.url}/network?last=${last}`);
+      expect({ last, status: bad.status, error: bad.body.error }).toEqual({ last, status: 400, error: expect.stringMatching(/^last must be a whole number/) });
+    }
+  });
+
+  test('GET /network reports a peer that answers something other than a chain', async () => {
+    const node = await start();
+    const odd = await startFakePeer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"hello": "world"}'));
+    try {
+      await call(`${node.url}/nodes/register`, { json: { nodes: [odd.address] } });
+      const { body } = await call(`${node.url}/network`);
+      expect(body.nodes[1]).toEqual({ node: odd.address, self: false, node_id: null, reachable: true, length: null, chain: [], error: 'the answer holds no chain' });
+    } finally {
+      await odd.close();
+    }
+  });
+});
+
+describe('openEventStream', () => {
+  test('keeps an idle stream alive with comments, and cleans up when the client leaves', async () => {
+    let cleanedUp = false;
+    const app = new Koa();
+    app.on('error', () => {}); // the client hanging up ends the stream with a premature close
+    app.use((ctx) => {
+      const stream = openEventStream(ctx, { keepAliveMs: 30 });
+      stream.send('hello', { n: 1 });
+      stream.onClose(() => (cleanedUp = true));
+    });
+    const server = createServer(app.callback()).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const events = await openEvents(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    try {
+      expect(await events.next()).toMatchObject({ event: 'hello', data: { n: 1 } });
+      expect(await events.nextFrame()).toBe(': keep-alive');
+      expect(await events.nextFrame()).toBe(': keep-alive');
+      expect(cleanedUp).toBe(false);
+      events.close();
+      await eventually(() => cleanedUp);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+import { Blockchain } from '../../src/chain/blockchain.ts';
+import { createApp } from '../../src/node/app.ts';
+import { ChainNode } from '../../src/node/chain-node.ts';
+import { createLogger, silentLogger, type Logger } from '../../src/node/log.ts';
+import type { Miner } from '../../src/node/miner.ts';
+import type { PeerClient } from '../../src/node/peer-client.ts';
+import { PeerSet } from '../../src/node/peer-set.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
+
+/** A miner that never mines: enough for an app whose /mine is not called. */
+export const idleMiner: Miner = {
+  proofOfWork: () => Promise.reject(new Error('idle miner: no mining in this test')),
+  close: async () => {},
+};
+
+/** The real app around a node with stand-in parts: no worker threads, no peers reachable. */
+export function createTestApp({ miner = idleMiner, log = silentLogger }: { miner?: Miner; log?: Logger } = {}): { app: Koa; node: ChainNode } {
+  const peerClient: PeerClient = { getChain: async () => ({ ok: false, answered: false, reason: 'no peers in this test' }) };
+  const node = new ChainNode({
+    nodeId: 'test-node',
+    difficulty: 4,
+    blockchain: new Blockchain(),
+    store: new MemoryStore(),
+    miner,
+    peers: new PeerSet(),
+    peerClient,
+    clock: () => 1_700_000_000.5,
+    log,
+  });
+  return { app: createApp({ node, log, maxBodyBytes: 4096, peerClient }), node };
+}
+
+/** Serves `app` on a free loopback port. */
+export async function serve(app: Koa): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(app.callback());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+/** A JSON-lines logger at `level` whose lines land, parsed, in `lines`. */
+export function capturingLogger(level: Parameters<typeof createLogger>[0] = 'trace'): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger(level, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { log, lines };
+}
