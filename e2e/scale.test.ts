@@ -2,18 +2,12 @@
 // service itself, find each other through Compose's DNS and agree on one chain.
 import { ComposeProject } from './support/docker-cli.ts';
 import { eventually } from './support/eventually.ts';
+import type { Health } from './support/nodes.ts';
 import { getJson, waitForOk } from './support/http.ts';
 
 const REPLICAS = 4;
 const SETUP_TIMEOUT_MS = 600_000;
 const TEST_TIMEOUT_MS = 180_000;
-
-interface Health {
-  node_id: string;
-  length: number;
-  tip_hash: string;
-  peers: string[];
-}
 
 describe('docker compose up --scale: replicas that find each other', () => {
   const project = new ComposeProject(`chainlab-scale-${process.pid}`, 'deploy/compose.scale.yml');

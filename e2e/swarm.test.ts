@@ -3,18 +3,12 @@
 // routing mesh, so the test talks to each one from inside its container (docker exec).
 import { docker } from './support/docker-cli.ts';
 import { eventually } from './support/eventually.ts';
+import type { Health } from './support/nodes.ts';
 
 const STACK = `chainlab-e2e-${process.pid}`;
 const REPLICAS = 5;
 const SETUP_TIMEOUT_MS = 600_000;
 const TEST_TIMEOUT_MS = 180_000;
-
-interface Health {
-  node_id: string;
-  length: number;
-  tip_hash: string;
-  peers: string[];
-}
 
 describe('docker stack deploy: five replicas on a single-node swarm', () => {
   let joinedSwarm = false;

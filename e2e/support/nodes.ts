@@ -32,3 +32,11 @@ export function peerAddress(name: NodeName): string {
 export function otherNodes(name: NodeName): NodeName[] {
   return NODE_NAMES.filter((other) => other !== name);
 }
+
+/** The fields of GET /health the e2e tests read. */
+export interface Health {
+  node_id: string;
+  length: number;
+  tip_hash: string;
+  peers: string[];
+}
