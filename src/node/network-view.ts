@@ -1,7 +1,6 @@
-import type { Block } from '../chain/block.ts';
-import { hashBlock } from '../chain/hash.ts';
 import type { JsonObject, JsonValue } from '../chain/py-json.ts';
 import { isObject } from '../chain/validate.ts';
+import { cachedHash } from './block-hash-cache.ts';
 import type { ChainNode } from './chain-node.ts';
 import type { PeerClient } from './peer-client.ts';
 
@@ -63,19 +62,4 @@ function links(chain: readonly JsonValue[], last: number | undefined): { index: 
 function indexOf(block: JsonValue, position: number): number {
   const index = isObject(block) ? block.index : undefined;
   return typeof index === 'number' && Number.isSafeInteger(index) ? index : position + 1;
-}
-
-// Blocks are never changed once in a chain, so a block object's hash can be kept as long as the
-// object lives. This node's own blocks are hashed once; a peer's arrive as new objects every time.
-const hashes = new WeakMap<object, string>();
-
-/** hashBlock, remembered per block object. */
-export function cachedHash(block: JsonValue | Block): string {
-  if (typeof block !== 'object' || block === null) return hashBlock(block);
-  let hash = hashes.get(block);
-  if (hash === undefined) {
-    hash = hashBlock(block);
-    hashes.set(block, hash);
-  }
-  return hash;
 }

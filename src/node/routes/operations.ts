@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { JsonObject } from '../../chain/py-json.ts';
 import type { Registry } from 'prom-client';
-import { hashBlock } from '../../chain/hash.ts';
+import { cachedHash } from '../block-hash-cache.ts';
 import type { ChainNode } from '../chain-node.ts';
 import { OPENAPI } from '../openapi.ts';
 import type { PeerStatus } from '../peer-set.ts';
@@ -19,8 +19,8 @@ export function operationsRoutes(router: Router, { node, metrics }: { node: Chai
       status: 'ok',
       node_id: node.nodeId,
       length: chain.length,
-      tip_hash: hashBlock(chain[chain.length - 1]!),
-      genesis_hash: hashBlock(chain[0]!),
+      tip_hash: cachedHash(chain[chain.length - 1]!),
+      genesis_hash: cachedHash(chain[0]!),
       peers: statuses.map((peer) => peer.node),
       peers_reachable: statuses.filter((peer) => peer.reachable === true).map((peer) => peer.node),
     });
