@@ -18,8 +18,8 @@ export function buildChain(length: number, proofs: readonly number[] = loadProof
   if (length > proofs.length) throw new Error(`only ${proofs.length} proofs in fixtures/proofs-d4.json, ${length} needed`);
   const blockchain = new Blockchain();
   for (let i = 1; i < length; i++) {
-    blockchain.addTransaction({ sender: 'bench-sender', recipient: 'bench-recipient', amount: i });
-    blockchain.forgeBlock(proofs[i]!, 1_800_000_000.5 + i, 'bench-miner');
+    blockchain.apply({ type: 'transaction', transaction: { sender: 'bench-sender', recipient: 'bench-recipient', amount: i } });
+    blockchain.apply({ type: 'block', block: blockchain.forgeBlock(proofs[i]!, 1_800_000_000.5 + i, 'bench-miner') });
   }
   return [...blockchain.chain];
 }

@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from './py-json.ts';
-import { PyFloat } from './py-json.ts';
+import { canonicalJson, PyFloat } from './py-json.ts';
 
 /**
  * A block as the reference serves it: `{index, timestamp, transactions, proof, previous_hash}`.
@@ -20,6 +20,11 @@ export interface ForgedBlock extends Block {
   previous_hash: string;
 }
 
+/**
+ * A transaction: the reference's three fields, and an `id` (a string) given by the node that first
+ * accepted it, so that copies arriving by other paths (gossip, a reorg) are recognised.
+ * Transactions from reference nodes, and mining rewards, have no id.
+ */
 export interface Transaction extends JsonObject {
   sender: string;
   recipient: string;
@@ -45,6 +50,16 @@ export function genesisBlock(): Block {
     proof: 100,
     previous_hash: 1,
   };
+}
+
+/** The key that recognises copies of a transaction: its id, or for one without, its whole content. */
+export function transactionKey(transaction: Transaction): string {
+  return typeof transaction.id === 'string' ? `id:${transaction.id}` : `json:${canonicalJson(transaction)}`;
+}
+
+/** A mining reward, as the reference writes it: from "0", with no id. It is never pooled again. */
+export function isReward(transaction: Transaction): boolean {
+  return transaction.sender === REWARD_SENDER && transaction.id === undefined;
 }
 
 /** The reward transaction the reference appends last to every block it mines. */

@@ -1,18 +1,51 @@
-import { genesisBlock, rewardTransaction, type Block, type ForgedBlock, type Transaction } from './block.ts';
+import { genesisBlock, isReward, rewardTransaction, transactionKey, type Block, type ForgedBlock, type Transaction } from './block.ts';
 import { hashBlock } from './hash.ts';
 import { pyFloat } from './py-json.ts';
+import { isObject } from './validate.ts';
 
 /**
- * The chain and the pending transactions of one node: pure state, changed only through these
- * methods. No clock, no I/O: the caller passes the time and decides what to persist.
+ * One change to a node's state. Every change goes through `Blockchain.apply`, and a store records
+ * the same changes in the same order, so replaying them rebuilds the state exactly.
+ */
+export type ChainChange =
+  /** A transaction joins the pool. */
+  | { type: 'transaction'; transaction: Transaction }
+  /** A block is appended on the tip (mined here or received); the transactions it holds leave the pool. */
+  | { type: 'block'; block: Block }
+  /**
+   * The blocks from position `from` (1-based, as block indexes count) on are replaced by `blocks`:
+   * a longer chain was adopted. See `Blockchain.apply` for what happens to their transactions.
+   */
+  | { type: 'chain'; from: number; blocks: Block[] };
+
+/** What adopting a longer chain did: the blocks it dropped and the transactions that went back to the pool. */
+export interface Reorg {
+  dropped: Block[];
+  returned: Transaction[];
+}
+
+/**
+ * The chain and the pending transactions of one node: pure state, changed only through `apply`.
+ * No clock, no I/O: the caller passes the time and decides what to persist.
  */
 export class Blockchain {
   #chain: Block[];
-  #pending: Transaction[];
+  #pending: Transaction[] = [];
+  /** Keys (see transactionKey) of the pending transactions. */
+  #pendingKeys = new Map<string, Transaction>();
+  /** Keys of the transactions in the chain, rewards aside, with how many blocks hold each. */
+  #chainKeys = new Map<string, number>();
 
-  constructor(chain: Block[] = [genesisBlock()], pending: Transaction[] = []) {
+  constructor(chain: Block[] = [genesisBlock()]) {
     this.#chain = chain;
-    this.#pending = pending;
+    for (const block of chain) this.#count(block, 1);
+  }
+
+  /** The state after `changes`, applied in order to a new chain. */
+  static replay(changes: Iterable<ChainChange>): Blockchain {
+    const blockchain = new Blockchain();
+    for (const change of changes) blockchain.apply(change);
+    return blockchain;
   }
 
   get chain(): readonly Block[] {
@@ -31,31 +64,104 @@ export class Blockchain {
     return this.#chain[this.#chain.length - 1]!;
   }
 
-  /** Adds a transaction to the pool; returns the index of the block that will hold it. */
-  addTransaction(transaction: Transaction): number {
-    this.#pending.push(transaction);
-    return this.length + 1;
+  /** The fewest changes that rebuild this state: the chain, then each pending transaction. */
+  snapshot(): ChainChange[] {
+    return [{ type: 'chain', from: 1, blocks: [...this.#chain] }, ...this.#pending.map((transaction) => ({ type: 'transaction' as const, transaction }))];
+  }
+
+  /** The pending transaction with this key, if any. */
+  pendingTransaction(key: string): Transaction | undefined {
+    return this.#pendingKeys.get(key);
+  }
+
+  /** Whether a transaction with this key is in a block of the chain. */
+  includes(key: string): boolean {
+    return this.#chainKeys.has(key);
   }
 
   /**
-   * The reference's `new_block`: the pending transactions plus the reward, appended last, on top
-   * of the current tip. Empties the pool.
+   * The reference's `new_block`, not yet applied: the pending transactions plus the reward,
+   * appended last, on top of the current tip.
    */
   forgeBlock(proof: number, timestampSeconds: number, minerId: string): ForgedBlock {
-    const block: ForgedBlock = {
+    return {
       index: this.length + 1,
       timestamp: pyFloat(timestampSeconds),
       transactions: [...this.#pending, rewardTransaction(minerId)],
       proof,
       previous_hash: hashBlock(this.lastBlock),
     };
-    this.#chain.push(block);
-    this.#pending = [];
-    return block;
   }
 
-  /** Adopts a chain already validated by the caller. */
-  replaceChain(chain: Block[]): void {
-    this.#chain = chain;
+  /**
+   * Applies one change; the caller has validated it. For a `chain` change (a reorg), the
+   * transactions of the dropped blocks, rewards aside, go back to the pool unless the new blocks
+   * hold them, and pending transactions that the new blocks hold leave the pool.
+   */
+  apply(change: ChainChange): Reorg {
+    switch (change.type) {
+      case 'transaction':
+        this.#pool([change.transaction]);
+        return { dropped: [], returned: [] };
+      case 'block':
+        this.#chain.push(change.block);
+        this.#count(change.block, 1);
+        this.#unpool();
+        return { dropped: [], returned: [] };
+      case 'chain':
+        return this.#replace(change.from, change.blocks);
+    }
   }
+
+  #replace(from: number, blocks: Block[]): Reorg {
+    const dropped = this.#chain.slice(from - 1);
+    // A new array: whoever holds the old one (a cached /chain body, an event) keeps a consistent view.
+    this.#chain = [...this.#chain.slice(0, from - 1), ...blocks];
+    for (const block of dropped) this.#count(block, -1);
+    for (const block of blocks) this.#count(block, 1);
+    const before = new Set(this.#pendingKeys.keys());
+    const orphaned = dropped.flatMap((block) => transactionsOf(block).filter((transaction) => !isReward(transaction)));
+    // The dropped blocks' transactions go first: they were accepted before those still pending.
+    const pool = this.#pending;
+    this.#pending = [];
+    this.#pendingKeys.clear();
+    this.#pool([...orphaned, ...pool]);
+    this.#unpool();
+    const returned = this.#pending.filter((transaction) => !before.has(transactionKey(transaction)));
+    return { dropped, returned };
+  }
+
+  /** Adds transactions to the pool that are neither pending nor in the chain already. */
+  #pool(transactions: Transaction[]): void {
+    for (const transaction of transactions) {
+      const key = transactionKey(transaction);
+      if (this.#pendingKeys.has(key) || this.#chainKeys.has(key)) continue;
+      this.#pending.push(transaction);
+      this.#pendingKeys.set(key, transaction);
+    }
+  }
+
+  /** Takes out of the pool what the chain holds now. */
+  #unpool(): void {
+    if (!this.#pending.some((transaction) => this.#chainKeys.has(transactionKey(transaction)))) return;
+    this.#pending = this.#pending.filter((transaction) => !this.#chainKeys.has(transactionKey(transaction)));
+    this.#pendingKeys = new Map(this.#pending.map((transaction) => [transactionKey(transaction), transaction]));
+  }
+
+  #count(block: Block, delta: 1 | -1): void {
+    for (const transaction of transactionsOf(block)) {
+      if (isReward(transaction)) continue;
+      const key = transactionKey(transaction);
+      const count = (this.#chainKeys.get(key) ?? 0) + delta;
+      if (count > 0) this.#chainKeys.set(key, count);
+      else this.#chainKeys.delete(key);
+    }
+  }
+}
+
+/** A block's transactions that are JSON objects; a peer's block may hold anything the reference accepts. */
+function transactionsOf(block: Block): Transaction[] {
+  const { transactions } = block;
+  if (!Array.isArray(transactions)) return [];
+  return transactions.filter((transaction): transaction is Transaction => isObject(transaction));
 }

@@ -1,4 +1,5 @@
 import type { Block } from './block.ts';
+import { cachedHash } from './block-hash-cache.ts';
 
 export interface Candidate {
   peer: string;
@@ -16,4 +17,16 @@ export function longestChain(ourLength: number, candidates: readonly Candidate[]
     if (candidate.chain.length > (best?.chain.length ?? ourLength)) best = candidate;
   }
   return best;
+}
+
+/**
+ * The position (1-based) of the first block where `theirs` departs from `ours`: what adopting
+ * `theirs` replaces from. Blocks are compared by hash, so a peer's copy of one of our blocks counts
+ * as the same block. `ours.length + 1` when `theirs` only extends ours.
+ */
+export function forkPoint(ours: readonly Block[], theirs: readonly Block[]): number {
+  const shared = Math.min(ours.length, theirs.length);
+  let i = 0;
+  while (i < shared && (ours[i] === theirs[i] || cachedHash(ours[i]!) === cachedHash(theirs[i]!))) i++;
+  return i + 1;
 }

@@ -1,6 +1,6 @@
 import type { Block, Transaction } from './block.ts';
 import { hashBlock } from './hash.ts';
-import { isValidProof } from './proof-of-work.ts';
+import { isValidProof, type PowRule } from './proof-of-work.ts';
 import { PyFloat, pythonStr, type JsonObject, type JsonValue } from './py-json.ts';
 
 /** Why something was rejected; validation never throws and never logs, the caller decides. */
@@ -19,32 +19,56 @@ export function isNumber(value: JsonValue | undefined): boolean {
 
 /**
  * The reference's `valid_chain`: every block's previous_hash is the hash of the block before it, and
- * every proof is valid after the one before it. On top of it, input the reference would crash on is
- * rejected with a reason: a non-array or empty chain, a block that is not an object or lacks a field
- * the rules read. No chain the reference accepts is rejected, except one whose proof is an array or
- * object (Python's str() of those is not reproduced).
+ * every proof is valid after the one before it (under `rule`, see PowRule). On top of it, input the
+ * reference would crash on is rejected with a reason: a non-array or empty chain, a block that is not
+ * an object or lacks a field the rules read. No chain the reference accepts is rejected, except one
+ * whose proof is an array or object (Python's str() of those is not reproduced).
  */
-export function validChain(chain: JsonValue | undefined, difficulty: number): Verdict<Block[]> {
+export function validChain(chain: JsonValue | undefined, difficulty: number, rule: PowRule = 'notebook'): Verdict<Block[]> {
   if (!Array.isArray(chain)) return fail('chain is not an array');
   if (chain.length === 0) return fail('chain is empty');
-  let previous: { hash: string; proof: JsonValue } | undefined;
-  for (let i = 0; i < chain.length; i++) {
-    const block = chain[i];
-    const where = `block ${i + 1}`;
+  if (chain.length === 1) return isObject(chain[0]) ? ok(chain as Block[]) : fail('block 1 is not an object'); // the reference reads nothing of a lone genesis block
+  return validLinks(chain, undefined, 1, difficulty, rule);
+}
+
+/**
+ * `blocks` as the continuation of a chain whose block at position `from - 1` is `anchor`: the part
+ * of a peer's chain that this node lacks. Valid when the chain it makes with the anchor's chain
+ * would be, with no block before the anchor checked again.
+ */
+export function validExtension(anchor: Block, from: number, blocks: JsonValue | undefined, difficulty: number, rule: PowRule = 'notebook'): Verdict<Block[]> {
+  if (!Array.isArray(blocks)) return fail('blocks is not an array');
+  if (blocks.length === 0) return fail('no blocks');
+  const previous = { hash: hashBlock(anchor), proof: anchor.proof };
+  return validLinks(blocks, previous, from, difficulty, rule);
+}
+
+interface Link {
+  hash: string;
+  proof: JsonValue;
+}
+
+/** Checks `blocks`, the first at position `from`, each against the one before it (`previous` for the first). */
+function validLinks(blocks: JsonValue[], previous: Link | undefined, from: number, difficulty: number, rule: PowRule): Verdict<Block[]> {
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i];
+    const position = from + i;
+    const where = `block ${position}`;
     if (!isObject(block)) return fail(`${where} is not an object`);
-    if (chain.length === 1) break; // the reference reads nothing of a lone genesis block
     const proof = field(block, 'proof');
     if (proof === undefined) return fail(`${where} has no proof`);
     if (pythonStr(proof) === undefined) return fail(`${where}: proof must be a number or a string`);
     if (previous !== undefined) {
       const previousHash = field(block, 'previous_hash');
       if (previousHash === undefined) return fail(`${where} has no previous_hash`);
-      if (previousHash !== previous.hash) return fail(`${where}: previous_hash does not match the hash of block ${i}`);
-      if (!isValidProof(previous.proof, proof, difficulty)) return fail(`${where}: proof ${pythonStr(proof)} is not valid after block ${i}`);
+      if (previousHash !== previous.hash) return fail(`${where}: previous_hash does not match the hash of block ${position - 1}`);
+      const linkedHash = rule === 'linked' ? previous.hash : '';
+      if (!isValidProof(previous.proof, proof, difficulty, linkedHash)) return fail(`${where}: proof ${pythonStr(proof)} is not valid after block ${position - 1}`);
     }
-    if (i < chain.length - 1) previous = { hash: hashBlock(block), proof };
+    // The last block's hash is nobody's previous_hash: not computing it saves a hash per chain.
+    if (i < blocks.length - 1) previous = { hash: hashBlock(block), proof };
   }
-  return ok(chain as Block[]);
+  return ok(blocks as Block[]);
 }
 
 /** An own property only: `constructor` or `__proto__` must not count as present. */
@@ -53,17 +77,24 @@ function field(object: JsonObject, name: string): JsonValue | undefined {
 }
 
 /** A peer's `GET /chain` body: `{chain, length}` with a valid chain of that length. */
-export function validChainResponse(body: JsonValue, difficulty: number): Verdict<Block[]> {
+export function validChainResponse(body: JsonValue, difficulty: number, rule: PowRule = 'notebook'): Verdict<Block[]> {
   if (!isObject(body)) return fail('response is not a JSON object');
   if (!Array.isArray(body.chain)) return fail('response has no chain array');
   if (body.length !== body.chain.length) return fail(`length ${String(body.length)} does not match a chain of ${body.chain.length} blocks`);
-  const verdict = validChain(body.chain, difficulty);
+  const verdict = validChain(body.chain, difficulty, rule);
   return verdict.ok ? verdict : fail(`invalid chain: ${verdict.reason}`);
 }
 
 const TRANSACTION_FIELDS = ['sender', 'recipient', 'amount'] as const;
 
-/** The body of `POST /transactions/new`; the reference keeps only these three fields, so do we. */
+/** A transaction id: what this node gives (32 hex digits), or what a client or peer chose. */
+export const TRANSACTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The body of `POST /transactions/new`. The reference keeps only sender, recipient and amount; so
+ * do we, plus an optional `id` (see Transaction.id), which a client may choose so that a retry is
+ * recognised as the same transaction.
+ */
 export function validTransaction(body: JsonValue): Verdict<Transaction> {
   if (!isObject(body)) return fail('Missing values: the body must be a JSON object with sender, recipient and amount');
   const missing = TRANSACTION_FIELDS.filter((field) => !Object.hasOwn(body, field));
@@ -72,5 +103,8 @@ export function validTransaction(body: JsonValue): Verdict<Transaction> {
   if (typeof sender !== 'string' || sender === '') return fail('sender must be a non-empty string');
   if (typeof recipient !== 'string' || recipient === '') return fail('recipient must be a non-empty string');
   if (!isNumber(amount) || (typeof amount === 'number' && !Number.isFinite(amount))) return fail('amount must be a finite number');
-  return ok({ sender, recipient, amount: amount as JsonValue });
+  const { id } = body;
+  if (id === undefined) return ok({ sender, recipient, amount: amount as JsonValue });
+  if (typeof id !== 'string' || !TRANSACTION_ID.test(id)) return fail('id must be 1 to 64 letters, digits, - or _');
+  return ok({ sender, recipient, amount: amount as JsonValue, id });
 }

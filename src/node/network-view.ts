@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from '../chain/py-json.ts';
 import { isObject } from '../chain/validate.ts';
-import { cachedHash } from './block-hash-cache.ts';
+import { cachedHash } from '../chain/block-hash-cache.ts';
 import type { ChainNode } from './chain-node.ts';
 import type { PeerClient } from './peer-client.ts';
 

@@ -1,9 +1,11 @@
 import { GENESIS_TIMESTAMP } from '../../src/chain/block.ts';
 import { Blockchain } from '../../src/chain/blockchain.ts';
-import { longestChain } from '../../src/chain/consensus.ts';
+import { forkPoint, longestChain } from '../../src/chain/consensus.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
 import { PyFloat, toJson } from '../../src/chain/py-json.ts';
-import { buildChain } from '../support/chains.ts';
+import { buildChain, copyChain } from '../support/chains.ts';
+import type { Block, Transaction } from '../../src/chain/block.ts';
+import type { ChainChange } from '../../src/chain/blockchain.ts';
 
 describe('Blockchain', () => {
   test('starts from the same genesis block on every node: index 1, previous_hash 1, proof 100', () => {
@@ -15,8 +17,9 @@ describe('Blockchain', () => {
 
   test('forges a block like new_block: pending transactions, then the reward, linked to the tip', () => {
     const blockchain = new Blockchain();
-    expect(blockchain.addTransaction({ sender: 'a', recipient: 'b', amount: 5 })).toBe(2);
+    blockchain.apply({ type: 'transaction', transaction: { sender: 'a', recipient: 'b', amount: 5 } });
     const block = blockchain.forgeBlock(35293, 1_800_000_000.5, 'miner-1');
+    blockchain.apply({ type: 'block', block });
     expect(block).toEqual({
       index: 2,
       timestamp: 1_800_000_000.5,
@@ -53,5 +56,106 @@ describe('longestChain', () => {
   test('breaks ties in favour of the peer registered first', () => {
     expect(longestChain(1, [{ peer: 'first', chain: long }, { peer: 'second', chain: otherLong }])?.peer).toBe('first');
     expect(longestChain(1, [{ peer: 'second', chain: otherLong }, { peer: 'first', chain: long }])?.peer).toBe('second');
+  });
+});
+
+describe('Blockchain.apply', () => {
+  const pay = (id: string, amount = 1): Transaction => ({ sender: 'alice', recipient: 'bob', amount, id });
+  /** A block on `tip` holding `transactions` then a reward; its proof is not checked here. */
+  const blockOn = (blockchain: Blockchain, transactions: Transaction[], miner = 'm'): Block => ({
+    ...blockchain.forgeBlock(1, 1_800_000_000.5, miner),
+    transactions: [...transactions, { sender: '0', recipient: miner, amount: 1 }],
+  });
+
+  test('pools a transaction once: a copy with the same id is not pooled again', () => {
+    const blockchain = new Blockchain();
+    blockchain.apply({ type: 'transaction', transaction: pay('t1') });
+    blockchain.apply({ type: 'transaction', transaction: pay('t1') });
+    expect(blockchain.pending).toEqual([pay('t1')]);
+    expect(blockchain.pendingTransaction('id:t1')).toEqual(pay('t1'));
+  });
+
+  test('a block takes its transactions out of the pool, and they are never pooled again', () => {
+    const blockchain = new Blockchain();
+    blockchain.apply({ type: 'transaction', transaction: pay('t1') });
+    blockchain.apply({ type: 'transaction', transaction: pay('t2') });
+    blockchain.apply({ type: 'block', block: blockOn(blockchain, [pay('t1')]) });
+    expect(blockchain.pending).toEqual([pay('t2')]);
+    expect(blockchain.includes('id:t1')).toBe(true);
+    blockchain.apply({ type: 'transaction', transaction: pay('t1') });
+    expect(blockchain.pending).toEqual([pay('t2')]);
+  });
+
+  test('a reorg returns the dropped blocks\' transactions to the pool, rewards aside, unless the new blocks hold them', () => {
+    const blockchain = new Blockchain();
+    blockchain.apply({ type: 'block', block: blockOn(blockchain, [pay('a'), pay('b')]) });
+    blockchain.apply({ type: 'transaction', transaction: pay('c') });
+    blockchain.apply({ type: 'transaction', transaction: pay('d') });
+
+    // Another chain, from block 2 on: it holds b and d, but not a or c.
+    const fork = new Blockchain();
+    fork.apply({ type: 'block', block: blockOn(fork, [pay('b')], 'other') });
+    fork.apply({ type: 'block', block: blockOn(fork, [pay('d')], 'other') });
+    const reorg = blockchain.apply({ type: 'chain', from: 2, blocks: fork.chain.slice(1) });
+
+    expect(reorg.dropped).toHaveLength(1);
+    expect(reorg.returned).toEqual([pay('a')]);
+    expect(blockchain.pending).toEqual([pay('a'), pay('c')]);
+    expect(blockchain.chain.slice(1)).toEqual(fork.chain.slice(1));
+    expect(blockchain.includes('id:a')).toBe(false);
+    expect(blockchain.includes('id:d')).toBe(true);
+  });
+
+  test('transactions without an id (from reference nodes) are recognised by their content', () => {
+    const blockchain = new Blockchain();
+    const plain = { sender: 'x', recipient: 'y', amount: 2 };
+    blockchain.apply({ type: 'block', block: blockOn(blockchain, [plain]) });
+    const empty = new Blockchain();
+    empty.apply({ type: 'block', block: blockOn(empty, [], 'other') });
+    empty.apply({ type: 'block', block: blockOn(empty, [], 'other') });
+    const reorg = blockchain.apply({ type: 'chain', from: 2, blocks: empty.chain.slice(1) });
+    expect(reorg.returned).toEqual([plain]);
+    blockchain.apply({ type: 'transaction', transaction: { ...plain } });
+    expect(blockchain.pending).toEqual([plain]);
+  });
+
+  test('replaying the changes rebuilds the same state, and so does replaying its snapshot', () => {
+    const changes: ChainChange[] = [];
+    const blockchain = new Blockchain();
+    const apply = (change: ChainChange) => {
+      changes.push(change);
+      blockchain.apply(change);
+    };
+    apply({ type: 'transaction', transaction: pay('a') });
+    apply({ type: 'block', block: blockOn(blockchain, [pay('a')]) });
+    apply({ type: 'transaction', transaction: pay('b', 5.5) });
+    apply({ type: 'chain', from: 1, blocks: copyChain(buildChain(3)) });
+    apply({ type: 'transaction', transaction: pay('c') });
+
+    for (const rebuilt of [Blockchain.replay(changes), Blockchain.replay(blockchain.snapshot())]) {
+      expect(rebuilt.chain).toEqual(blockchain.chain);
+      expect(rebuilt.pending).toEqual(blockchain.pending);
+    }
+    expect(blockchain.pending.map((transaction) => transaction.id)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('forkPoint', () => {
+  const ours = buildChain(4);
+
+  test('is just past our tip when theirs extends ours, even as copies of our blocks', () => {
+    const theirs = copyChain(buildChain(5));
+    expect(forkPoint(ours, theirs)).toBe(5);
+  });
+
+  test('is the first block that differs', () => {
+    const theirs = [...ours.slice(0, 2), ...buildChain(4, { miner: 'other' }).slice(2)];
+    expect(forkPoint(ours, theirs)).toBe(3);
+  });
+
+  test('is 1 for a chain with another genesis block', () => {
+    const theirs = copyChain(ours);
+    theirs[0] = { ...theirs[0]!, timestamp: 1 };
+    expect(forkPoint(ours, theirs)).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import { openEventStream } from '../event-stream.ts';
 import { EXPLORER_CSS } from '../explorer/style.ts';
 import { EXPLORER_JS } from '../explorer/script.ts';
 import { EXPLORER_HTML } from '../explorer/page.ts';
-import { cachedHash } from '../block-hash-cache.ts';
+import { cachedHash } from '../../chain/block-hash-cache.ts';
 import { networkView } from '../network-view.ts';
 import type { PeerClient } from '../peer-client.ts';
 import { sendJson } from '../send-json.ts';

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { JsonObject } from '../../chain/py-json.ts';
 import type { Registry } from 'prom-client';
-import { cachedHash } from '../block-hash-cache.ts';
+import { cachedHash } from '../../chain/block-hash-cache.ts';
 import type { ChainNode } from '../chain-node.ts';
 import { OPENAPI } from '../openapi.ts';
 import type { PeerStatus } from '../peer-set.ts';

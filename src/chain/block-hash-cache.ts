@@ -1,6 +1,6 @@
-import type { Block } from '../chain/block.ts';
-import { hashBlock } from '../chain/hash.ts';
-import type { JsonValue } from '../chain/py-json.ts';
+import type { Block } from './block.ts';
+import { hashBlock } from './hash.ts';
+import type { JsonValue } from './py-json.ts';
 
 // Blocks are never changed once in a chain, so a block object's hash can be kept as long as the
 // object lives. This node's own blocks are hashed once; a peer's arrive as new objects every time.
