@@ -1,7 +1,9 @@
-// The proof-of-work search without node:crypto: every guess `${lastProof}${proof}` is shorter than
-// 56 bytes, so its SHA-256 is one compression of one block, and consecutive guesses differ only
-// in their last decimal digits. Writing those digits into the block in place and running an
-// unrolled compression is several times faster than a createHash per guess.
+// The proof-of-work search without node:crypto, for the notebook's rule: every guess
+// `${lastProof}${proof}` is shorter than 56 bytes, so its SHA-256 is one compression of one block,
+// and consecutive guesses differ only in their last decimal digits. Writing those digits into the
+// block in place and running an unrolled compression is several times faster than a createHash per
+// guess. (A guess of the linked rule ends in a 64-digit hash: two blocks, so searchProof hashes it
+// the plain way.)
 
 /** The longest message whose padding (0x80 and a 64-bit length) still fits in one 64-byte block. */
 const MAX_SINGLE_BLOCK_BYTES = 55;

@@ -5,12 +5,31 @@ import type { SearchRequest, SearchResult } from './proof-worker.ts';
 /** Proofs one worker tries per message: small enough to stop soon, large enough to keep messaging cheap. */
 const RANGE_SIZE = 1 << 15;
 
+export interface ProofOfWorkOptions {
+  /** The previous block's hash, under the `linked` rule (see PowRule): part of every guess. */
+  lastHash?: string;
+  /**
+   * Aborting it gives up the search: the promise rejects with `signal.reason` at once, no more
+   * ranges go out, and the next search starts when the ranges in flight have come back.
+   */
+  signal?: AbortSignal;
+}
+
 /** Finds proofs of work on worker threads, so the event loop keeps serving requests while mining. */
 export interface Miner {
   /** The smallest valid proof after `lastProof` (Python's str() of it), like the reference's `proof_of_work`. */
-  proofOfWork(lastProof: string, difficulty: number): Promise<number>;
+  proofOfWork(lastProof: string, difficulty: number, options?: ProofOfWorkOptions): Promise<number>;
   close(): Promise<void>;
 }
+
+/** Whether `error` is what a search aborted without a reason rejects with (a DOMException named AbortError). */
+export function isAbortError(error: unknown): boolean {
+  // By name, not instanceof: a DOMException made in another realm (a VM context, as under Jest) is no Error of ours.
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
+
+/** What the workers search for, whatever the range. */
+type Search = Omit<SearchRequest, 'start' | 'end'>;
 
 /** Why a search stopped short: the node is closing. Exposed to the client, as a 503. */
 export class MinerClosedError extends Error {
@@ -37,22 +56,26 @@ export function createMiner(threads: number, { idleMs = 30_000 } = {}): Miner {
     pool = undefined;
     return Promise.all(workers.map((worker) => worker.close()));
   };
-  const search = async (lastProof: string, difficulty: number) => {
+  const search = async (request: Search, signal: AbortSignal | undefined) => {
     if (closed) throw new MinerClosedError();
+    // Aborted while it waited for its turn: no worker is woken for it.
+    signal?.throwIfAborted();
     clearTimeout(idle);
     pool ??= Array.from({ length: threads }, () => new SearchWorker());
     try {
-      return await searchAll(pool, lastProof, difficulty);
+      return await searchAll(pool, request, signal);
     } finally {
       idle = setTimeout(retire, idleMs).unref();
     }
   };
   return {
-    proofOfWork(lastProof, difficulty) {
-      // One search at a time: each worker holds a single request in flight.
-      const run = queue.then(() => search(lastProof, difficulty));
+    proofOfWork(lastProof, difficulty, { lastHash = '', signal } = {}) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      // One search at a time: each worker holds a single request in flight. The queue waits for
+      // the search itself, not for the caller's answer, which an abort gives early.
+      const run = queue.then(() => search({ lastProof, difficulty, lastHash }, signal));
       queue = run.catch(() => undefined);
-      return run;
+      return signal === undefined ? run : rejectOnAbort(run, signal);
     },
     async close() {
       closed = true;
@@ -62,21 +85,33 @@ export function createMiner(threads: number, { idleMs = 30_000 } = {}): Miner {
   };
 }
 
-async function searchAll(pool: SearchWorker[], lastProof: string, difficulty: number): Promise<number> {
+async function searchAll(pool: SearchWorker[], request: Search, signal: AbortSignal | undefined): Promise<number> {
   let next = 0;
   let best = Infinity;
   // Ranges go out in ascending order and every range below a found proof is finished before we
   // return, so the result is the smallest proof: the one the reference's loop would find.
+  // An abort stops handing out ranges, but each worker's range in flight is awaited: a worker
+  // serves one request at a time, and the next search must find it free.
   const drain = async (worker: SearchWorker): Promise<void> => {
-    while (next < best) {
+    while (next < best && !signal?.aborted) {
       const start = next;
       next += RANGE_SIZE;
-      const proof = await worker.search({ lastProof, difficulty, start, end: start + RANGE_SIZE });
+      const proof = await worker.search({ ...request, start, end: start + RANGE_SIZE });
       if (proof !== undefined && proof < best) best = proof;
     }
   };
   await Promise.all(pool.map(drain));
+  signal?.throwIfAborted();
   return best;
+}
+
+/** `promise`, or a rejection with `signal.reason` as soon as the signal aborts, whichever comes first. */
+function rejectOnAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 interface PendingSearch {

@@ -7,13 +7,15 @@ export interface SearchRequest {
   difficulty: number;
   start: number;
   end: number;
+  /** The previous block's hash under the `linked` rule; absent or '' under the notebook's. */
+  lastHash?: string;
 }
 
 export interface SearchResult {
   proof: number | undefined;
 }
 
-parentPort?.on('message', ({ lastProof, difficulty, start, end }: SearchRequest) => {
-  const result: SearchResult = { proof: searchProof(lastProof, difficulty, start, end) };
+parentPort?.on('message', ({ lastProof, difficulty, start, end, lastHash = '' }: SearchRequest) => {
+  const result: SearchResult = { proof: searchProof(lastProof, difficulty, start, end, lastHash) };
   parentPort?.postMessage(result);
 });

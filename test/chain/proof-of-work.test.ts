@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { genesisBlock } from '../../src/chain/block.ts';
+import { hashBlock } from '../../src/chain/hash.ts';
 import { hasLeadingZeros, isValidProof, searchProof } from '../../src/chain/proof-of-work.ts';
 import { PyFloat } from '../../src/chain/py-json.ts';
 import { vectors } from '../support/vectors.ts';
@@ -34,5 +37,45 @@ describe('proof of work', () => {
     expect(hasLeadingZeros(Uint8Array.of(0, 0, 0x10), 5)).toBe(false);
     expect(hasLeadingZeros(Uint8Array.of(0, 0, 0x10), 4)).toBe(true);
     expect(hasLeadingZeros(Uint8Array.of(0, 1), 4)).toBe(false);
+  });
+});
+
+describe('proof of work under the linked rule', () => {
+  // The previous block is the genesis block, whose proof is 100: the notebook's first proof is 35293.
+  const lastHash = hashBlock(genesisBlock());
+
+  test('the search finds a proof whose guess f"{last_proof}{proof}{last_hash}" has 4 leading zeros', () => {
+    const proof = searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, lastHash)!;
+    expect(createHash('sha256').update(`100${proof}${lastHash}`).digest('hex')).toMatch(/^0000/);
+    expect(isValidProof(100, proof, 4, lastHash)).toBe(true);
+  });
+
+  test("the notebook's proof does not do under the linked rule, nor the linked proof under the notebook's", () => {
+    const proof = searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, lastHash)!;
+    expect(proof).not.toBe(35293);
+    expect(isValidProof(100, 35293, 4, lastHash)).toBe(false);
+    expect(isValidProof(100, proof, 4)).toBe(false);
+  });
+
+  test('a proof is bound to the previous hash: another block before it needs another proof', () => {
+    const proof = searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, lastHash)!;
+    const otherHash = hashBlock({ ...genesisBlock(), transactions: [{ sender: 'alice', recipient: 'bob', amount: 5 }] });
+    expect(isValidProof(100, proof, 4, otherHash)).toBe(false);
+    expect(searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, otherHash)).not.toBe(proof);
+  });
+
+  test('the search finds every valid proof of a range, smallest first, as one createHash per guess does', () => {
+    const expected: number[] = [];
+    for (let proof = 0; proof < 3_000; proof++) {
+      if (hasLeadingZeros(createHash('sha256').update(`35293${proof}${lastHash}`).digest(), 2)) expected.push(proof);
+    }
+    const found: number[] = [];
+    let proof = searchProof('35293', 2, 0, 3_000, lastHash);
+    while (proof !== undefined) {
+      found.push(proof);
+      proof = searchProof('35293', 2, proof + 1, 3_000, lastHash);
+    }
+    expect(found).toEqual(expected);
+    expect(found.length).toBeGreaterThan(3);
   });
 });

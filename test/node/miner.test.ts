@@ -1,5 +1,10 @@
-import { createMiner, MinerClosedError } from '../../src/node/miner.ts';
+import { genesisBlock } from '../../src/chain/block.ts';
+import { hashBlock } from '../../src/chain/hash.ts';
+import { isValidProof, searchProof } from '../../src/chain/proof-of-work.ts';
+import { createMiner, isAbortError, MinerClosedError } from '../../src/node/miner.ts';
 import { vectors } from '../support/vectors.ts';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('createMiner', () => {
   test('finds the smallest proof with several threads, the one the reference finds', async () => {
@@ -27,7 +32,7 @@ describe('createMiner', () => {
     const miner = createMiner(2, { idleMs: 10 });
     try {
       expect(await miner.proofOfWork('100', 4)).toBe(35293);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await pause(100);
       expect(await miner.proofOfWork('35293', 4)).toBe(35089);
     } finally {
       await miner.close();
@@ -43,9 +48,79 @@ describe('createMiner', () => {
   test('closing stops a search under way with a 503 meant for the client', async () => {
     const miner = createMiner(1);
     const search = miner.proofOfWork('100', 8); // hours of hashing
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let the worker start searching
+    await pause(200); // let the worker start searching
     await miner.close();
     await expect(search).rejects.toBeInstanceOf(MinerClosedError);
     await expect(search).rejects.toMatchObject({ status: 503, expose: true });
+  });
+
+  test('an aborted search rejects with the abort reason; the search queued behind it, and later ones, find the smallest proof', async () => {
+    const miner = createMiner(2);
+    try {
+      const tipChanged = new AbortController();
+      const stale = miner.proofOfWork('100', 6, { signal: tipChanged.signal }); // 49259370: seconds of hashing
+      const queued = miner.proofOfWork('35293', 4);
+      await pause(200); // let the workers start searching
+      const reason = new Error('the tip changed');
+      tipChanged.abort(reason);
+      await expect(stale).rejects.toBe(reason);
+      expect(await queued).toBe(35089);
+      expect(await miner.proofOfWork('100', 4)).toBe(35293);
+    } finally {
+      await miner.close();
+    }
+  });
+
+  test('a search aborted without a reason rejects with an AbortError', async () => {
+    const miner = createMiner(1);
+    try {
+      const controller = new AbortController();
+      const search = miner.proofOfWork('100', 6, { signal: controller.signal });
+      await pause(100);
+      controller.abort();
+      const error: unknown = await search.catch((error: unknown) => error);
+      expect(error).toBeInstanceOf(DOMException);
+      expect(isAbortError(error)).toBe(true);
+      expect(isAbortError(new MinerClosedError())).toBe(false);
+    } finally {
+      await miner.close();
+    }
+  });
+
+  test('an already aborted signal rejects at once, even behind a search that would take hours', async () => {
+    const miner = createMiner(1);
+    const reason = new Error('stale before it started');
+    await expect(miner.proofOfWork('100', 4, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    const long = miner.proofOfWork('100', 8); // hours of hashing
+    const closed = expect(long).rejects.toBeInstanceOf(MinerClosedError);
+    await expect(miner.proofOfWork('100', 4, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await miner.close();
+    await closed;
+  });
+
+  test('a search aborted while it waits for its turn rejects at once, without waiting for the one under way', async () => {
+    const miner = createMiner(1);
+    const long = miner.proofOfWork('100', 8); // hours of hashing
+    const closed = expect(long).rejects.toBeInstanceOf(MinerClosedError);
+    const controller = new AbortController();
+    const waiting = miner.proofOfWork('35293', 4, { signal: controller.signal });
+    await pause(50);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    await miner.close();
+    await closed;
+  });
+
+  test('under the linked rule, finds the smallest proof valid with the previous block hash', async () => {
+    const miner = createMiner(2);
+    try {
+      const lastHash = hashBlock(genesisBlock());
+      const proof = await miner.proofOfWork('100', 4, { lastHash });
+      expect(isValidProof(100, proof, 4, lastHash)).toBe(true);
+      expect(isValidProof(100, proof, 4)).toBe(false);
+      expect(proof).toBe(searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, lastHash));
+    } finally {
+      await miner.close();
+    }
   });
 });

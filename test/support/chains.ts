@@ -1,15 +1,20 @@
 import type { Block } from '../../src/chain/block.ts';
 import { Blockchain } from '../../src/chain/blockchain.ts';
-import { searchProof } from '../../src/chain/proof-of-work.ts';
+import { hashBlock } from '../../src/chain/hash.ts';
+import { searchProof, type PowRule } from '../../src/chain/proof-of-work.ts';
 import { parseJson, pythonStr, toJson } from '../../src/chain/py-json.ts';
 
-/** A valid chain of `length` blocks, each with one transaction besides the reward. */
-export function buildChain(length: number, { difficulty = 4, miner = 'test-miner', startSeconds = 1_800_000_000.25 } = {}): Block[] {
+/** A valid chain of `length` blocks under `rule`, each with one transaction besides the reward. */
+export function buildChain(
+  length: number,
+  { difficulty = 4, miner = 'test-miner', startSeconds = 1_800_000_000.25, rule = 'notebook' as PowRule } = {},
+): Block[] {
   const blockchain = new Blockchain();
   while (blockchain.length < length) {
-    blockchain.addTransaction({ sender: 'alice', recipient: 'bob', amount: blockchain.length });
-    const proof = searchProof(pythonStr(blockchain.lastBlock.proof)!, difficulty, 0, Number.MAX_SAFE_INTEGER)!;
-    blockchain.forgeBlock(proof, startSeconds + blockchain.length, miner);
+    blockchain.apply({ type: 'transaction', transaction: { sender: 'alice', recipient: 'bob', amount: blockchain.length } });
+    const lastHash = rule === 'linked' ? hashBlock(blockchain.lastBlock) : '';
+    const proof = searchProof(pythonStr(blockchain.lastBlock.proof)!, difficulty, 0, Number.MAX_SAFE_INTEGER, lastHash)!;
+    blockchain.apply({ type: 'block', block: blockchain.forgeBlock(proof, startSeconds + blockchain.length, miner) });
   }
   return [...blockchain.chain];
 }
