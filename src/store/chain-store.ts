@@ -1,24 +1,22 @@
-import type { Block, Transaction } from '../chain/block.ts';
+import type { ChainChange } from '../chain/blockchain.ts';
 
-export interface ChainState {
-  chain: Block[];
-  pending: Transaction[];
-}
-
-/** One change to a node's state, recorded in the order it happened. */
-export type ChainChange =
-  | { type: 'transaction'; transaction: Transaction }
-  | { type: 'block'; block: Block } // appended on the tip; it took every pending transaction
-  | { type: 'chain'; chain: Block[] }; // replaced by a longer one
+export type { ChainChange };
 
 /**
- * Where a node keeps its chain and pending pool. A node acknowledges a change (a 201, a mined block)
- * only after `record` has resolved, so an implementation that resolves once the change is durable
- * makes every acknowledgement survive a crash.
+ * Where a node keeps the changes that built its state: `Blockchain.replay(await store.load())`
+ * rebuilds it. A node acknowledges a change (a 201, a mined block) only after `record` has
+ * resolved, so a store that resolves once the change is durable makes every acknowledgement
+ * survive a crash.
  */
 export interface ChainStore {
-  /** The state recorded so far, or undefined when nothing was ever recorded. */
-  load(): Promise<ChainState | undefined>;
+  /** Every change recorded so far, oldest first; [] for a new store. */
+  load(): Promise<ChainChange[]>;
+  /**
+   * Records one change. It takes its place in the log when called (synchronously), so the order
+   * of calls is the order in the store; resolves once the change is durable.
+   */
   record(change: ChainChange): Promise<void>;
+  /** Replaces everything recorded by `changes` (compaction), atomically: after a crash the store holds either the old changes or the new. */
+  rewrite(changes: ChainChange[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,21 +1,19 @@
-import type { ChainChange, ChainState, ChainStore } from './chain-store.ts';
+import type { ChainChange, ChainStore } from './chain-store.ts';
 
-/** Keeps the state in this process only: everything is gone when it exits, as in the reference. */
+/** Keeps the changes in this process only: everything is gone when it exits, as in the reference. */
 export class MemoryStore implements ChainStore {
-  #state: ChainState | undefined;
+  #changes: ChainChange[] = [];
 
-  async load(): Promise<ChainState | undefined> {
-    return this.#state && { chain: [...this.#state.chain], pending: [...this.#state.pending] };
+  async load(): Promise<ChainChange[]> {
+    return [...this.#changes];
   }
 
   async record(change: ChainChange): Promise<void> {
-    const state = (this.#state ??= { chain: [], pending: [] });
-    if (change.type === 'transaction') state.pending.push(change.transaction);
-    if (change.type === 'block') {
-      state.chain.push(change.block);
-      state.pending = [];
-    }
-    if (change.type === 'chain') state.chain = [...change.chain];
+    this.#changes.push(change);
+  }
+
+  async rewrite(changes: ChainChange[]): Promise<void> {
+    this.#changes = [...changes];
   }
 
   async close(): Promise<void> {}
