@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { levels, type LevelWithSilent } from 'pino';
+import { POW_RULES, type PowRule } from './chain/proof-of-work.ts';
 import { parsePeerAddress } from './node/peer-address.ts';
 
 /** Everything the node reads from its environment, validated once at start. */
@@ -18,6 +19,23 @@ export interface Config {
   readonly peerDiscoveryMs: number;
   readonly miningThreads: number;
   readonly maxBodyBytes: number;
+  /** What a proof covers: the notebook's rule (the default) or `linked`; see chain/proof-of-work.ts. */
+  readonly powRule: PowRule;
+  /** Where the chain and pending pool are kept across restarts; undefined keeps them in memory only. */
+  readonly dataDir: string | undefined;
+  /**
+   * Whether the node spreads blocks and transactions, syncs on its own and introduces itself to its
+   * peers. Off, it behaves as the notebook's node: nothing moves until /nodes/resolve is called.
+   */
+  readonly gossip: boolean;
+  /** How often the node asks its peers for their tips and catches up (0: only when told). */
+  readonly syncIntervalMs: number;
+  /**
+   * The `host:port` under which peers reach this node, sent when it introduces itself. Undefined:
+   * the host name (a container's, in Docker) or, when HOST is a specific address, that address,
+   * with the port the node listens on (see node/server.ts).
+   */
+  readonly advertiseAddress: string | undefined;
   /** The least severe log level written: one of pino's levels, or 'silent'. */
   readonly logLevel: LevelWithSilent;
 }
@@ -40,8 +58,27 @@ export function readConfig(env: Env): Config {
     peerDiscoveryMs: integer(env, 'PEER_DISCOVERY_MS', 5000, 0, 3_600_000),
     miningThreads: integer(env, 'MINING_THREADS', availableParallelism(), 1, 256),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1, 1_073_741_824),
-    logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    powRule: oneOf(env, 'POW_RULE', POW_RULES, 'notebook'),
+    dataDir: raw(env, 'DATA_DIR'),
+    gossip: oneOf(env, 'GOSSIP', ['on', 'off'], 'on') === 'on',
+    syncIntervalMs: integer(env, 'SYNC_INTERVAL_MS', 2000, 0, 3_600_000),
+    advertiseAddress: advertiseAddress(env, 'ADVERTISE_ADDRESS'),
   });
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const value = raw(env, name)?.toLowerCase() ?? fallback;
+  if (!values.includes(value as T)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+function advertiseAddress(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  const verdict = parsePeerAddress(value);
+  if (!verdict.ok) throw new ConfigError(`${name}: ${verdict.reason}`);
+  return verdict.value;
 }
 
 function raw(env: Env, name: string): string | undefined {
@@ -67,14 +104,6 @@ function text(env: Env, name: string, fallback: string): string {
 }
 
 const LOG_LEVELS: readonly LevelWithSilent[] = [...(Object.keys(levels.values) as LevelWithSilent[]), 'silent'];
-
-function logLevel(env: Env, name: string, fallback: LevelWithSilent): LevelWithSilent {
-  const value = raw(env, name)?.toLowerCase() ?? fallback;
-  if (!LOG_LEVELS.includes(value as LevelWithSilent)) {
-    throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`);
-  }
-  return value as LevelWithSilent;
-}
 
 function list(env: Env, name: string): string[] {
   const value = raw(env, name);

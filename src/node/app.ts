@@ -7,6 +7,7 @@ import { createMetrics } from './metrics.ts';
 import { NODE_ID_HEADER, type PeerClient } from './peer-client.ts';
 import { requestIdOf, requestLog } from './request-log.ts';
 import { explorerRoutes } from './routes/explorer.ts';
+import { gossipRoutes } from './routes/gossip.ts';
 import { notebookRoutes } from './routes/notebook.ts';
 import { operationsRoutes } from './routes/operations.ts';
 
@@ -19,8 +20,9 @@ export interface AppDeps {
 }
 
 /**
- * The node's HTTP API: the reference's endpoints (routes/notebook.ts), the operators'
- * (routes/operations.ts) and the explorer (routes/explorer.ts); every request logged and timed.
+ * The node's HTTP API: the reference's endpoints (routes/notebook.ts), what nodes say to each
+ * other (routes/gossip.ts), the operators' (routes/operations.ts) and the explorer
+ * (routes/explorer.ts); every request logged and timed.
  */
 export function createApp(deps: AppDeps): Koa {
   const { node, log } = deps;
@@ -28,6 +30,7 @@ export function createApp(deps: AppDeps): Koa {
   const router = new Router();
   const metrics = createMetrics(node);
   notebookRoutes(router, deps);
+  gossipRoutes(router, deps);
   operationsRoutes(router, { ...deps, metrics: metrics.registry });
   explorerRoutes(router, deps);
 

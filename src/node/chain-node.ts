@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Block, ForgedBlock, Transaction } from '../chain/block.ts';
-import type { Blockchain } from '../chain/blockchain.ts';
-import { longestChain, type Candidate } from '../chain/consensus.ts';
-import { pythonStr } from '../chain/py-json.ts';
-import { isObject, validChainResponse, type Verdict } from '../chain/validate.ts';
+import { cachedHash } from '../chain/block-hash-cache.ts';
+import { transactionKey, type Block, type ForgedBlock, type Transaction } from '../chain/block.ts';
+import type { Blockchain, ChainChange, Reorg } from '../chain/blockchain.ts';
+import { forkPoint } from '../chain/consensus.ts';
+import type { PowRule } from '../chain/proof-of-work.ts';
+import { canonicalJson, pythonStr } from '../chain/py-json.ts';
+import { validExtension } from '../chain/validate.ts';
 import type { ChainStore } from '../store/chain-store.ts';
+import { askPeer, type Offer } from './catch-up.ts';
 import type { Logger } from './log.ts';
 import type { Miner } from './miner.ts';
 import type { PeerClient } from './peer-client.ts';
@@ -13,6 +17,7 @@ import type { PeerSet, PeerStatus } from './peer-set.ts';
 export interface ChainNodeDeps {
   nodeId: string;
   difficulty: number;
+  powRule: PowRule;
   blockchain: Blockchain;
   store: ChainStore;
   miner: Miner;
@@ -21,6 +26,8 @@ export interface ChainNodeDeps {
   /** Seconds since the epoch, as a float (Python's `time()`). */
   clock: () => number;
   log: Logger;
+  /** A new transaction id; 32 random hex digits unless a test wants them predictable. */
+  newId?: () => string;
 }
 
 export interface SkippedPeer {
@@ -40,15 +47,35 @@ export interface Registration {
   ignored: string[];
 }
 
+/** What became of a transaction given to the node. */
+export type TransactionOutcome =
+  | { status: 'added'; transaction: Transaction; index: number }
+  /** A copy of one the node holds already (pending or in the chain): nothing was stored. */
+  | { status: 'known'; transaction: Transaction }
+  /** Its id belongs to another transaction: nothing was stored. */
+  | { status: 'conflict'; transaction: Transaction };
+
+/** What became of a block a peer announced. */
+export type BlockOutcome =
+  | { status: 'appended' }
+  /** The node's chain is as long already. */
+  | { status: 'known' }
+  /** It does not extend the tip, but a longer chain is out there: the node syncs with its peers. */
+  | { status: 'syncing' }
+  | { status: 'rejected'; reason: string };
+
 /**
- * What a node announces as it changes, for whoever watches (the explorer, the metrics). Listeners
- * run synchronously after the change: they must not throw or block.
+ * What a node announces as it changes, for whoever watches (gossip, the explorer, the metrics).
+ * Listeners run synchronously after the change: they must not throw or block.
  */
 export interface NodeEvents {
   /** This node mined `block`; the proof search took `miningMs`. */
   mined: [{ block: ForgedBlock; miningMs: number }];
-  /** This node adopted the longer chain of `peer`. */
-  replaced: [{ chain: readonly Block[]; peer: string }];
+  /** A block announced by a peer extended this node's chain. */
+  appended: [{ block: Block }];
+  /** This node adopted the longer chain of `peer`, from position `from` on. */
+  replaced: [{ chain: readonly Block[]; peer: string; from: number } & Reorg];
+  /** A transaction joined the pool, from a client or a peer. */
   transaction: [{ transaction: Transaction }];
   /** Peers were registered, or what is known of them changed. */
   peers: [{ peers: readonly PeerStatus[] }];
@@ -56,18 +83,34 @@ export interface NodeEvents {
   peerFailure: [{ node: string; reason: string }];
 }
 
-/** One blockchain node: its chain and pool, its peers, mining and consensus. HTTP lives in app.ts. */
+/**
+ * One blockchain node: its chain and pool, its peers, mining and consensus. HTTP lives in app.ts,
+ * talking to peers on its own initiative in gossip.ts.
+ *
+ * Every change goes through #commit, which applies it and records it in the store in one
+ * synchronous step, so changes are serialised and the store holds them in the order they happened.
+ * What reaches the chain only after waiting (a proof, a peer's blocks) is checked again against the
+ * chain as it is at that moment.
+ */
 export class ChainNode {
   readonly nodeId: string;
   readonly difficulty: number;
+  readonly powRule: PowRule;
   readonly events = new EventEmitter<NodeEvents>();
   #deps: ChainNodeDeps;
+  #newId: () => string;
   #mining: Promise<unknown> = Promise.resolve();
+  /** Aborts the proof search under way: the tip it builds on has changed. */
+  #search: AbortController | undefined;
+  #syncing: Promise<Resolution> | undefined;
+  #syncQueued: Promise<Resolution> | undefined;
 
   constructor(deps: ChainNodeDeps) {
     this.#deps = deps;
     this.nodeId = deps.nodeId;
     this.difficulty = deps.difficulty;
+    this.powRule = deps.powRule;
+    this.#newId = deps.newId ?? (() => randomUUID().replaceAll('-', ''));
   }
 
   get chain(): readonly Block[] {
@@ -86,15 +129,48 @@ export class ChainNode {
     return this.#deps.peers.statuses();
   }
 
-  /** Pools a transaction; returns the index of the block that will hold it. */
-  async addTransaction(transaction: Transaction): Promise<number> {
-    const index = this.#deps.blockchain.addTransaction(transaction);
-    await this.#deps.store.record({ type: 'transaction', transaction });
-    this.events.emit('transaction', { transaction });
-    return index;
+  /** The pending transaction with this key (see transactionKey), for gossip. */
+  pendingTransaction(key: string): Transaction | undefined {
+    return this.#deps.blockchain.pendingTransaction(key);
   }
 
-  /** Mines one block. Calls are served one after another, so no two blocks share an index. */
+  /**
+   * Pools a transaction, giving it an id unless it has one. Resolves once it is stored, so an
+   * acknowledgement survives a crash.
+   */
+  async addTransaction(transaction: Transaction): Promise<TransactionOutcome> {
+    const withId = typeof transaction.id === 'string' ? transaction : { ...transaction, id: this.#newId() };
+    const { outcome, durable } = this.#pool(withId);
+    await durable;
+    return outcome;
+  }
+
+  /** Transactions a peer passed on, each with its id: pools those it lacks. */
+  async receiveTransactions(transactions: readonly Transaction[]): Promise<{ added: number; known: number; conflicting: number }> {
+    const pooled = transactions.map((transaction) => this.#pool(transaction));
+    await Promise.all(pooled.map(({ durable }) => durable));
+    const count = (status: TransactionOutcome['status']) => pooled.filter(({ outcome }) => outcome.status === status).length;
+    return { added: count('added'), known: count('known'), conflicting: count('conflict') };
+  }
+
+  #pool(transaction: Transaction): { outcome: TransactionOutcome; durable?: Promise<void> } {
+    const { blockchain } = this.#deps;
+    const key = transactionKey(transaction);
+    const held = blockchain.pendingTransaction(key);
+    if (held !== undefined) {
+      return { outcome: { status: canonicalJson(held) === canonicalJson(transaction) ? 'known' : 'conflict', transaction: held } };
+    }
+    // A transaction already in a block: the same id is taken, whatever its content.
+    if (blockchain.includes(key)) return { outcome: { status: 'known', transaction } };
+    const { durable } = this.#commit({ type: 'transaction', transaction });
+    this.events.emit('transaction', { transaction });
+    return { outcome: { status: 'added', transaction, index: blockchain.length + 1 }, durable };
+  }
+
+  /**
+   * Mines one block. Calls are served one after another, so no two blocks share an index. A search
+   * whose tip is replaced meanwhile is abandoned and started again on the new tip.
+   */
   mine(): Promise<ForgedBlock> {
     const block = this.#mining.then(() => this.#mineOnTip());
     this.#mining = block.catch(() => undefined);
@@ -102,18 +178,50 @@ export class ChainNode {
   }
 
   async #mineOnTip(): Promise<ForgedBlock> {
-    const { blockchain, miner, difficulty, clock, nodeId, store } = this.#deps;
+    const { blockchain, miner, difficulty, clock, nodeId } = this.#deps;
     for (;;) {
       const tip = blockchain.lastBlock;
+      const search = new AbortController();
+      this.#search = search;
       const started = performance.now();
-      const proof = await miner.proofOfWork(pythonStr(tip.proof)!, difficulty);
-      // The chain may have been replaced while the workers searched: never build on a stale tip.
+      const lastHash = this.powRule === 'linked' ? cachedHash(tip) : '';
+      let proof: number;
+      try {
+        proof = await miner.proofOfWork(pythonStr(tip.proof)!, difficulty, { lastHash, signal: search.signal });
+      } catch (error) {
+        if (search.signal.aborted) continue;
+        throw error;
+      } finally {
+        if (this.#search === search) this.#search = undefined;
+      }
+      // Checked again even without an abort: never build on a stale tip.
       if (blockchain.lastBlock !== tip) continue;
       const block = blockchain.forgeBlock(proof, clock(), nodeId);
-      await store.record({ type: 'block', block });
+      const { durable } = this.#commit({ type: 'block', block });
       this.events.emit('mined', { block, miningMs: performance.now() - started });
+      await durable;
       return block;
     }
+  }
+
+  /**
+   * A block a peer announced, with the length of the peer's chain. One that extends the tip is
+   * checked and appended; one that does not, from a longer chain, makes the node sync.
+   */
+  async receiveBlock(block: Block, length: number): Promise<BlockOutcome> {
+    const { blockchain } = this.#deps;
+    if (length <= blockchain.length) return { status: 'known' };
+    const tip = blockchain.lastBlock;
+    if (length === blockchain.length + 1 && block.previous_hash === cachedHash(tip)) {
+      const verdict = validExtension(tip, blockchain.length + 1, [block], this.difficulty, this.powRule);
+      if (!verdict.ok) return { status: 'rejected', reason: verdict.reason };
+      const { durable } = this.#commit({ type: 'block', block });
+      this.events.emit('appended', { block });
+      await durable;
+      return { status: 'appended' };
+    }
+    void this.sync();
+    return { status: 'syncing' };
   }
 
   /** Registers peers given as normalised `host:port`, skipping this node itself. */
@@ -129,52 +237,105 @@ export class ChainNode {
     if (removed.length > 0) this.events.emit('peers', { peers: this.peerStatuses() });
   }
 
-  /** The reference's consensus: adopt the longest valid chain among the peers, if longer than ours. */
-  async resolve(): Promise<Resolution> {
-    const peers = this.peers;
-    const answers = await Promise.all(peers.map((peer) => this.#longerChainFrom(peer)));
-    const candidates: Candidate[] = [];
-    const skipped: SkippedPeer[] = [];
-    answers.forEach((answer, i) => {
-      const node = peers[i]!;
-      if (!answer.ok) {
-        skipped.push({ node, reason: answer.reason });
-        this.#deps.log.warn({ peer: node, reason: answer.reason }, `peer ${node} skipped: ${answer.reason}`);
-        this.events.emit('peerFailure', { node, reason: answer.reason });
-      } else if (answer.value !== undefined) {
-        candidates.push({ peer: node, chain: answer.value });
-      }
-    });
-    const best = longestChain(this.#deps.blockchain.length, candidates);
-    if (best !== undefined) {
-      this.#deps.blockchain.replaceChain(best.chain);
-      await this.#deps.store.record({ type: 'chain', chain: best.chain });
-      this.#deps.log.info({ peer: best.peer, length: best.chain.length }, `adopted the chain of ${best.peer} (${best.chain.length} blocks)`);
-      this.events.emit('replaced', { chain: best.chain, peer: best.peer });
-    }
-    if (peers.length > 0) this.events.emit('peers', { peers: this.peerStatuses() });
-    return { replaced: best !== undefined, chain: this.chain, skipped };
+  /** The reference's consensus, as GET /nodes/resolve asks for it: see sync(). */
+  resolve(): Promise<Resolution> {
+    return this.sync();
   }
 
-  /** A peer's chain when it is valid and longer than ours now; undefined when it is not longer. */
-  async #longerChainFrom(peer: string): Promise<Verdict<Block[] | undefined>> {
-    const { peerClient, peers, clock, blockchain } = this.#deps;
-    const answer = await peerClient.getChain(peer);
-    const at = clock();
-    if (!answer.ok) {
-      peers.record(peer, { answered: answer.answered, at, error: answer.reason });
-      return answer;
+  /**
+   * The reference's consensus: adopt the longest valid chain among the peers, if longer than ours,
+   * the first registered winning a tie. A sync already under way is not interrupted: the call
+   * waits for the next one, which starts when it ends, and concurrent callers share that one.
+   */
+  sync(): Promise<Resolution> {
+    if (this.#syncing === undefined) {
+      this.#syncing = this.#syncOnce().finally(() => (this.#syncing = undefined));
+      return this.#syncing;
     }
-    if (answer.value.nodeId === this.nodeId) {
-      peers.markSelf(peer);
-      return { ok: false, reason: 'this node itself; removed from the peers' };
+    this.#syncQueued ??= this.#syncing.then(
+      () => this.#next(),
+      () => this.#next(),
+    );
+    return this.#syncQueued;
+  }
+
+  #next(): Promise<Resolution> {
+    this.#syncQueued = undefined;
+    return this.sync();
+  }
+
+  async #syncOnce(): Promise<Resolution> {
+    const { peers, peerClient, clock, log } = this.#deps;
+    const registered = this.peers;
+    const lastErrors = new Map(peers.statuses().map((status) => [status.node, status.lastError]));
+    const skipped: SkippedPeer[] = [];
+    const skip = (node: string, reason: string) => {
+      skipped.push({ node, reason });
+      // A peer that stays down would otherwise write the same warning on every sync.
+      const level = lastErrors.get(node) === reason ? 'debug' : 'warn';
+      log[level]({ peer: node, reason }, `peer ${node} skipped: ${reason}`);
+      this.events.emit('peerFailure', { node, reason });
+    };
+    const context = { peerClient, nodeId: this.nodeId, chain: () => this.chain, difficulty: this.difficulty, rule: this.powRule };
+    const answers = await Promise.all(registered.map((peer) => askPeer(peer, context)));
+    const offers: (Offer & { order: number })[] = [];
+    answers.forEach((answer, order) => {
+      const peer = registered[order]!;
+      if (answer.self) {
+        peers.markSelf(peer);
+        return skip(peer, 'this node itself; removed from the peers');
+      }
+      peers.record(peer, { answered: answer.answered, at: clock(), length: answer.length, error: answer.ok ? undefined : answer.reason });
+      if (!answer.ok) return skip(peer, answer.reason);
+      if (answer.offer !== undefined) offers.push({ ...answer.offer, order });
+    });
+    // Longest first, and among equals the first registered: the first that proves valid wins.
+    offers.sort((a, b) => b.length - a.length || a.order - b.order);
+    let replaced = false;
+    for (const offer of offers) {
+      if (offer.length <= this.chain.length) break;
+      const verdict = await offer.fetch();
+      if (!verdict.ok) {
+        peers.record(offer.peer, { answered: true, at: clock(), error: verdict.reason });
+        skip(offer.peer, verdict.reason);
+        continue;
+      }
+      replaced = this.#adopt(verdict.value, offer.peer);
+      if (replaced) break;
     }
-    const { body } = answer.value;
-    const length = isObject(body) && typeof body.length === 'number' ? body.length : undefined;
-    // Like the reference, only a longer chain is worth validating.
-    const verdict: Verdict<Block[] | undefined> =
-      length !== undefined && length <= blockchain.length ? { ok: true, value: undefined } : validChainResponse(body, this.difficulty);
-    peers.record(peer, { answered: true, at, length, error: verdict.ok ? undefined : verdict.reason });
-    return verdict;
+    if (registered.length > 0) this.events.emit('peers', { peers: this.peerStatuses() });
+    // In the order the peers were registered, as the reference's loop meets them.
+    skipped.sort((a, b) => registered.indexOf(a.node) - registered.indexOf(b.node));
+    return { replaced, chain: this.chain, skipped };
+  }
+
+  /** Adopts a valid chain if it is still longer than ours; keeps the blocks both share. */
+  #adopt(chain: Block[], peer: string): boolean {
+    if (chain.length <= this.chain.length) return false;
+    const from = forkPoint(this.chain, chain);
+    const { durable, reorg } = this.#commit({ type: 'chain', from, blocks: chain.slice(from - 1) });
+    const { log } = this.#deps;
+    log.info(
+      { peer, length: chain.length, from, dropped: reorg.dropped.length, returned: reorg.returned.length },
+      `adopted the chain of ${peer} (${chain.length} blocks, from block ${from} on)`,
+    );
+    this.events.emit('replaced', { chain: this.chain, peer, from, ...reorg });
+    durable.catch(() => undefined); // a failed write is logged by #commit; the sync goes on
+    return true;
+  }
+
+  /**
+   * The one way the node's state changes: applied now, recorded in the store in the same order.
+   * `durable` resolves once the store has it; a proof search on a tip that is no longer the tip is
+   * stopped.
+   */
+  #commit(change: ChainChange): { durable: Promise<void>; reorg: Reorg } {
+    const { blockchain, store, log } = this.#deps;
+    const tip = blockchain.lastBlock;
+    const reorg = blockchain.apply(change);
+    const durable = store.record(change);
+    durable.catch((error: unknown) => log.error({ err: error, change: change.type }, `could not store a ${change.type} change: ${String(error)}`));
+    if (blockchain.lastBlock !== tip) this.#search?.abort();
+    return { durable, reorg };
   }
 }

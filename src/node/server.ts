@@ -6,9 +6,11 @@ import { hostname, networkInterfaces } from 'node:os';
 import { Blockchain } from '../chain/blockchain.ts';
 import type { Config } from '../config.ts';
 import type { ChainStore } from '../store/chain-store.ts';
+import { FileStore } from '../store/file-store.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { createApp } from './app.ts';
 import { ChainNode } from './chain-node.ts';
+import { startGossip } from './gossip.ts';
 import type { Logger } from './log.ts';
 import { createMiner } from './miner.ts';
 import { createPeerClient } from './peer-client.ts';
@@ -23,15 +25,21 @@ export interface RunningNode {
   close(): Promise<void>;
 }
 
-/** Builds a node from its configuration and serves it over HTTP. */
-export async function startNode(config: Config, log: Logger, store: ChainStore = new MemoryStore()): Promise<RunningNode> {
+/**
+ * Builds a node from its configuration and serves it over HTTP. Its state comes from `store`, by
+ * default the one DATA_DIR names (or memory only, without it).
+ */
+export async function startNode(config: Config, log: Logger, store?: ChainStore): Promise<RunningNode> {
+  store ??= config.dataDir === undefined ? new MemoryStore() : await FileStore.open(config.dataDir, log);
+  const blockchain = await loadBlockchain(store, log);
   const miner = createMiner(config.miningThreads);
   const peers = new PeerSet();
   const peerClient = createPeerClient({ timeoutMs: config.peerTimeoutMs });
   const node = new ChainNode({
     nodeId: config.nodeId,
     difficulty: config.difficulty,
-    blockchain: await loadBlockchain(store),
+    powRule: config.powRule,
+    blockchain,
     store,
     miner,
     peers,
@@ -43,10 +51,14 @@ export async function startNode(config: Config, log: Logger, store: ChainStore =
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  for (const address of selfAddresses(port)) peers.markSelf(address);
+  const advertiseAddress = config.advertiseAddress ?? `${ANY_HOST.has(config.host) ? hostname().toLowerCase() : config.host}:${port}`;
+  for (const address of [advertiseAddress, ...selfAddresses(port)]) peers.markSelf(address);
   node.registerPeers(config.peers);
   const discovery = startPeerDiscovery({ node, names: config.peers, lookup: lookupAll, intervalMs: config.peerDiscoveryMs });
   void discovery.refresh();
+  const gossip = config.gossip
+    ? startGossip({ node, peerClient, log, advertiseAddress, syncIntervalMs: config.syncIntervalMs })
+    : undefined;
 
   return {
     node,
@@ -54,6 +66,7 @@ export async function startNode(config: Config, log: Logger, store: ChainStore =
     url: `http://127.0.0.1:${port}`,
     async close() {
       discovery.stop();
+      gossip?.stop();
       server.close();
       server.closeAllConnections();
       await Promise.all([once(server, 'close'), miner.close(), store.close()]);
@@ -61,15 +74,26 @@ export async function startNode(config: Config, log: Logger, store: ChainStore =
   };
 }
 
+/** Addresses that mean "every interface": no peer can reach the node by them. */
+const ANY_HOST = new Set(['0.0.0.0', '::']);
+
 async function lookupAll(host: string): Promise<string[]> {
   return (await lookup(host, { all: true })).map(({ address }) => address);
 }
 
-async function loadBlockchain(store: ChainStore): Promise<Blockchain> {
-  const state = await store.load();
-  if (state !== undefined && state.chain.length > 0) return new Blockchain(state.chain, state.pending);
-  const blockchain = new Blockchain();
-  await store.record({ type: 'chain', chain: [...blockchain.chain] });
+/**
+ * The state the store's changes build. When replaying them took more changes than the state needs
+ * (transactions since mined, chains since replaced), the store is rewritten with just the state.
+ */
+async function loadBlockchain(store: ChainStore, log: Logger): Promise<Blockchain> {
+  const changes = await store.load();
+  const blockchain = Blockchain.replay(changes);
+  const snapshot = blockchain.snapshot();
+  if (changes.length > snapshot.length) {
+    await store.rewrite(snapshot);
+    log.info({ changes: changes.length, kept: snapshot.length }, `compacted the store: ${changes.length} changes down to ${snapshot.length}`);
+  }
+  if (changes.length > 0) log.info({ length: blockchain.length, pending: blockchain.pending.length }, `restored ${blockchain.length} blocks and ${blockchain.pending.length} pending transactions`);
   return blockchain;
 }
 

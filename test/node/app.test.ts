@@ -22,10 +22,40 @@ describe('the notebook API, in-process', () => {
     expect(body).toEqual({ length: 1, chain: [{ index: 1, timestamp: expect.any(Number), transactions: [], proof: 100, previous_hash: 1 }] });
   });
 
-  test('POST /transactions/new answers 201 with the block that will hold it', async () => {
+  test('POST /transactions/new answers 201 with the block that will hold it and the id it gave', async () => {
     const { status, body } = await call(`${node.url}/transactions/new`, { json: TX });
     expect(status).toBe(201);
-    expect(body).toEqual({ message: 'Transaction will be added to Block 2' });
+    expect(body).toEqual({ message: 'Transaction will be added to Block 2', id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect((await call(`${node.url}/transactions/pending`)).body).toEqual({ transactions: [{ ...TX, id: body.id }], length: 1 });
+  });
+
+  test('a transaction sent again with its id is recognised: stored once, 200; the same id with other content is a 409', async () => {
+    const first = await call(`${node.url}/transactions/new`, { json: { ...TX, id: 'client-chosen-1' } });
+    expect(first).toMatchObject({ status: 201, body: { id: 'client-chosen-1' } });
+    const again = await call(`${node.url}/transactions/new`, { json: { ...TX, id: 'client-chosen-1' } });
+    expect(again).toMatchObject({ status: 200, body: { message: 'Transaction client-chosen-1 is already known', id: 'client-chosen-1' } });
+    const other = await call(`${node.url}/transactions/new`, { json: { ...TX, amount: 6, id: 'client-chosen-1' } });
+    expect(other).toMatchObject({ status: 409, body: { error: 'transaction client-chosen-1 is already known with other content' } });
+    const bad = await call(`${node.url}/transactions/new`, { json: { ...TX, id: 'no spaces' } });
+    expect(bad).toMatchObject({ status: 400, body: { error: 'id must be 1 to 64 letters, digits, - or _' } });
+    expect((await call(`${node.url}/transactions/pending`)).body.length).toBe(1);
+
+    await call(`${node.url}/mine`);
+    const afterMining = await call(`${node.url}/transactions/new`, { json: { ...TX, id: 'client-chosen-1' } });
+    expect(afterMining.status).toBe(200);
+    expect((await call(`${node.url}/transactions/pending`)).body.length).toBe(0);
+  });
+
+  test('GET /chain?from=N serves the blocks from index N on, with the full length', async () => {
+    await call(`${node.url}/mine`);
+    await call(`${node.url}/mine`);
+    const { chain } = await chainOf();
+    expect((await call(`${node.url}/chain?from=2`)).body).toEqual({ chain: chain.slice(1), length: 3, from: 2 });
+    expect((await call(`${node.url}/chain?from=4`)).body).toEqual({ chain: [], length: 3, from: 4 });
+    expect((await call(`${node.url}/chain?from=1`)).body).toEqual({ chain, length: 3, from: 1 });
+    for (const from of ['0', '-1', 'x', '1.5', '']) {
+      expect((await call(`${node.url}/chain?from=${from}`)).status).toBe(400);
+    }
   });
 
   test('GET /mine forges a block with the transaction and the reward last; POST works too', async () => {
@@ -35,7 +65,7 @@ describe('the notebook API, in-process', () => {
     expect(mined.body).toEqual({
       message: 'New Block Forged',
       index: 2,
-      transactions: [TX, { sender: '0', recipient: 'node-a', amount: 1 }],
+      transactions: [{ ...TX, id: expect.stringMatching(/^[0-9a-f]{32}$/) }, { sender: '0', recipient: 'node-a', amount: 1 }],
       proof: 35293, // the same proof the reference finds after 100
       previous_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });

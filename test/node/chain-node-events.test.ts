@@ -20,7 +20,15 @@ describe('ChainNode events', () => {
       expect(seen.map((event) => event.name)).toEqual(['transaction', 'mined', 'peers', 'peerFailure', 'replaced', 'peers']);
       expect(seen[1]!.detail).toEqual({ block: expect.objectContaining({ index: 2 }), miningMs: expect.any(Number) });
       expect(seen[3]!.detail).toEqual({ node: '127.0.0.1:1', reason: expect.stringMatching(/^unreachable/) });
-      expect(seen[4]!.detail).toEqual({ chain: expect.any(Array), peer: a.address });
+      // b's own block 2 was dropped for a's chain: its transaction went back to the pool.
+      expect(seen[4]!.detail).toEqual({
+        chain: expect.any(Array),
+        peer: a.address,
+        from: 2,
+        dropped: [expect.objectContaining({ index: 2 })],
+        returned: [{ sender: 'x', recipient: 'y', amount: 1, id: expect.any(String) }],
+      });
+      expect(b.node.pending).toEqual([{ sender: 'x', recipient: 'y', amount: 1, id: expect.any(String) }]);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

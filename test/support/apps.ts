@@ -19,10 +19,12 @@ export const idleMiner: Miner = {
 
 /** The real app around a node with stand-in parts: no worker threads, no peers reachable. */
 export function createTestApp({ miner = idleMiner, log = silentLogger }: { miner?: Miner; log?: Logger } = {}): { app: Koa; node: ChainNode } {
-  const peerClient: PeerClient = { getChain: async () => ({ ok: false, answered: false, reason: 'no peers in this test' }) };
+  const unreachable = async () => ({ ok: false, answered: false, reason: 'no peers in this test' }) as const;
+  const peerClient: PeerClient = { getChain: unreachable, getTip: unreachable, post: unreachable };
   const node = new ChainNode({
     nodeId: 'test-node',
     difficulty: 4,
+    powRule: 'notebook',
     blockchain: new Blockchain(),
     store: new MemoryStore(),
     miner,

@@ -5,9 +5,12 @@ import { readConfig, type Config } from '../../src/config.ts';
 import { silentLogger, type Logger } from '../../src/node/log.ts';
 import { startNode, type RunningNode } from '../../src/node/server.ts';
 
-/** A node on a free loopback port, with quiet logs (unless given `log`) and one mining thread unless told otherwise. */
+/**
+ * A node on a free loopback port, with quiet logs (unless given `log`) and one mining thread unless
+ * told otherwise. Gossip is off unless `env` turns it on: most tests drive the notebook's steps.
+ */
 export async function startTestNode(env: Record<string, string> = {}, log: Logger = silentLogger): Promise<RunningNode & { address: string }> {
-  const config: Config = readConfig({ PORT: '0', HOST: '127.0.0.1', MINING_THREADS: '1', PEER_TIMEOUT_MS: '1000', ...env });
+  const config: Config = readConfig({ PORT: '0', HOST: '127.0.0.1', MINING_THREADS: '1', PEER_TIMEOUT_MS: '1000', GOSSIP: 'off', ...env });
   const running = await startNode(config, log);
   return { ...running, address: running.url.replace('http://', '') };
 }

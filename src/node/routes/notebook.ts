@@ -22,14 +22,27 @@ export function notebookRoutes(router: Router, { node, maxBodyBytes }: { node: C
   router.post('/transactions/new', json, async (ctx: Context) => {
     const verdict = validTransaction(bodyOf(ctx));
     if (!verdict.ok) ctx.throw(400, verdict.reason);
-    const index = await node.addTransaction(verdict.value);
-    sendJson(ctx, 201, { message: `Transaction will be added to Block ${index}` });
+    const outcome = await node.addTransaction(verdict.value);
+    const id = String(outcome.transaction.id); // the node gives every transaction an id
+    if (outcome.status === 'conflict') ctx.throw(409, `transaction ${id} is already known with other content`);
+    if (outcome.status === 'known') sendJson(ctx, 200, { message: `Transaction ${id} is already known`, id });
+    else sendJson(ctx, 201, { message: `Transaction will be added to Block ${outcome.index}`, id });
   });
 
   const chainBody = chainBodyCache(node);
   router.get('/chain', (ctx) => {
-    ctx.type = 'application/json';
-    ctx.body = chainBody();
+    const from = ctx.query.from;
+    if (from === undefined) {
+      ctx.type = 'application/json';
+      ctx.body = chainBody();
+      return;
+    }
+    if (typeof from !== 'string' || !/^[1-9]\d{0,15}$/.test(from) || !Number.isSafeInteger(Number(from))) {
+      ctx.throw(400, 'from must be a block index, a whole number from 1, as in /chain?from=5');
+    }
+    // Only the blocks a peer lacks, with the chain's full length: see catch-up.ts.
+    const { chain } = node;
+    sendJson(ctx, 200, { chain: chain.slice(Number(from) - 1), length: chain.length, from: Number(from) });
   });
 
   router.post('/nodes/register', json, (ctx: Context) => {
