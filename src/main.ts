@@ -7,9 +7,13 @@ async function main(): Promise<void> {
   const config = readConfig(process.env);
   const log = createLogger(config.logLevel);
   const running = await startNode(config, log);
-  const { nodeId, host, port, difficulty } = config;
+  const { nodeId, host, port, difficulty, powRule, gossip, dataDir } = config;
   const peers = running.node.peers;
-  log.info({ node_id: nodeId, host, port, difficulty, peers }, `node ${nodeId} listening on ${host}:${port}, difficulty ${difficulty}, peers [${peers.join(', ')}]`);
+  const stored = dataDir === undefined ? 'in memory only' : `in ${dataDir}`;
+  log.info(
+    { node_id: nodeId, host, port, difficulty, pow_rule: powRule, gossip, data_dir: dataDir ?? null, peers },
+    `node ${nodeId} listening on ${host}:${port}, difficulty ${difficulty} (${powRule} rule), gossip ${gossip ? 'on' : 'off'}, chain kept ${stored}, peers [${peers.join(', ')}]`,
+  );
 
   const stop = (signal: string) => {
     log.info({ signal }, `${signal} received, closing`);

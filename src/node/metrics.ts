@@ -49,6 +49,11 @@ export function createMetrics(node: ChainNode): Metrics {
     buckets: MINING_BUCKETS,
     registers,
   });
+  const blocksReceived = new Counter({
+    name: 'chainlab_blocks_received_total',
+    help: 'Blocks announced by a peer that extended this node\'s chain.',
+    registers,
+  });
   const replacements = new Counter({
     name: 'chainlab_chain_replacements_total',
     help: "Times this node adopted a peer's longer chain.",
@@ -56,7 +61,7 @@ export function createMetrics(node: ChainNode): Metrics {
   });
   const peerFailures = new Counter({
     name: 'chainlab_peer_failures_total',
-    help: 'Peers skipped during resolve: down, slow, or serving an invalid chain.',
+    help: 'Peers skipped during a resolve or sync: down, slow, or serving an invalid chain.',
     labelNames: ['peer'] as const,
     registers,
   });
@@ -64,6 +69,7 @@ export function createMetrics(node: ChainNode): Metrics {
     blocksMined.inc();
     miningSeconds.observe(miningMs / 1000);
   });
+  node.events.on('appended', () => blocksReceived.inc());
   node.events.on('replaced', () => replacements.inc());
   node.events.on('peerFailure', ({ node: peer }) => peerFailures.inc({ peer }));
 

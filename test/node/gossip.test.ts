@@ -5,6 +5,7 @@ import { toJson } from '../../src/chain/py-json.ts';
 import { searchProof } from '../../src/chain/proof-of-work.ts';
 import type { Miner } from '../../src/node/miner.ts';
 import { eventually as eventuallyEvery } from '../../e2e/support/eventually.ts';
+import { freePort } from '../../e2e/support/ports.ts';
 import { createTestApp } from '../support/apps.ts';
 import { buildChain } from '../support/chains.ts';
 import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
@@ -43,6 +44,18 @@ describe('gossip between in-process nodes', () => {
       expect((await call(`${b.url}/health`)).body.peers).toEqual([a.address]);
       expect((await call(`${c.url}/health`)).body.peers).toEqual([a.address]);
     });
+  });
+
+  test('a node keeps introducing itself, with backoff, until a peer that was down comes up', async () => {
+    const port = await freePort();
+    const a = await startTestNode({ ...GOSSIP, NODE_ID: 'a', PEERS: `127.0.0.1:${port}` });
+    nodes.push(a);
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // a few refused attempts
+    const b = await startTestNode({ ...GOSSIP, NODE_ID: 'b', PORT: String(port) });
+    nodes.push(b);
+    await eventually(async () => expect((await call(`${b.url}/health`)).body.peers).toEqual([a.address]));
+    const [status] = (await call(`${a.url}/nodes`)).body.nodes;
+    expect(status).toMatchObject({ node: b.address, reachable: true, length: 1 });
   });
 
   test('a block mined on one node reaches the others without anyone calling resolve', async () => {
