@@ -33,8 +33,8 @@ export class Blockchain {
   #pending: Transaction[] = [];
   /** Keys (see transactionKey) of the pending transactions. */
   #pendingKeys = new Map<string, Transaction>();
-  /** Keys of the transactions in the chain, rewards aside, with how many blocks hold each. */
-  #chainKeys = new Map<string, number>();
+  /** Keys of the transactions in the chain, rewards aside: the first copy, and how many blocks hold one. */
+  #chainKeys = new Map<string, { transaction: Transaction; count: number }>();
 
   constructor(chain: Block[] = [genesisBlock()]) {
     this.#chain = chain;
@@ -74,9 +74,9 @@ export class Blockchain {
     return this.#pendingKeys.get(key);
   }
 
-  /** Whether a transaction with this key is in a block of the chain. */
-  includes(key: string): boolean {
-    return this.#chainKeys.has(key);
+  /** The transaction with this key in a block of the chain, if any. */
+  includedTransaction(key: string): Transaction | undefined {
+    return this.#chainKeys.get(key)?.transaction;
   }
 
   /**
@@ -152,9 +152,11 @@ export class Blockchain {
     for (const transaction of transactionsOf(block)) {
       if (isReward(transaction)) continue;
       const key = transactionKey(transaction);
-      const count = (this.#chainKeys.get(key) ?? 0) + delta;
-      if (count > 0) this.#chainKeys.set(key, count);
-      else this.#chainKeys.delete(key);
+      const held = this.#chainKeys.get(key);
+      const count = (held?.count ?? 0) + delta;
+      if (count <= 0) this.#chainKeys.delete(key);
+      else if (held === undefined) this.#chainKeys.set(key, { transaction, count });
+      else held.count = count;
     }
   }
 }

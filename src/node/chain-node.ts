@@ -156,12 +156,11 @@ export class ChainNode {
   #pool(transaction: Transaction): { outcome: TransactionOutcome; durable?: Promise<void> } {
     const { blockchain } = this.#deps;
     const key = transactionKey(transaction);
-    const held = blockchain.pendingTransaction(key);
+    // Pending or in a block: a copy is known; another transaction under the same id is a conflict.
+    const held = blockchain.pendingTransaction(key) ?? blockchain.includedTransaction(key);
     if (held !== undefined) {
       return { outcome: { status: canonicalJson(held) === canonicalJson(transaction) ? 'known' : 'conflict', transaction: held } };
     }
-    // A transaction already in a block: the same id is taken, whatever its content.
-    if (blockchain.includes(key)) return { outcome: { status: 'known', transaction } };
     const { durable } = this.#commit({ type: 'transaction', transaction });
     this.events.emit('transaction', { transaction });
     return { outcome: { status: 'added', transaction, index: blockchain.length + 1 }, durable };

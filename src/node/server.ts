@@ -51,7 +51,7 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const advertiseAddress = config.advertiseAddress ?? `${ANY_HOST.has(config.host) ? hostname().toLowerCase() : config.host}:${port}`;
+  const advertiseAddress = config.advertiseAddress ?? defaultAdvertiseAddress(config.host, port);
   for (const address of [advertiseAddress, ...selfAddresses(port)]) peers.markSelf(address);
   node.registerPeers(config.peers);
   const discovery = startPeerDiscovery({ node, names: config.peers, lookup: lookupAll, intervalMs: config.peerDiscoveryMs });
@@ -76,6 +76,15 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
 
 /** Addresses that mean "every interface": no peer can reach the node by them. */
 const ANY_HOST = new Set(['0.0.0.0', '::']);
+
+/**
+ * Without ADVERTISE_ADDRESS: the host name (a container's, in Docker, which its network resolves),
+ * or the address the node listens on when that is a specific one.
+ */
+export function defaultAdvertiseAddress(host: string, port: number): string {
+  if (ANY_HOST.has(host)) return `${hostname().toLowerCase()}:${port}`;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
 
 async function lookupAll(host: string): Promise<string[]> {
   return (await lookup(host, { all: true })).map(({ address }) => address);

@@ -43,6 +43,7 @@ describe('the notebook API, in-process', () => {
     await call(`${node.url}/mine`);
     const afterMining = await call(`${node.url}/transactions/new`, { json: { ...TX, id: 'client-chosen-1' } });
     expect(afterMining.status).toBe(200);
+    expect((await call(`${node.url}/transactions/new`, { json: { ...TX, amount: 6, id: 'client-chosen-1' } })).status).toBe(409);
     expect((await call(`${node.url}/transactions/pending`)).body.length).toBe(0);
   });
 
