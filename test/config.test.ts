@@ -4,6 +4,7 @@ describe('readConfig', () => {
   test('gives the documented defaults', () => {
     const config = readConfig({});
     expect(config).toMatchObject({ port: 5000, host: '0.0.0.0', peers: [], difficulty: 4, peerTimeoutMs: 2000, peerDiscoveryMs: 5000, maxBodyBytes: 1_048_576, logLevel: 'info' });
+    expect(config).toMatchObject({ powRule: 'notebook', dataDir: undefined, gossip: true, syncIntervalMs: 2000, advertiseAddress: undefined });
     expect(config.nodeId).toMatch(/^[0-9a-f]{32}$/);
     expect(config.miningThreads).toBeGreaterThanOrEqual(1);
     expect(Object.isFrozen(config)).toBe(true);
@@ -21,6 +22,11 @@ describe('readConfig', () => {
       MINING_THREADS: '3',
       MAX_BODY_BYTES: '4096',
       LOG_LEVEL: 'debug',
+      POW_RULE: 'linked',
+      DATA_DIR: '/var/lib/chainlab',
+      GOSSIP: 'off',
+      SYNC_INTERVAL_MS: '0',
+      ADVERTISE_ADDRESS: 'http://Node2.example:5001',
     });
     expect(config).toEqual({
       port: 5001,
@@ -33,6 +39,11 @@ describe('readConfig', () => {
       miningThreads: 3,
       maxBodyBytes: 4096,
       logLevel: 'debug',
+      powRule: 'linked',
+      dataDir: '/var/lib/chainlab',
+      gossip: false,
+      syncIntervalMs: 0,
+      advertiseAddress: 'node2.example:5001',
     });
   });
 
@@ -49,6 +60,16 @@ describe('readConfig', () => {
     ['PEERS', 'node2:5000,,node3:5000'],
     ['LOG_LEVEL', 'verbose'],
     ['LOG_LEVEL', 'warning'],
+    ['POW_RULE', 'fast'],
+    ['GOSSIP', 'maybe'],
+    ['GOSSIP', 'true'],
+    ['SYNC_INTERVAL_MS', '-1'],
+    ['SYNC_INTERVAL_MS', '3600001'],
+    ['SYNC_INTERVAL_MS', '2s'],
+    ['ADVERTISE_ADDRESS', 'not a host:port'],
+    ['ADVERTISE_ADDRESS', 'node2'],
+    ['ADVERTISE_ADDRESS', 'node2:0'],
+    ['ADVERTISE_ADDRESS', 'https://node2:5000'],
   ])('a bad %s (%s) stops the node with a message naming it', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`^${name}`));
@@ -59,5 +80,26 @@ describe('readConfig', () => {
       expect(readConfig({ LOG_LEVEL: level.toUpperCase() }).logLevel).toBe(level);
     }
     expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow("LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got 'loud'");
+  });
+
+  test('the new variables say what they take when they are wrong', () => {
+    expect(() => readConfig({ POW_RULE: 'fast' })).toThrow("POW_RULE must be one of notebook, linked, got 'fast'");
+    expect(() => readConfig({ GOSSIP: 'maybe' })).toThrow("GOSSIP must be one of on, off, got 'maybe'");
+    expect(() => readConfig({ SYNC_INTERVAL_MS: '-1' })).toThrow("SYNC_INTERVAL_MS must be a whole number from 0 to 3600000, got '-1'");
+    expect(() => readConfig({ ADVERTISE_ADDRESS: 'not a host:port' })).toThrow("ADVERTISE_ADDRESS: expected http://host:port or host:port, got 'not a host:port'");
+  });
+
+  test('POW_RULE and GOSSIP take any case; a blank DATA_DIR keeps the chain in memory', () => {
+    expect(readConfig({ POW_RULE: 'Linked', GOSSIP: 'OFF' })).toMatchObject({ powRule: 'linked', gossip: false });
+    expect(readConfig({ GOSSIP: 'on' }).gossip).toBe(true);
+    expect(readConfig({ DATA_DIR: '  ' }).dataDir).toBeUndefined();
+    expect(readConfig({ SYNC_INTERVAL_MS: '3600000' }).syncIntervalMs).toBe(3_600_000);
+  });
+
+  test('ADVERTISE_ADDRESS is kept in the form peers are registered under; without it, the node works one out once it listens', () => {
+    expect(readConfig({ ADVERTISE_ADDRESS: 'http://Node7:5000' }).advertiseAddress).toBe('node7:5000');
+    expect(readConfig({ ADVERTISE_ADDRESS: '10.0.0.7:5003', HOST: '0.0.0.0', PORT: '5000' }).advertiseAddress).toBe('10.0.0.7:5003');
+    // The default needs the port actually listened on (PORT may be 0): node/server.ts gives it.
+    expect(readConfig({ HOST: '10.0.0.7', PORT: '5003' }).advertiseAddress).toBeUndefined();
   });
 });

@@ -25,9 +25,10 @@ export interface NetworkViewOptions {
 /**
  * This node and each of its peers with their chains, side by side. The browser cannot reach the
  * peers by their Docker hostnames, so the node asks them, all at once, each within the peer
- * client's timeout. Nothing here is validated or adopted: it shows what each node holds. A peer
- * announces none of its changes to this node yet (gossip comes later), so the page asks again on
- * a timer as well as on its own node's events.
+ * client's timeout. Nothing here is validated or adopted: it shows what each node holds. The page's
+ * events cover only its own node: a peer's new block shows there once it reaches this node (by
+ * gossip or a resolve), while a peer that is behind, or does not gossip, announces nothing. So the
+ * page asks again on a timer as well as on its own node's events.
  */
 export async function networkView(node: ChainNode, peerClient: PeerClient, { last }: NetworkViewOptions = {}): Promise<NetworkMember[]> {
   const self: NetworkMember = {

@@ -4,6 +4,8 @@
  * a description here, or a description left behind by a removed route, fails the tests.
  */
 
+import { TRANSACTION_ID } from '../chain/validate.ts';
+
 type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
 
 /** The part of JSON Schema (2020-12, as OpenAPI 3.1 uses it) this document needs. */
@@ -99,6 +101,12 @@ const BODY_ERRORS = {
   default: DEFAULT_ERROR,
 };
 
+/** What a peer's request with a JSON body can get wrong: gossip routes take up to four times MAX_BODY_BYTES. */
+const GOSSIP_BODY_ERRORS = {
+  ...BODY_ERRORS,
+  '413': json('A body larger than four times MAX_BODY_BYTES', schema('Error')),
+};
+
 const nullable = (type: JsonType, description?: string): Schema => ({ type: [type, 'null'], ...(description === undefined ? {} : { description }) });
 
 const object = (properties: Record<string, Schema>, required = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
@@ -121,12 +129,20 @@ export const OPENAPI: OpenApiDocument = {
     title: 'chainlab node',
     version: '0.1.0',
     description:
-      "A node of the 'Learn Blockchains by Building One' network: the reference's endpoints, plus operators' endpoints and an explorer. " +
+      "A node of the 'Learn Blockchains by Building One' network: the reference's endpoints, plus what nodes say to each other (gossip), " +
+      "operators' endpoints and an explorer. " +
       'Errors are `{"error": "what is wrong"}` with the status: 400 bad input, 404 an unknown path, 405 a method the path does not take, ' +
-      '413 a body larger than MAX_BODY_BYTES, 415 a body in an unknown encoding, 500 a bug. Every response carries X-Request-Id and X-Chainlab-Node-Id.',
+      '409 a transaction id taken by another transaction, 413 a body larger than MAX_BODY_BYTES, 415 a body in an unknown encoding, 500 a bug. ' +
+      'Every response carries X-Request-Id and X-Chainlab-Node-Id.',
   },
   tags: [
     { name: 'notebook', description: "The reference node's endpoints, with its statuses and JSON shapes" },
+    {
+      name: 'gossip',
+      description:
+        'What nodes say to each other: their tips, the blocks they announce and the transactions they pass on. ' +
+        'Served whether or not GOSSIP is on, so that any chainlab node can announce to this one and catch up from it.',
+    },
     { name: 'operations', description: 'For operators: health, peers, metrics, this document' },
     { name: 'explorer', description: 'A live page of this node and its network, for a browser' },
   ],
@@ -136,10 +152,18 @@ export const OPENAPI: OpenApiDocument = {
       post: {
         operationId: 'newTransaction',
         summary: 'Pool a transaction for the next block',
+        description:
+          'With an `id`, a retry is safe: a copy of a transaction the node holds, pending or in a block, is not pooled again. ' +
+          'Without one the node gives it an id. With GOSSIP on, the node passes it on to its peers.',
         tags: ['notebook'],
         requestBody: jsonBody(schema('Transaction')),
         responses: {
-          '201': json('Pooled', object({ message: { type: 'string', pattern: '^Transaction will be added to Block \\d+$' } })),
+          '201': json('Pooled, under the id it came with or was given', object({ message: { type: 'string', pattern: '^Transaction will be added to Block \\d+$' }, id: schema('TransactionId') })),
+          '200': json(
+            'A copy of a transaction this node holds, pending or in a block: nothing was stored',
+            object({ message: { type: 'string', pattern: `^Transaction ${TRANSACTION_ID.source.slice(1, -1)} is already known$` }, id: schema('TransactionId') }),
+          ),
+          '409': json('Another transaction holds this id, pending or in a block: nothing was stored', schema('Error')),
           ...BODY_ERRORS,
         },
       },
@@ -147,9 +171,74 @@ export const OPENAPI: OpenApiDocument = {
     '/chain': {
       get: {
         operationId: 'chain',
-        summary: "This node's whole chain",
+        summary: "This node's whole chain, or its blocks from a position on",
         tags: ['notebook'],
-        responses: { '200': json('The chain', schema('Chain')), default: DEFAULT_ERROR },
+        parameters: [
+          {
+            name: 'from',
+            in: 'query',
+            description: 'Only the blocks from this position (1 is the genesis block) on, as a peer catching up asks for them; `length` stays the full length',
+            required: false,
+            schema: { type: 'integer', minimum: 1 },
+          },
+        ],
+        responses: { '200': json('The chain', schema('Chain')), '400': ref('responses', 'BadRequest'), default: DEFAULT_ERROR },
+      },
+    },
+    '/chain/tip': {
+      get: {
+        operationId: 'chainTip',
+        summary: "This node's chain length and the hash of its last block: what a peer asks before catching up",
+        tags: ['gossip'],
+        responses: { '200': json('The tip', schema('Tip')), default: DEFAULT_ERROR },
+      },
+    },
+    '/transactions/pending': {
+      get: {
+        operationId: 'pendingTransactions',
+        summary: 'The pending pool: the transactions the next block mined here would hold',
+        tags: ['gossip'],
+        responses: {
+          '200': json('Oldest first', object({ transactions: { type: 'array', items: schema('Transaction') }, length: { type: 'integer', minimum: 0 } })),
+          default: DEFAULT_ERROR,
+        },
+      },
+    },
+    '/gossip/blocks': {
+      post: {
+        operationId: 'announceBlock',
+        summary: "A peer announces the last block of its chain, with the chain's length",
+        description:
+          'A block that extends this node\'s tip is checked and appended. One that does not, from a longer chain, makes the node sync with its peers ' +
+          'in the background; one from a chain no longer than ours is ignored.',
+        tags: ['gossip'],
+        requestBody: jsonBody(
+          object({
+            block: schema('Block'),
+            length: { type: 'integer', minimum: 1, description: "The length of the announcing node's chain, whose last block `block` is" },
+          }),
+        ),
+        responses: {
+          '200': json('Appended, already known, or a sync started', schema('BlockOutcome')),
+          ...GOSSIP_BODY_ERRORS,
+          '400': json('A body that is not `{block, length}`, or `block rejected: <reason>`: it extends the tip but is not valid there', schema('Error')),
+        },
+      },
+    },
+    '/gossip/transactions': {
+      post: {
+        operationId: 'passOnTransactions',
+        summary: 'A peer passes on transactions it pooled, each with its id',
+        description: 'Pools those this node lacks. One invalid transaction refuses them all: nothing is stored.',
+        tags: ['gossip'],
+        requestBody: jsonBody(object({ transactions: { type: 'array', items: schema('Transaction') } })),
+        responses: {
+          '200': json(
+            'How many were pooled, were already held, or had an id held by another transaction (those are not stored)',
+            object({ added: { type: 'integer', minimum: 0 }, known: { type: 'integer', minimum: 0 }, conflicting: { type: 'integer', minimum: 0 } }),
+          ),
+          ...GOSSIP_BODY_ERRORS,
+        },
       },
     },
     '/nodes/register': {
@@ -252,8 +341,11 @@ export const OPENAPI: OpenApiDocument = {
         summary: 'Server-sent events: a snapshot, then one event per change of the node',
         description:
           'Events: `snapshot` {node_id, length, blocks, pending, peers}; `mined` {block, length, mining_ms, pending}; ' +
-          '`replaced` {peer, length, blocks, pending}; `transaction` {transaction, pending_count}; `peers` {peers}; ' +
-          '`peerFailure` {node, reason}. Each `data` is one line of JSON; a block comes as {hash, block}.',
+          '`appended` {block, length, pending}, a block a peer announced that extended this chain; ' +
+          '`replaced` {peer, from, length, blocks, dropped, dropped_count, returned_count, pending}, this node adopted the chain of `peer` ' +
+          'from position `from` on, dropping `dropped_count` blocks (`dropped` lists the newest 100 as {index, hash}) ' +
+          'whose `returned_count` transactions are pending again; `transaction` {transaction, pending_count}; `peers` {peers}; ' +
+          '`peerFailure` {node, reason}. `blocks` holds the newest 100 blocks. Each `data` is one line of JSON; a block comes as {hash, block}.',
         tags: ['explorer'],
         responses: { '200': text('A stream that stays open until the client leaves', 'text/event-stream'), default: DEFAULT_ERROR },
       },
@@ -283,11 +375,22 @@ export const OPENAPI: OpenApiDocument = {
   components: {
     schemas: {
       Error: object({ error: { type: 'string', description: 'What is wrong, and how to fix it' } }),
-      Transaction: object({
-        sender: { type: 'string', minLength: 1 },
-        recipient: { type: 'string', minLength: 1 },
-        amount: { type: 'number', description: 'Kept exactly as sent: 5.0 stays a float, big integers stay exact' },
-      }),
+      Transaction: object(
+        {
+          sender: { type: 'string', minLength: 1 },
+          recipient: { type: 'string', minLength: 1 },
+          amount: { type: 'number', description: 'Kept exactly as sent: 5.0 stays a float, big integers stay exact' },
+          id: schema('TransactionId'),
+        },
+        ['sender', 'recipient', 'amount'],
+      ),
+      TransactionId: {
+        type: 'string',
+        pattern: TRANSACTION_ID.source,
+        description:
+          'Chosen by the client, or given by the node that first accepted the transaction, so that copies arriving by other paths (a retry, gossip, a reorg) ' +
+          'are recognised. Mining rewards, and transactions from reference nodes, have none.',
+      },
       Block: {
         ...object({
           index: { type: 'integer' },
@@ -299,11 +402,29 @@ export const OPENAPI: OpenApiDocument = {
         description: "A block as the reference serves it; a block adopted from a peer keeps any other field it came with, since it is part of the block's hash",
       },
       Blocks: { type: 'array', items: schema('Block') },
-      Chain: object({ chain: schema('Blocks'), length: { type: 'integer', minimum: 1 } }),
+      Chain: object(
+        {
+          chain: schema('Blocks'),
+          length: { type: 'integer', minimum: 1, description: "The chain's full length, even when `chain` holds only its blocks from `from` on" },
+          from: { type: 'integer', minimum: 1, description: 'Present when asked with ?from=N: `chain` holds the blocks from position N on, none when N is past the tip' },
+        },
+        ['chain', 'length'],
+      ),
+      Tip: object({
+        length: { type: 'integer', minimum: 1 },
+        hash: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'The hash of the last block' },
+      }),
+      BlockOutcome: object({
+        status: {
+          enum: ['appended', 'known', 'syncing'],
+          description: '`appended`: it extended this chain; `known`: this chain is as long already; `syncing`: it did not extend this chain, so the node syncs with its peers',
+        },
+        length: { type: 'integer', minimum: 1, description: "This node's chain length, after the block" },
+      }),
       MinedBlock: object({
         message: { const: 'New Block Forged' },
         index: { type: 'integer' },
-        transactions: { type: 'array', items: schema('Transaction'), description: 'The pooled transactions, then the reward (from "0", amount 1)' },
+        transactions: { type: 'array', items: schema('Transaction'), description: 'The pooled transactions, then the reward (from "0", amount 1, no id)' },
         proof: { type: 'integer' },
         previous_hash: { type: 'string' },
       }),

@@ -55,8 +55,11 @@ async function openEvents(url: string) {
   };
 }
 
-const EVENT_NAMES: readonly (keyof NodeEvents)[] = ['mined', 'replaced', 'transaction', 'peers', 'peerFailure'];
+const EVENT_NAMES: readonly (keyof NodeEvents)[] = ['mined', 'appended', 'replaced', 'transaction', 'peers', 'peerFailure'];
 const listenerCounts = (node: TestNode) => EVENT_NAMES.map((name) => node.node.events.listenerCount(name));
+
+/** An id the node gave a transaction. */
+const TRANSACTION_ID = expect.stringMatching(/^[0-9a-f]{32}$/);
 
 async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -94,6 +97,8 @@ describe('the explorer', () => {
     expect(() => new Function(source)).not.toThrow(); // it parses
     expect(source).toContain("new EventSource('/events')");
     expect(source).not.toContain('innerHTML');
+    // Every event /events sends has a handler on the page.
+    for (const name of ['snapshot', ...EVENT_NAMES]) expect(source).toMatch(new RegExp(`^  ${name}\\(data\\) \\{$`, 'm'));
 
     const style = await fetch(`${node.url}/explorer/explorer.css`);
     expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8');
@@ -128,7 +133,7 @@ describe('the explorer', () => {
 
       await call(`${node.url}/transactions/new`, { body: '{"sender":"a","recipient":"b","amount":5.0}', headers: { 'content-type': 'application/json' } });
       const transaction = await events.next();
-      expect(transaction).toMatchObject({ event: 'transaction', data: { transaction: { sender: 'a', recipient: 'b', amount: 5 }, pending_count: 1 } });
+      expect(transaction).toMatchObject({ event: 'transaction', data: { transaction: { sender: 'a', recipient: 'b', amount: 5, id: TRANSACTION_ID }, pending_count: 1 } });
       expect(transaction.raw).toContain('"amount":5.0');
 
       await call(`${node.url}/mine`);
@@ -140,16 +145,23 @@ describe('the explorer', () => {
         mining_ms: expect.any(Number),
         pending: [],
       });
-      expect(mined.data.block.block.transactions).toEqual([{ sender: 'a', recipient: 'b', amount: 5 }, { sender: '0', recipient: 'node-a', amount: 1 }]);
+      expect(mined.data.block.block.transactions).toEqual([
+        { sender: 'a', recipient: 'b', amount: 5, id: transaction.data.transaction.id },
+        { sender: '0', recipient: 'node-a', amount: 1 },
+      ]);
     } finally {
       events.close();
     }
   });
 
-  test('GET /events reports peers and an adopted chain as replaced', async () => {
+  test('GET /events reports peers, and an adopted chain as replaced with what it dropped and returned', async () => {
     const [a, b] = [await start({ NODE_ID: 'a' }), await start({ NODE_ID: 'b' })];
     await call(`${a.url}/mine`);
     await call(`${a.url}/mine`);
+    // B mines a block of its own, which A's longer chain will replace.
+    await call(`${b.url}/transactions/new`, { json: { sender: 'b', recipient: 'c', amount: 2, id: 'tx-b' } });
+    await call(`${b.url}/mine`);
+    const ownBlock = hashBlock(b.node.chain[1]!);
     const events = await openEvents(`${b.url}/events`);
     try {
       expect((await events.next()).event).toBe('snapshot');
@@ -159,9 +171,40 @@ describe('the explorer', () => {
       await call(`${b.url}/nodes/resolve`);
       const replaced = await events.next();
       expect(replaced.event).toBe('replaced');
-      expect(replaced.data).toMatchObject({ peer: a.address, length: 3, pending: [] });
+      expect(replaced.data).toMatchObject({
+        peer: a.address,
+        from: 2,
+        length: 3,
+        dropped: [{ index: 2, hash: ownBlock }],
+        dropped_count: 1,
+        returned_count: 1,
+        pending: [{ sender: 'b', recipient: 'c', amount: 2, id: 'tx-b' }],
+      });
       expect(replaced.data.blocks.map((b: { hash: string }) => b.hash)).toEqual(a.node.chain.map((block) => hashBlock(block)));
       expect(await events.next()).toMatchObject({ event: 'peers', data: { peers: [{ node: a.address, reachable: true, length: 3 }] } });
+    } finally {
+      events.close();
+    }
+  });
+
+  test('GET /events reports a block announced by a peer as appended, without a resolve', async () => {
+    const b = await start({ NODE_ID: 'b' });
+    // A gossips: what it pools and mines, it passes on to B by itself. It syncs only when told.
+    const a = await start({ NODE_ID: 'a', GOSSIP: 'on', SYNC_INTERVAL_MS: '0', PEERS: b.address });
+    // A introduces itself to B (as HOST:port): done before B's events are read, so none comes in between.
+    await eventually(() => b.node.peers.includes(a.address));
+    const events = await openEvents(`${b.url}/events`);
+    try {
+      expect((await events.next()).event).toBe('snapshot');
+      await call(`${a.url}/transactions/new`, { json: { sender: 'a', recipient: 'b', amount: 3, id: 'tx-a' } });
+      expect(await events.next()).toMatchObject({ event: 'transaction', data: { transaction: { id: 'tx-a' }, pending_count: 1 } });
+
+      await call(`${a.url}/mine`);
+      const appended = await events.next();
+      expect(appended.event).toBe('appended');
+      expect(appended.data).toEqual({ block: { hash: hashBlock(a.node.chain[1]!), block: expect.objectContaining({ index: 2 }) }, length: 2, pending: [] });
+      expect(appended.data.block.block.transactions).toEqual([{ sender: 'a', recipient: 'b', amount: 3, id: 'tx-a' }, { sender: '0', recipient: 'a', amount: 1 }]);
+      expect(b.node.chain.map((block) => hashBlock(block))).toEqual(a.node.chain.map((block) => hashBlock(block)));
     } finally {
       events.close();
     }

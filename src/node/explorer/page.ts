@@ -27,7 +27,8 @@ export const EXPLORER_HTML = `<!doctype html>
   <section class="panel" id="network-panel">
     <h2>The network, side by side</h2>
     <p class="hint">One column per node, newest block on top. Where the nodes hold different blocks the row is
-      highlighted; <em>Resolve conflicts</em> makes a node adopt the longest valid chain, and the rows agree again.</p>
+      highlighted. Nodes that gossip pass new blocks on and catch up by themselves; <em>Resolve conflicts</em> makes a
+      node adopt the longest valid chain at once, and the rows agree again.</p>
     <p id="network-summary" class="summary">Asking the peers&hellip;</p>
     <div class="network-scroll"><table id="network" class="network"></table></div>
     <ul class="legend">

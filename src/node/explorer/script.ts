@@ -19,7 +19,7 @@ const state = {
   blocks: [], // [{hash, block}], oldest first: the newest blocks of the chain
   pending: [],
   peers: [],
-  replaced: null, // {peer, at, dropped: [{index, hash}]} after this node adopted another chain
+  replaced: null, // {peer, at, length, dropped: [{index, hash}], droppedCount, returnedCount} after this node adopted another chain
   fresh: new Set(), // hashes to flash once when drawn
 };
 
@@ -135,9 +135,13 @@ function renderChain() {
   const banner = byId('replaced-banner');
   banner.hidden = state.replaced === null;
   if (state.replaced !== null) {
-    const { peer, at, dropped, length } = state.replaced;
+    const { peer, at, dropped, droppedCount, returnedCount, length } = state.replaced;
     const parts = ['At ' + clock(at) + ' this node replaced its chain with the longer chain of ' + peer + ' (' + length + ' blocks).'];
-    if (dropped.length > 0) parts.push(' Blocks it dropped: ' + dropped.map((b) => '#' + b.index + ' ' + short(b.hash)).join(', ') + '.');
+    if (dropped.length > 0) {
+      const more = droppedCount - dropped.length;
+      parts.push(' Blocks it dropped: ' + dropped.map((b) => '#' + b.index + ' ' + short(b.hash)).join(', ') + (more > 0 ? ' and ' + more + ' older' : '') + '.');
+    }
+    if (returnedCount > 0) parts.push(' ' + count(returnedCount, 'transaction') + ' from them went back to the pending pool.');
     banner.textContent = parts.join('');
   }
   renderFacts();
@@ -165,6 +169,10 @@ function renderPeers() {
   renderFacts();
 }
 
+function count(n, noun) {
+  return n + ' ' + noun + (n === 1 ? '' : 's');
+}
+
 function logActivity(kind, message) {
   const list = byId('activity');
   list.prepend(el('li', { class: kind }, [el('time', { text: clock(new Date()) }), ' ', message]));
@@ -186,26 +194,26 @@ const handlers = {
     renderPeers();
   },
   mined(data) {
-    state.fresh.add(data.block.hash);
-    state.blocks = state.blocks.concat([data.block]).slice(-100);
-    state.length = data.length;
-    state.pending = data.pending;
-    renderChain();
-    renderPending();
+    addBlock(data);
     logActivity('mined', 'Mined block #' + text(data.block.block.index) + ' (proof ' + text(data.block.block.proof) + ', ' + data.mining_ms + ' ms)');
   },
+  appended(data) {
+    addBlock(data);
+    logActivity('appended', 'Block #' + data.length + ' from a peer (proof ' + text(data.block.block.proof) + ')');
+  },
   replaced(data) {
-    const kept = new Set(data.blocks.map((b) => b.hash));
-    const dropped = state.blocks.filter((b) => !kept.has(b.hash)).map((b) => ({ index: text(b.block.index), hash: b.hash }));
     const known = new Set(state.blocks.map((b) => b.hash));
     for (const b of data.blocks) if (!known.has(b.hash)) state.fresh.add(b.hash);
-    state.replaced = { peer: data.peer, at: new Date(), dropped, length: data.length };
+    state.replaced = { peer: data.peer, at: new Date(), dropped: data.dropped, droppedCount: data.dropped_count, returnedCount: data.returned_count, length: data.length };
     state.blocks = data.blocks;
     state.length = data.length;
     state.pending = data.pending;
     renderChain();
     renderPending();
-    logActivity('replaced', 'Chain replaced by the longer chain of ' + data.peer + ' (' + data.length + ' blocks)');
+    const changes = ['from block #' + data.from + ' on'];
+    if (data.dropped_count > 0) changes.push(count(data.dropped_count, 'block') + ' dropped');
+    if (data.returned_count > 0) changes.push(count(data.returned_count, 'transaction') + ' pending again');
+    logActivity('replaced', 'Chain replaced by the longer chain of ' + data.peer + ' (' + data.length + ' blocks, ' + changes.join(', ') + ')');
   },
   transaction(data) {
     state.pending = state.pending.concat([data.transaction]);
@@ -221,6 +229,16 @@ const handlers = {
     logActivity('failure', 'Peer ' + data.node + ' skipped: ' + data.reason);
   },
 };
+
+/** A block that extended this node's chain, mined here or announced by a peer: {block, length, pending}. */
+function addBlock(data) {
+  state.fresh.add(data.block.hash);
+  state.blocks = state.blocks.concat([data.block]).slice(-100);
+  state.length = data.length;
+  state.pending = data.pending;
+  renderChain();
+  renderPending();
+}
 
 function setConnection(status, message) {
   const p = byId('connection');
@@ -242,9 +260,10 @@ function connect() {
 
 // ---------------------------------------------------------------------------------------------
 // The network, side by side. The node fetches its peers' chains (the browser cannot reach them by
-// their Docker hostnames). This page's events cover only this node: a peer that mines announces
-// nothing here (gossip between nodes comes later), so the view is also refreshed on a gentle
-// timer while the page is visible.
+// their Docker hostnames). This page's events cover only this node: a block a peer mines shows up
+// here once it reaches this node, by gossip or a resolve, and a peer that is behind, or does not
+// gossip, announces nothing at all. So the view is also refreshed on a gentle timer while the page
+// is visible.
 
 let networkBusy = false;
 let networkAgain = false;
@@ -342,7 +361,7 @@ function networkSummary(members, forkFrom) {
     parts.push(el('strong', { class: 'warn', text: 'Not in agreement: ' }));
     if (forkFrom !== null) parts.push('the chains fork at block #' + forkFrom + '. ');
     parts.push('Longest: ' + longest.node + ' (' + longest.length + ' blocks). ');
-    parts.push('Resolve conflicts on the others to adopt it.');
+    parts.push('Nodes that gossip catch up on their own; resolving conflicts on the others adopts it now.');
   }
   if (silent.length > 0) parts.push(' Not answering: ' + silent.join(', ') + '.');
   return parts;

@@ -133,6 +133,7 @@ button:disabled { opacity: 0.6; cursor: progress; }
 .activity li { padding: 0.25rem 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 .activity time { color: var(--muted); font-variant-numeric: tabular-nums; }
 .activity .mined { color: #1e40af; }
+.activity .appended { color: #0f766e; }
 .activity .replaced { color: #6d28d9; }
 .activity .failure { color: var(--bad); }
 `;

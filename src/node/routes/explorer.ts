@@ -14,7 +14,7 @@ import type { PeerClient } from '../peer-client.ts';
 import { sendJson } from '../send-json.ts';
 import { peerJson } from './operations.ts';
 
-/** Blocks sent with a snapshot or a replaced chain: the page shows the newest, not 10,000. */
+/** Blocks sent with a snapshot or a replaced chain, or listed as dropped: the page shows the newest, not 10,000. */
 const CHAIN_TAIL = 100;
 
 /**
@@ -66,8 +66,19 @@ function streamEvents(ctx: Context, node: ChainNode): void {
     subscribe(node.events, 'mined', guarded(({ block, miningMs }) => {
       stream.send('mined', { block: blockJson(block), length: node.chain.length, mining_ms: Math.round(miningMs), pending: [...node.pending] });
     })),
-    subscribe(node.events, 'replaced', guarded(({ chain, peer }) => {
-      stream.send('replaced', { peer, ...chainSummary(chain), pending: [...node.pending] });
+    subscribe(node.events, 'appended', guarded(({ block }) => {
+      stream.send('appended', { block: blockJson(block), length: node.chain.length, pending: [...node.pending] });
+    })),
+    subscribe(node.events, 'replaced', guarded(({ chain, peer, from, dropped, returned }) => {
+      stream.send('replaced', {
+        peer,
+        from,
+        ...chainSummary(chain),
+        dropped: droppedLinks(dropped, from),
+        dropped_count: dropped.length,
+        returned_count: returned.length,
+        pending: [...node.pending],
+      });
     })),
     subscribe(node.events, 'transaction', guarded(({ transaction }) => {
       stream.send('transaction', { transaction, pending_count: node.pending.length });
@@ -89,6 +100,15 @@ function subscribe<K extends keyof NodeEvents>(events: EventEmitter<NodeEvents>,
 /** The chain's length and its newest blocks, each with its hash. */
 function chainSummary(chain: readonly Block[]): JsonObject {
   return { length: chain.length, blocks: chain.slice(-CHAIN_TAIL).map(blockJson) };
+}
+
+/**
+ * Where and what the dropped blocks were, the newest CHAIN_TAIL of them: by position, not by their
+ * `index` field, which a peer's block need not hold.
+ */
+function droppedLinks(dropped: readonly Block[], from: number): JsonObject[] {
+  const skipped = Math.max(0, dropped.length - CHAIN_TAIL);
+  return dropped.slice(skipped).map((block, i) => ({ index: from + skipped + i, hash: cachedHash(block) }));
 }
 
 /** A block with its hash beside it, not inside it: a peer's block may hold any field, `hash` too. */
