@@ -31,7 +31,6 @@ interface PeerState {
   /** Set while waiting to retry the outbox. */
   retryTimer: NodeJS.Timeout | undefined;
   sendBackoff: Backoff;
-  introduced: boolean;
   introduceTimer: NodeJS.Timeout | undefined;
   introduceBackoff: Backoff;
   reachable: boolean | undefined;
@@ -96,9 +95,8 @@ export function startGossip({ node, peerClient, log, advertiseAddress, syncInter
     const answer = transactions.length === 0 ? undefined : await peerClient.post(peer, '/gossip/transactions', { transactions });
     state.sending = false;
     if (stopped || states.get(peer) !== state) return;
-    if (answer === undefined || answer.ok || (answer.status !== undefined && answer.status >= 400 && answer.status < 500 && answer.status !== 404)) {
-      // Delivered, or refused for good (a 4xx): retrying would not change the answer.
-      if (answer !== undefined && !answer.ok) log.warn({ peer, reason: answer.reason }, `peer ${peer} refused ${transactions.length} transactions: ${answer.reason}`);
+    if (answer === undefined || answer.ok || refusedForGood(answer)) {
+      if (answer?.ok === false) log.warn({ peer, reason: answer.reason }, `peer ${peer} refused ${transactions.length} transactions: ${answer.reason}`);
       for (const key of keys) state.outbox.delete(key);
       state.sendBackoff.reset();
       return send(peer, state);
@@ -115,7 +113,6 @@ export function startGossip({ node, peerClient, log, advertiseAddress, syncInter
     const answer = await peerClient.post(peer, '/nodes/register', { nodes: [`http://${advertiseAddress}`] });
     if (stopped || states.get(peer) !== state) return;
     if (answer.ok) {
-      state.introduced = true;
       log.debug({ peer }, `introduced this node to ${peer} as ${advertiseAddress}`);
     } else if (answer.status === 400) {
       log.warn({ peer, reason: answer.reason }, `peer ${peer} refused this node's address ${advertiseAddress}: ${answer.reason}`);
@@ -205,13 +202,17 @@ export function startGossip({ node, peerClient, log, advertiseAddress, syncInter
   };
 }
 
+/** A 4xx other than 404 (a node without gossip): the same request would get the same answer. */
+function refusedForGood(answer: Extract<PeerAnswer, { ok: false }>): boolean {
+  return answer.status !== undefined && answer.status >= 400 && answer.status < 500 && answer.status !== 404;
+}
+
 function newState(retry: { minMs: number; maxMs: number }, reachable: boolean | undefined): PeerState {
   return {
     outbox: new Set(),
     sending: false,
     retryTimer: undefined,
     sendBackoff: new Backoff(retry.minMs, retry.maxMs),
-    introduced: false,
     introduceTimer: undefined,
     introduceBackoff: new Backoff(retry.minMs, retry.maxMs),
     reachable,

@@ -46,14 +46,16 @@ describe('gossip between in-process nodes', () => {
     });
   });
 
-  test('a node keeps introducing itself, with backoff, until a peer that was down comes up', async () => {
+  test('a node keeps introducing itself and passing on transactions, with backoff, until a peer that was down comes up', async () => {
     const port = await freePort();
     const a = await startTestNode({ ...GOSSIP, NODE_ID: 'a', PEERS: `127.0.0.1:${port}` });
     nodes.push(a);
+    const { body } = await call(`${a.url}/transactions/new`, { json: { sender: 'x', recipient: 'y', amount: 1 } });
     await new Promise((resolve) => setTimeout(resolve, 1200)); // a few refused attempts
     const b = await startTestNode({ ...GOSSIP, NODE_ID: 'b', PORT: String(port) });
     nodes.push(b);
     await eventually(async () => expect((await call(`${b.url}/health`)).body.peers).toEqual([a.address]));
+    await eventually(async () => expect(await pendingOf(b)).toEqual([{ sender: 'x', recipient: 'y', amount: 1, id: body.id }]));
     const [status] = (await call(`${a.url}/nodes`)).body.nodes;
     expect(status).toMatchObject({ node: b.address, reachable: true, length: 1 });
   });
