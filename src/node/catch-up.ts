@@ -14,10 +14,10 @@ export interface Offer {
   fetch(): Promise<Verdict<Block[]>>;
 }
 
-/** What asking a peer gave: maybe an offer, or why the peer could not be used. */
+/** What asking a peer gave: maybe an offer, or why the peer could not be used; and the id it gave, if any. */
 export type PeerAnswer =
-  | { ok: true; self: false; answered: true; length: number | undefined; offer: Offer | undefined }
-  | { ok: false; self: false; answered: boolean; reason: string; length?: number }
+  | { ok: true; self: false; answered: true; length: number | undefined; offer: Offer | undefined; nodeId: string | undefined }
+  | { ok: false; self: false; answered: boolean; reason: string; length?: number; nodeId?: string | undefined }
   | { ok: false; self: true };
 
 export interface CatchUpContext {
@@ -41,25 +41,26 @@ export async function askPeer(peer: string, context: CatchUpContext): Promise<Pe
   const tip = await peerClient.getTip(peer);
   if (!tip.ok && (tip.status === 404 || tip.status === 405)) return askForWholeChain(peer, context);
   if (!tip.ok) return { ...tip, self: false };
-  if (tip.value.nodeId === nodeId) return { ok: false, self: true };
+  const peerId = tip.value.nodeId;
+  if (peerId === nodeId) return { ok: false, self: true };
   const length = lengthOf(tip.value.body);
-  if (length === undefined) return { ok: false, self: false, answered: true, reason: 'GET /chain/tip: expected {length, hash} with a whole length of at least 1' };
+  if (length === undefined) return { ok: false, self: false, answered: true, reason: 'GET /chain/tip: expected {length, hash} with a whole length of at least 1', nodeId: peerId };
   const offer = length > chain().length ? { peer, length, fetch: () => catchUp(peer, context) } : undefined;
-  return { ok: true, self: false, answered: true, length, offer };
+  return { ok: true, self: false, answered: true, length, offer, nodeId: peerId };
 }
 
 async function askForWholeChain(peer: string, { peerClient, nodeId, chain, difficulty, rule }: CatchUpContext): Promise<PeerAnswer> {
   const answer = await peerClient.getChain(peer);
   if (!answer.ok) return { ...answer, self: false };
-  if (answer.value.nodeId === nodeId) return { ok: false, self: true };
-  const { body } = answer.value;
+  const { body, nodeId: peerId } = answer.value;
+  if (peerId === nodeId) return { ok: false, self: true };
   const length = isObject(body) ? lengthOf(body) : undefined;
   // Like the reference, only a longer chain is worth validating.
-  if (length !== undefined && length <= chain().length) return { ok: true, self: false, answered: true, length, offer: undefined };
+  if (length !== undefined && length <= chain().length) return { ok: true, self: false, answered: true, length, offer: undefined, nodeId: peerId };
   const verdict = validChainResponse(body, difficulty, rule);
-  if (!verdict.ok) return { ok: false, self: false, answered: true, reason: verdict.reason, length };
+  if (!verdict.ok) return { ok: false, self: false, answered: true, reason: verdict.reason, length, nodeId: peerId };
   const offer = { peer, length: verdict.value.length, fetch: async () => verdict };
-  return { ok: true, self: false, answered: true, length: verdict.value.length, offer };
+  return { ok: true, self: false, answered: true, length: verdict.value.length, offer, nodeId: peerId };
 }
 
 /**

@@ -284,6 +284,12 @@ export class ChainNode {
         peers.markSelf(peer);
         return skip(peer, 'this node itself; removed from the peers');
       }
+      const sameAs = answer.nodeId === undefined ? undefined : peers.identify(peer, answer.nodeId);
+      if (sameAs !== undefined) {
+        // A replica found by its IP and by its host name: one node, one peer.
+        log.info({ peer, same_as: sameAs }, `peer ${peer} is ${sameAs} under another name; removed from the peers`);
+        return;
+      }
       peers.record(peer, { answered: answer.answered, at: clock(), length: answer.length, error: answer.ok ? undefined : answer.reason });
       if (!answer.ok) return skip(peer, answer.reason);
       if (answer.offer !== undefined) offers.push({ ...answer.offer, order });

@@ -258,6 +258,19 @@ describe('peers', () => {
     expect(body.message).toBe('Our chain is authoritative');
     expect((await call(`${node.url}/health`)).body.peers).toEqual([]);
   });
+
+  test('a peer registered under two names (an IP and a host name) is kept once, under the first', async () => {
+    const peer = await start({ NODE_ID: 'peer', HOST: '0.0.0.0' });
+    const node = await start();
+    const port = peer.address.split(':')[1];
+    await call(`${node.url}/nodes/register`, { json: { nodes: [`127.0.0.1:${port}`, `localhost:${port}`] } });
+    const { body } = await call(`${node.url}/nodes/resolve`);
+    expect(body).toMatchObject({ message: 'Our chain is authoritative', skipped: [] });
+    expect((await call(`${node.url}/health`)).body.peers).toEqual([`127.0.0.1:${port}`]);
+    // The other name stays known as the same node: registering it again changes nothing.
+    await call(`${node.url}/nodes/register`, { json: { nodes: [`localhost:${port}`] } });
+    expect((await call(`${node.url}/health`)).body.peers).toEqual([`127.0.0.1:${port}`]);
+  });
 });
 
 describe('mining runs off the event loop', () => {
