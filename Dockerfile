@@ -20,6 +20,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Files stay root-owned: the node only reads them, so a compromised process cannot rewrite its code.
+# /data is where a node keeps its chain when DATA_DIR=/data (docker-compose.yml). It belongs to
+# `node`, and a fresh named volume mounted there copies that ownership. No VOLUME here: a node
+# without DATA_DIR keeps nothing, and an anonymous volume per container would only pile up.
+RUN mkdir /data && chown node:node /data
 USER node
 EXPOSE 5000
 # The slim image has no curl; Node's own fetch probes the node. Exit 1 unless /health answers 200.

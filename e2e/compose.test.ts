@@ -1,9 +1,9 @@
 // The project's own docker-compose.yml, brought up with the `docker compose` CLI (v1 or v2).
 // It publishes the fixed host ports 5000-5002: stop any network started by hand before running it.
 import { ComposeProject } from './support/docker-cli.ts';
-import { postJson, waitForOk } from './support/http.ts';
+import { getJson, postJson, waitForOk } from './support/http.ts';
 import { NODE_NAMES, otherNodes, peerAddress, type NodeUrls } from './support/nodes.ts';
-import { playNotebook } from './support/notebook.ts';
+import { playGossipNotebook } from './support/notebook.ts';
 
 const SETUP_TIMEOUT_MS = 600_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -36,7 +36,20 @@ describe('docker-compose.yml: three nodes peering through PEERS', () => {
     }
   }, TEST_TIMEOUT_MS);
 
-  it('plays the notebook over the published ports 5000-5002', async () => {
-    await playNotebook(URLS);
+  // The services gossip (the default): blocks and transactions spread without a resolve.
+  it('plays the notebook over the published ports 5000-5002, gossip carrying every block and transaction', async () => {
+    await playGossipNotebook(URLS);
+  }, TEST_TIMEOUT_MS);
+
+  // All three stop at once, so no peer holds the chain while they are down: what comes back was read
+  // from each node's volume (DATA_DIR=/data).
+  it('keeps every chain in its volume across docker compose stop and start', async () => {
+    const before = await Promise.all(NODE_NAMES.map(async (name) => (await getJson(`${URLS[name]}/chain`)).body));
+    expect(before[0]).toMatchObject({ length: 3 });
+    await project.stop();
+    await project.start();
+    await Promise.all(NODE_NAMES.map((name) => waitForOk(`${URLS[name]}/health`, READY_TIMEOUT_MS)));
+    const after = await Promise.all(NODE_NAMES.map(async (name) => (await getJson(`${URLS[name]}/chain`)).body));
+    expect(after).toEqual(before);
   }, TEST_TIMEOUT_MS);
 });

@@ -1,5 +1,5 @@
 // The explorer in a real browser: Debian's Chromium, driven by playwright-core. Two in-process
-// nodes know each other; a block mined through node A's page appears on node B's page once B
+// nodes with GOSSIP=off know each other; a block mined through node A's page appears on node B's page once B
 // resolves, live over server-sent events and without a reload, and B's side-by-side view shows
 // both chains, first apart and then in agreement. Screenshots go to test-artifacts/.
 import { existsSync, mkdirSync } from 'node:fs';
@@ -28,7 +28,8 @@ describe('the explorer in a browser', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-    [a, b] = [await startTestNode({ NODE_ID: 'node-a' }), await startTestNode({ NODE_ID: 'node-b' })];
+    // GOSSIP=off: B must hear of A's block only when it resolves, so the page shows the two apart first.
+    [a, b] = [await startTestNode({ NODE_ID: 'node-a', GOSSIP: 'off' }), await startTestNode({ NODE_ID: 'node-b', GOSSIP: 'off' })];
     expect((await postJson(`${a.url}/nodes/register`, { nodes: [b.address] })).status).toBe(201);
     expect((await postJson(`${b.url}/nodes/register`, { nodes: [a.address] })).status).toBe(201);
     browser = await chromium.launch({

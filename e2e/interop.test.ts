@@ -1,10 +1,14 @@
-// One chainlab node and one reference Python node (seed_node.py) on loopback: each adopts the
-// other's longer chain through /nodes/resolve, so each accepts the other's hashes and proofs.
+// chainlab nodes and the reference Python node (seed_node.py) on loopback. First one chainlab node
+// with GOSSIP=off, as in the notebook: each adopts the other's longer chain through /nodes/resolve,
+// so each accepts the other's hashes and proofs. Then a mixed network of gossiping chainlab nodes
+// around a reference node: they follow its blocks by themselves, and it adopts theirs when asked.
 import { readConfig } from '../src/config.ts';
 import { silentLogger } from '../src/node/log.ts';
 import { startNode, type RunningNode } from '../src/node/server.ts';
+import { eventually } from './support/eventually.ts';
 import { getJson, postJson, type Reply } from './support/http.ts';
-import type { Block } from './support/notebook.ts';
+import { assignedId, type Block } from './support/notebook.ts';
+import { freePort } from './support/ports.ts';
 import { startReferenceNode, type ReferenceNode } from './support/reference-node.ts';
 
 jest.setTimeout(120_000);
@@ -14,14 +18,14 @@ interface ChainBody {
   length: number;
 }
 
-describe('a chainlab node and the reference node', () => {
+describe('a chainlab node with GOSSIP=off and the reference node', () => {
   let reference: ReferenceNode;
   let ours: RunningNode;
   const ourAddress = () => ours.url.replace('http://', '');
 
   beforeAll(async () => {
     reference = await startReferenceNode();
-    ours = await startNode(readConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ID: 'chainlab-node' }), silentLogger);
+    ours = await startNode(readConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ID: 'chainlab-node', GOSSIP: 'off' }), silentLogger);
   });
   afterAll(async () => {
     await ours?.close();
@@ -63,7 +67,7 @@ describe('a chainlab node and the reference node', () => {
     expect(referenceChain).toEqual(await chainOf(ours.url));
     expect(referenceChain.length).toBe(5);
     expect(referenceChain.chain[3]!.transactions).toEqual([
-      { sender: 'a', recipient: 'b', amount: 5 },
+      { sender: 'a', recipient: 'b', amount: 5, id: assignedId() },
       { sender: '0', recipient: 'chainlab-node', amount: 1 },
     ]);
   });
@@ -73,5 +77,87 @@ describe('a chainlab node and the reference node', () => {
     const body = expectStatus(await getJson(`${ours.url}/nodes/resolve`), 200);
     expect(body.message).toBe('Our chain was replaced');
     expect((await chainOf(ours.url)).length).toBe(6);
+  });
+});
+
+describe('a mixed network: two gossiping chainlab nodes around the reference node', () => {
+  let reference: ReferenceNode;
+  let a: RunningNode;
+  let b: RunningNode;
+  const addressOf = (node: RunningNode) => node.url.replace('http://', '');
+  /** Generous: the goal is under a second, and the reference is polled for its whole chain. */
+  const GOSSIP_TIMEOUT_MS = 10_000;
+
+  /** A port picked before the node starts, since the node advertises it to its peers. */
+  async function startGossipingNode(nodeId: string, peers: string[]): Promise<RunningNode> {
+    const port = await freePort();
+    const env = {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADVERTISE_ADDRESS: `127.0.0.1:${port}`,
+      NODE_ID: nodeId,
+      PEERS: peers.join(','),
+      SYNC_INTERVAL_MS: '500',
+      MINING_THREADS: '1',
+    };
+    return startNode(readConfig(env), silentLogger);
+  }
+
+  beforeAll(async () => {
+    reference = await startReferenceNode();
+    // a knows only the reference; it learns of b when b introduces itself.
+    a = await startGossipingNode('chainlab-a', [reference.address]);
+    b = await startGossipingNode('chainlab-b', [reference.address, addressOf(a)]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await reference?.stop();
+  });
+
+  const chainOf = async (url: string) => (await getJson(`${url}/chain`)).body as ChainBody;
+  const expectFollowing = (url: string) =>
+    eventually(async () => {
+      const [followed, ofA, ofB] = await Promise.all([chainOf(url), chainOf(a.url), chainOf(b.url)]);
+      expect(ofA).toEqual(followed);
+      expect(ofB).toEqual(followed);
+    }, GOSSIP_TIMEOUT_MS, 100);
+
+  test('the chainlab nodes introduce themselves to the reference, in a form it understands, and to each other', async () => {
+    await eventually(async () => {
+      // Registering nobody answers with the nodes the reference knows; it keeps only an http:// address's netloc.
+      const known = await postJson(`${reference.url}/nodes/register`, { nodes: [] });
+      expect(known.status).toBe(201);
+      expect([...(known.body as { total_nodes: string[] }).total_nodes].sort()).toEqual([addressOf(a), addressOf(b)].sort());
+      expect(((await getJson(`${a.url}/health`)).body as { peers: string[] }).peers).toContain(addressOf(b));
+    }, GOSSIP_TIMEOUT_MS, 200);
+  });
+
+  test("blocks mined on the reference reach both chainlab nodes, nobody calling resolve on them", async () => {
+    expect((await postJson(`${reference.url}/transactions/new`, { sender: 'Zoë', recipient: '北京', amount: 0.5 })).status).toBe(201);
+    expect((await getJson(`${reference.url}/mine`)).status).toBe(200);
+    expect((await getJson(`${reference.url}/mine`)).status).toBe(200);
+    await expectFollowing(reference.url);
+    expect((await chainOf(a.url)).length).toBe(3);
+  });
+
+  test("the reference adopts the chainlab nodes' longer chain when its resolve is called", async () => {
+    const posted = await postJson(`${a.url}/transactions/new`, { sender: 'a', recipient: 'b', amount: 5 });
+    expect(posted).toEqual({ status: 201, body: { message: 'Transaction will be added to Block 4', id: assignedId() } });
+    expect((await getJson(`${a.url}/mine`)).status).toBe(200);
+    expect((await getJson(`${a.url}/mine`)).status).toBe(200);
+    await expectFollowing(a.url);
+
+    const resolved = await getJson(`${reference.url}/nodes/resolve`);
+    expect(resolved).toMatchObject({ status: 200, body: { message: 'Our chain was replaced' } });
+    const adopted = await chainOf(reference.url);
+    expect(adopted).toEqual(await chainOf(a.url));
+    expect(adopted.length).toBe(5);
+    expect(adopted.chain[3]!.transactions[0]).toEqual({ sender: 'a', recipient: 'b', amount: 5, id: (posted.body as { id: string }).id });
+  });
+
+  test('and back again: the reference mines on, and the chainlab nodes follow by themselves', async () => {
+    expect((await getJson(`${reference.url}/mine`)).status).toBe(200);
+    await expectFollowing(reference.url);
+    expect((await chainOf(a.url)).length).toBe(6);
   });
 });

@@ -1,10 +1,11 @@
-// Three nodes started by Testcontainers on one Docker network, built from the project's Dockerfile.
+// Three nodes started by Testcontainers on one Docker network, built from the project's Dockerfile,
+// with GOSSIP=off: nothing moves between them until /nodes/resolve is called, as in the notebook.
 // If the image build fails, run with DEBUG=testcontainers:build to see why (Testcontainers swallows
 // the build's output otherwise).
 import { Network, type StartedNetwork } from 'testcontainers';
 import { docker } from './support/docker-cli.ts';
 import { getJson } from './support/http.ts';
-import { buildNodeImage, startNodes, urlsOf, type NodeContainers } from './support/node-containers.ts';
+import { buildNodeImage, notebookEnv, startNodes, urlsOf, type NodeContainers } from './support/node-containers.ts';
 import { peerAddress, type NodeUrls } from './support/nodes.ts';
 import { playNotebook } from './support/notebook.ts';
 
@@ -12,7 +13,7 @@ import { playNotebook } from './support/notebook.ts';
 const SETUP_TIMEOUT_MS = 600_000;
 const TEST_TIMEOUT_MS = 120_000;
 
-describe('three nodes on a Docker network (Testcontainers)', () => {
+describe('three nodes on a Docker network (Testcontainers), GOSSIP=off', () => {
   let network: StartedNetwork | undefined;
   let nodes: NodeContainers | undefined;
   let urls: NodeUrls;
@@ -20,7 +21,7 @@ describe('three nodes on a Docker network (Testcontainers)', () => {
   beforeAll(async () => {
     const image = await buildNodeImage();
     network = await new Network().start();
-    nodes = await startNodes(image, network);
+    nodes = await startNodes(image, network, (name) => ({ ...notebookEnv(name), GOSSIP: 'off' }));
     urls = urlsOf(nodes);
   }, SETUP_TIMEOUT_MS);
 
@@ -30,7 +31,7 @@ describe('three nodes on a Docker network (Testcontainers)', () => {
     await network?.stop();
   }, TEST_TIMEOUT_MS);
 
-  it('plays the notebook: register, transact, mine on each node, resolve to one chain', async () => {
+  it('plays the notebook with GOSSIP=off: register, transact, mine on each node, resolve to one chain', async () => {
     await playNotebook(urls);
   }, TEST_TIMEOUT_MS);
 

@@ -21,6 +21,18 @@ export async function docker(args: readonly string[], timeoutMs = 600_000): Prom
 }
 
 /**
+ * The host port Docker publishes `containerPort` (TCP) of `container` on right now. It changes when
+ * the container is started again or reconnected to its network, so read it again after either.
+ */
+export async function publishedPort(container: string, containerPort: number): Promise<number> {
+  const output = await docker(['port', container, `${containerPort}/tcp`]);
+  const first = output.split('\n')[0]!.trim(); // e.g. 0.0.0.0:32768, then [::]:32768
+  const port = Number(first.slice(first.lastIndexOf(':') + 1));
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`no published port ${containerPort} for ${container}: '${output}'`);
+  return port;
+}
+
+/**
  * The project's docker-compose.yml under its own project name, so a test run never touches
  * (or is touched by) a network a developer started by hand. Works with Compose v1 and v2: no
  * v2-only flags, and nothing depends on container names, which the two spell differently.
@@ -38,6 +50,16 @@ export class ComposeProject {
   /** `up -d --build`, plus e.g. `--scale node=4`. */
   async up(...extra: string[]): Promise<void> {
     await this.#compose('up', '-d', '--build', ...extra);
+  }
+
+  /** Stops the services' containers (all when none are named), keeping them and their volumes. */
+  async stop(...services: string[]): Promise<void> {
+    await this.#compose('stop', ...services);
+  }
+
+  /** Starts stopped containers again. */
+  async start(...services: string[]): Promise<void> {
+    await this.#compose('start', ...services);
   }
 
   /** The host port that replica `index` (from 1) of `service` publishes for `containerPort`. */

@@ -7,21 +7,27 @@ export interface Reply {
 /** Long enough for a proof of work at the default difficulty on a slow CI machine. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
-export async function getJson(url: string): Promise<Reply> {
-  return send(url, { method: 'GET' });
+export async function getJson(url: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Reply> {
+  return send(url, { method: 'GET' }, timeoutMs);
 }
 
-export async function postJson(url: string, body: unknown): Promise<Reply> {
-  return send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function postJson(url: string, body: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Reply> {
+  return send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, timeoutMs);
 }
 
-async function send(url: string, init: RequestInit): Promise<Reply> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+/** The body as text, for callers that parse it with Python's number rules (src/chain/py-json.ts). */
+export async function getText(url: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  return { status: response.status, text: await response.text() };
+}
+
+async function send(url: string, init: RequestInit, timeoutMs: number): Promise<Reply> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   const text = await response.text();
   return { status: response.status, body: parseOrText(text) };
 }
 
-function parseOrText(text: string): unknown {
+export function parseOrText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

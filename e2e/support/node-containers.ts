@@ -3,7 +3,8 @@ import { NODE_NAMES, NODE_PORT, REPO_ROOT, type NodeName, type NodeUrls } from '
 
 export type NodeContainers = Record<NodeName, StartedTestContainer>;
 
-const IMAGE = 'chainlab-node:e2e';
+/** The image buildNodeImage builds. */
+export const NODE_IMAGE = 'chainlab-node:e2e';
 
 /**
  * Builds the project's Dockerfile as chainlab-node:e2e and returns the image name. Kept after the
@@ -12,16 +13,19 @@ const IMAGE = 'chainlab-node:e2e';
  * DEBUG=testcontainers:build to see the build's own output.
  */
 export async function buildNodeImage(): Promise<string> {
-  await GenericContainer.fromDockerfile(REPO_ROOT).build(IMAGE, { deleteOnExit: false });
-  return IMAGE;
+  await GenericContainer.fromDockerfile(REPO_ROOT).build(NODE_IMAGE, { deleteOnExit: false });
+  return NODE_IMAGE;
 }
 
-/**
- * Starts node1..node3 on `network`, each reachable by the others under its name. PEERS stays
- * empty: the notebook registers the peers itself.
- */
-export async function startNodes(image: string, network: StartedNetwork): Promise<NodeContainers> {
-  const results = await Promise.allSettled(NODE_NAMES.map((name) => startNode(image, network, name)));
+/** A node's environment, by its name. */
+export type NodeEnv = (name: NodeName) => Record<string, string>;
+
+/** The notebook's setup: each node knows only its id; PEERS stays empty, the notebook registers the peers itself. */
+export const notebookEnv: NodeEnv = (name) => ({ NODE_ID: name });
+
+/** Starts node1..node3 on `network`, each reachable by the others under its name, with `env` (by default notebookEnv). */
+export async function startNodes(image: string, network: StartedNetwork, env: NodeEnv = notebookEnv): Promise<NodeContainers> {
+  const results = await Promise.allSettled(NODE_NAMES.map((name) => startNodeContainer(image, network, name, env(name))));
   const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = results.find((result) => result.status === 'rejected');
   if (failure !== undefined) {
@@ -33,13 +37,14 @@ export async function startNodes(image: string, network: StartedNetwork): Promis
   return Object.fromEntries(NODE_NAMES.map((name, i) => [name, started[i]!])) as NodeContainers;
 }
 
-function startNode(image: string, network: StartedNetwork, name: NodeName): Promise<StartedTestContainer> {
+/** One node on `network` under the alias `name`, started once its /health answers 200. */
+export function startNodeContainer(image: string, network: StartedNetwork, name: string, env: Record<string, string>): Promise<StartedTestContainer> {
   // A new builder per container: GenericContainer is mutable, so sharing one would give every
   // container the last environment and all three aliases.
   return new GenericContainer(image)
     .withNetwork(network)
     .withNetworkAliases(name)
-    .withEnvironment({ NODE_ID: name })
+    .withEnvironment(env)
     .withExposedPorts(NODE_PORT)
     .withWaitStrategy(Wait.forHttp('/health', NODE_PORT).forStatusCode(200))
     .start();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { eventually } from './eventually.ts';
 import { getJson, postJson, type Reply } from './http.ts';
 import { NODE_NAMES, otherNodes, peerAddress, type NodeName, type NodeUrls } from './nodes.ts';
 
@@ -6,6 +7,8 @@ export interface Transaction {
   sender: string;
   recipient: string;
   amount: number;
+  /** Given by the node that accepted it (or chosen by the client); mining rewards have none. */
+  id?: string;
 }
 
 export interface Block {
@@ -23,11 +26,20 @@ export const NOTEBOOK_TRANSACTION: Transaction = {
   amount: 5,
 };
 
+/** An id as a node assigns it when the client chose none: 32 hex digits. */
+export function assignedId(): unknown {
+  return expect.stringMatching(/^[0-9a-f]{32}$/);
+}
+
+/** How long gossip may take to carry a block or a transaction to every node: generous, the bench measures it. */
+const GOSSIP_TIMEOUT_MS = 10_000;
+
 type Outcome = 'authoritative' | 'replaced';
 
 /**
  * Plays the seed notebook's sequence against three running nodes (NODE_ID = their name,
- * difficulty 4) and checks every status and body. Returns the chain all three agree on.
+ * difficulty 4, GOSSIP=off) and checks every status and body. Returns the chain all three agree on.
+ * Only nodes that gossip nothing play it: node2 mines on a chain that lacks node1's block.
  */
 export async function playNotebook(urls: NodeUrls): Promise<Block[]> {
   await step('register peers', () => registerPeers(urls));
@@ -53,7 +65,54 @@ export async function playNotebook(urls: NodeUrls): Promise<Block[]> {
     const [node1, node2, node3] = await expectChainLengths(urls, 3);
     expect(node2).toEqual(node1);
     expect(node3).toEqual(node1);
-    expect(node1!.flatMap((block) => block.transactions)).toContainEqual(NOTEBOOK_TRANSACTION);
+    expect(node1!.flatMap((block) => block.transactions)).toContainEqual({ ...NOTEBOOK_TRANSACTION, id: assignedId() });
+    return node1!;
+  });
+}
+
+/**
+ * The notebook's walk-through on nodes that gossip (GOSSIP=on, the default): the same requests,
+ * but nobody needs to call /nodes/resolve. The transaction sent to node1 reaches every pending
+ * pool, the block node1 mines reaches node2 and node3, node2 then mines on top of it, and a resolve
+ * afterwards finds nothing to change. Returns the chain all three agree on.
+ */
+export async function playGossipNotebook(urls: NodeUrls): Promise<Block[]> {
+  await step('register peers', () => registerPeers(urls, { anyOrder: true }));
+  const id = await step('new transaction on node1', () => newTransaction(urls.node1));
+  await step('the transaction reaches every pending pool', () =>
+    eventually(async () => {
+      for (const name of NODE_NAMES) expect(await pendingIdsOf(urls[name])).toEqual([id]);
+    }, GOSSIP_TIMEOUT_MS, 100),
+  );
+
+  await step('mine on node1', () => mine(urls.node1, 'node1', [NOTEBOOK_TRANSACTION]));
+  const [node1Chain] = await step('chain of node1 after mining', () => expectChainLengths({ node1: urls.node1 }, 2));
+  await step("node1's block reaches node2 and node3 without a resolve", () =>
+    eventually(async () => {
+      const [, node2, node3] = await expectChainLengths(urls, 2);
+      expect(node2).toEqual(node1Chain);
+      expect(node3).toEqual(node1Chain);
+      for (const name of NODE_NAMES) expect(await pendingIdsOf(urls[name])).toEqual([]);
+    }, GOSSIP_TIMEOUT_MS, 100),
+  );
+
+  // node2 holds node1's block already, so its block is the third, and its pool is empty.
+  await step('mine on node2', () => mine(urls.node2, 'node2', []));
+  await step("node2's block reaches node1 and node3 without a resolve", () =>
+    eventually(async () => {
+      const [node1, node2, node3] = await expectChainLengths(urls, 3);
+      expect(node1).toEqual(node2);
+      expect(node3).toEqual(node2);
+    }, GOSSIP_TIMEOUT_MS, 100),
+  );
+  await step('resolve finds nothing longer', () => resolveAll(urls, { node1: 'authoritative', node2: 'authoritative', node3: 'authoritative' }));
+
+  return step('one chain at the end, holding the transaction once', async () => {
+    const [node1, node2, node3] = await expectChainLengths(urls, 3);
+    expect(node2).toEqual(node1);
+    expect(node3).toEqual(node1);
+    const transactions = node1!.flatMap((block) => block.transactions);
+    expect(transactions.filter((transaction) => transaction.id === id)).toEqual([{ ...NOTEBOOK_TRANSACTION, id }]);
     return node1!;
   });
 }
@@ -68,17 +127,31 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function registerPeers(urls: NodeUrls): Promise<void> {
+/**
+ * Registers each node's two peers. With `anyOrder`, the peers may already be known, in the order
+ * they introduced themselves.
+ */
+async function registerPeers(urls: NodeUrls, { anyOrder = false } = {}): Promise<void> {
   for (const name of NODE_NAMES) {
     const peers = otherNodes(name).map(peerAddress);
     const reply = await postJson(`${urls[name]}/nodes/register`, { nodes: peers.map((peer) => `http://${peer}`) });
-    expect(reply).toEqual({ status: 201, body: { message: 'New nodes have been added', total_nodes: peers } });
+    expect(reply).toEqual({ status: 201, body: { message: 'New nodes have been added', total_nodes: expect.any(Array) } });
+    const totalNodes = (reply.body as { total_nodes: string[] }).total_nodes;
+    expect(anyOrder ? [...totalNodes].sort() : totalNodes).toEqual(peers); // peers come sorted, as NODE_NAMES
   }
 }
 
-async function newTransaction(url: string): Promise<void> {
+/** POST the notebook's transaction; returns the id the node gave it. */
+async function newTransaction(url: string): Promise<string> {
   const reply = await postJson(`${url}/transactions/new`, NOTEBOOK_TRANSACTION);
-  expect(reply).toEqual({ status: 201, body: { message: 'Transaction will be added to Block 2' } });
+  expect(reply).toEqual({ status: 201, body: { message: 'Transaction will be added to Block 2', id: assignedId() } });
+  return (reply.body as { id: string }).id;
+}
+
+async function pendingIdsOf(url: string): Promise<(string | undefined)[]> {
+  const reply = await getJson(`${url}/transactions/pending`);
+  expect(reply.status).toBe(200);
+  return (reply.body as { transactions: Transaction[] }).transactions.map((transaction) => transaction.id);
 }
 
 /** GET /chain on each node given; every chain must have `length` blocks. Returns them in order. */
@@ -105,7 +178,7 @@ async function mine(url: string, nodeId: NodeName, pooled: Transaction[]): Promi
     body: {
       message: 'New Block Forged',
       index: tip.index + 1,
-      transactions: [...pooled, { sender: '0', recipient: nodeId, amount: 1 }],
+      transactions: [...pooled.map((transaction) => ({ ...transaction, id: assignedId() })), { sender: '0', recipient: nodeId, amount: 1 }],
       proof: expect.any(Number),
       previous_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     },
