@@ -266,7 +266,8 @@ export class ChainNode {
   async #syncOnce(): Promise<Resolution> {
     const { peers, peerClient, clock, log } = this.#deps;
     const registered = this.peers;
-    const lastErrors = new Map(peers.statuses().map((status) => [status.node, status.lastError]));
+    const before = peers.statuses();
+    const lastErrors = new Map(before.map((status) => [status.node, status.lastError]));
     const skipped: SkippedPeer[] = [];
     const skip = (node: string, reason: string) => {
       skipped.push({ node, reason });
@@ -308,7 +309,8 @@ export class ChainNode {
       replaced = this.#adopt(verdict.value, offer.peer);
       if (replaced) break;
     }
-    if (registered.length > 0) this.events.emit('peers', { peers: this.peerStatuses() });
+    // A sync runs every few seconds: only news is announced, not that the peers answered again.
+    if (!sameStanding(before, peers.statuses())) this.events.emit('peers', { peers: this.peerStatuses() });
     // In the order the peers were registered, as the reference's loop meets them.
     skipped.sort((a, b) => registered.indexOf(a.node) - registered.indexOf(b.node));
     return { replaced, chain: this.chain, skipped };
@@ -343,4 +345,10 @@ export class ChainNode {
     if (blockchain.lastBlock !== tip) this.#search?.abort();
     return { durable, reorg };
   }
+}
+
+/** The same peers, each as reachable, as long and with the same last error: only last_seen moved on. */
+function sameStanding(before: readonly PeerStatus[], after: readonly PeerStatus[]): boolean {
+  const standing = (statuses: readonly PeerStatus[]) => JSON.stringify(statuses.map(({ node, reachable, length, lastError }) => [node, reachable, length, lastError]));
+  return standing(before) === standing(after);
 }
