@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Block } from '../src/chain/block.ts';
 import { Blockchain } from '../src/chain/blockchain.ts';
+import { FileStore } from '../src/store/file-store.ts';
 import { BENCH_DIR } from './paths.ts';
 
 /**
@@ -22,4 +23,14 @@ export function buildChain(length: number, proofs: readonly number[] = loadProof
     blockchain.apply({ type: 'block', block: blockchain.forgeBlock(proofs[i]!, 1_800_000_000.5 + i, 'bench-miner') });
   }
   return [...blockchain.chain];
+}
+
+/** Makes `dir` a DATA_DIR whose node starts holding `blocks`: a node restored, not one that fetched them. */
+export async function storeChain(dir: string, blocks: readonly Block[]): Promise<void> {
+  const store = await FileStore.open(dir, { warn: () => undefined });
+  try {
+    await store.record({ type: 'chain', from: 1, blocks: [...blocks] });
+  } finally {
+    await store.close();
+  }
 }

@@ -18,11 +18,15 @@ export interface NodeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts chainlab's compiled entry point (this bench's build of src/main.ts) on a free loopback port. */
+/**
+ * Starts chainlab's compiled entry point (this bench's build of src/main.ts) on loopback, on a free
+ * port unless `env` names one (nodes that list each other in PEERS need their ports beforehand).
+ * Nodes that talk to each other need distinct NODE_IDs: a node skips a peer with its own id.
+ */
 export async function startChainlab(env: Record<string, string> = {}): Promise<NodeProcess> {
-  const port = await freePort();
+  const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
   const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ID: 'bench', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', NODE_ID: 'bench', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -39,22 +43,32 @@ export async function startReference(): Promise<NodeProcess> {
   return { name: 'reference', url: reference.url, address: reference.address, pid: reference.pid, stop: reference.stop };
 }
 
-/** A peer that serves `chain` on GET /chain, for loading a long chain into a node through resolve. */
-export async function serveChain(chain: readonly Block[]): Promise<{ address: string; bytes: number; close(): Promise<void> }> {
+/**
+ * A peer that serves `chain` on GET /chain and nothing else, as the reference does (no /chain/tip,
+ * no ?from=N): a node catching up from it fetches the whole chain.
+ */
+export async function serveChain(chain: readonly Block[]): Promise<{ address: string; close(): Promise<void> }> {
   const body = Buffer.from(toJson({ chain: [...chain], length: chain.length }));
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body));
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/chain') return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
   return {
     address: `127.0.0.1:${port}`,
-    bytes: body.length,
     async close() {
       server.closeAllConnections();
       server.close();
       await once(server, 'close');
     },
   };
+}
+
+export async function post(url: string, body: unknown): Promise<void> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
 }
 
 /** Resident memory of a process, from /proc (Linux). */
