@@ -33,12 +33,18 @@ export class Blockchain {
   #pending: Transaction[] = [];
   /** Keys (see transactionKey) of the pending transactions. */
   #pendingKeys = new Map<string, Transaction>();
-  /** Keys of the transactions in the chain, rewards aside: the first copy, and how many blocks hold one. */
-  #chainKeys = new Map<string, { transaction: Transaction; count: number }>();
+  /**
+   * The ids of the transactions in the chain, to the first copy. Only ids: a key for each of
+   * 10,000 transactions without one (the reference's) would cost its canonical JSON in memory.
+   * Those are looked for in the blocks themselves, which only transactions from reference nodes need.
+   */
+  #chainIds = new Map<string, Transaction>();
+  /** Ids held by more than one block (a peer may send such a chain), with how many hold them. */
+  #idCopies = new Map<string, number>();
 
   constructor(chain: Block[] = [genesisBlock()]) {
     this.#chain = chain;
-    for (const block of chain) this.#count(block, 1);
+    for (const block of chain) this.#index(block, 1);
   }
 
   /** The state after `changes`, applied in order to a new chain. */
@@ -74,9 +80,10 @@ export class Blockchain {
     return this.#pendingKeys.get(key);
   }
 
-  /** The transaction with this key in a block of the chain, if any. */
-  includedTransaction(key: string): Transaction | undefined {
-    return this.#chainKeys.get(key)?.transaction;
+  /** The copy of `transaction` (same id, or for one without, same content) in a block of the chain, if any. */
+  includedTransaction(transaction: Transaction): Transaction | undefined {
+    if (typeof transaction.id === 'string') return this.#chainIds.get(transaction.id);
+    return findIn(this.#chain, transactionKey(transaction));
   }
 
   /**
@@ -101,12 +108,12 @@ export class Blockchain {
   apply(change: ChainChange): Reorg {
     switch (change.type) {
       case 'transaction':
-        this.#pool([change.transaction]);
+        this.#pool([change.transaction], (transaction) => this.includedTransaction(transaction) !== undefined);
         return { dropped: [], returned: [] };
       case 'block':
         this.#chain.push(change.block);
-        this.#count(change.block, 1);
-        this.#unpool();
+        this.#index(change.block, 1);
+        this.#unpool([change.block]);
         return { dropped: [], returned: [] };
       case 'chain':
         return this.#replace(change.from, change.blocks);
@@ -117,48 +124,70 @@ export class Blockchain {
     const dropped = this.#chain.slice(from - 1);
     // A new array: whoever holds the old one (a cached /chain body, an event) keeps a consistent view.
     this.#chain = [...this.#chain.slice(0, from - 1), ...blocks];
-    for (const block of dropped) this.#count(block, -1);
-    for (const block of blocks) this.#count(block, 1);
+    for (const block of dropped) this.#index(block, -1);
+    for (const block of blocks) this.#index(block, 1);
     const before = new Set(this.#pendingKeys.keys());
     const orphaned = dropped.flatMap((block) => transactionsOf(block).filter((transaction) => !isReward(transaction)));
     // The dropped blocks' transactions go first: they were accepted before those still pending.
     const pool = this.#pending;
     this.#pending = [];
     this.#pendingKeys.clear();
-    this.#pool([...orphaned, ...pool]);
-    this.#unpool();
+    // Only the new blocks can hold a dropped transaction: the blocks before them held it nowhere.
+    let inNewBlocks: Set<string> | undefined;
+    this.#pool([...orphaned, ...pool], (transaction) =>
+      typeof transaction.id === 'string' ? this.#chainIds.has(transaction.id) : (inNewBlocks ??= keysIn(blocks)).has(transactionKey(transaction)),
+    );
+    this.#unpool(blocks);
     const returned = this.#pending.filter((transaction) => !before.has(transactionKey(transaction)));
     return { dropped, returned };
   }
 
-  /** Adds transactions to the pool that are neither pending nor in the chain already. */
-  #pool(transactions: Transaction[]): void {
+  /** Adds transactions to the pool that are neither pending nor, by `inChain`, in the chain already. */
+  #pool(transactions: Transaction[], inChain: (transaction: Transaction) => boolean): void {
     for (const transaction of transactions) {
       const key = transactionKey(transaction);
-      if (this.#pendingKeys.has(key) || this.#chainKeys.has(key)) continue;
+      if (this.#pendingKeys.has(key) || inChain(transaction)) continue;
       this.#pending.push(transaction);
       this.#pendingKeys.set(key, transaction);
     }
   }
 
-  /** Takes out of the pool what the chain holds now. */
-  #unpool(): void {
-    if (!this.#pending.some((transaction) => this.#chainKeys.has(transactionKey(transaction)))) return;
-    this.#pending = this.#pending.filter((transaction) => !this.#chainKeys.has(transactionKey(transaction)));
+  /** Takes out of the pool what `blocks`, just added to the chain, hold. */
+  #unpool(blocks: readonly Block[]): void {
+    if (this.#pending.length === 0) return;
+    const held = keysIn(blocks);
+    if (!this.#pending.some((transaction) => held.has(transactionKey(transaction)))) return;
+    this.#pending = this.#pending.filter((transaction) => !held.has(transactionKey(transaction)));
     this.#pendingKeys = new Map(this.#pending.map((transaction) => [transactionKey(transaction), transaction]));
   }
 
-  #count(block: Block, delta: 1 | -1): void {
-    for (const transaction of transactionsOf(block)) {
-      if (isReward(transaction)) continue;
-      const key = transactionKey(transaction);
-      const held = this.#chainKeys.get(key);
-      const count = (held?.count ?? 0) + delta;
-      if (count <= 0) this.#chainKeys.delete(key);
-      else if (held === undefined) this.#chainKeys.set(key, { transaction, count });
-      else held.count = count;
+  #index(block: Block, delta: 1 | -1): void {
+    // Run for every block of an adopted chain: it allocates nothing for a transaction without an id.
+    const { transactions } = block;
+    if (!Array.isArray(transactions)) return;
+    for (const transaction of transactions) {
+      const id = isObject(transaction) ? transaction.id : undefined;
+      if (typeof id !== 'string') continue;
+      const copies = (this.#idCopies.get(id) ?? (this.#chainIds.has(id) ? 1 : 0)) + delta;
+      if (copies === 0) this.#chainIds.delete(id);
+      else if (!this.#chainIds.has(id)) this.#chainIds.set(id, transaction as Transaction);
+      if (copies > 1) this.#idCopies.set(id, copies);
+      else this.#idCopies.delete(id);
     }
   }
+}
+
+/** The keys of the transactions in `blocks`, rewards aside. */
+function keysIn(blocks: readonly Block[]): Set<string> {
+  return new Set(blocks.flatMap((block) => transactionsOf(block).filter((transaction) => !isReward(transaction)).map(transactionKey)));
+}
+
+/** The first transaction in `chain` with this key, rewards aside: a search, for the rare transaction without an id. */
+function findIn(chain: readonly Block[], key: string): Transaction | undefined {
+  for (const block of chain) {
+    for (const transaction of transactionsOf(block)) if (!isReward(transaction) && transactionKey(transaction) === key) return transaction;
+  }
+  return undefined;
 }
 
 /** A block's transactions that are JSON objects; a peer's block may hold anything the reference accepts. */

@@ -157,7 +157,7 @@ export class ChainNode {
     const { blockchain } = this.#deps;
     const key = transactionKey(transaction);
     // Pending or in a block: a copy is known; another transaction under the same id is a conflict.
-    const held = blockchain.pendingTransaction(key) ?? blockchain.includedTransaction(key);
+    const held = blockchain.pendingTransaction(key) ?? blockchain.includedTransaction(transaction);
     if (held !== undefined) {
       return { outcome: { status: canonicalJson(held) === canonicalJson(transaction) ? 'known' : 'conflict', transaction: held } };
     }

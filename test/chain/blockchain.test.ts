@@ -81,7 +81,7 @@ describe('Blockchain.apply', () => {
     blockchain.apply({ type: 'transaction', transaction: pay('t2') });
     blockchain.apply({ type: 'block', block: blockOn(blockchain, [pay('t1')]) });
     expect(blockchain.pending).toEqual([pay('t2')]);
-    expect(blockchain.includedTransaction('id:t1')).toEqual(pay('t1'));
+    expect(blockchain.includedTransaction(pay('t1'))).toEqual(pay('t1'));
     blockchain.apply({ type: 'transaction', transaction: pay('t1') });
     expect(blockchain.pending).toEqual([pay('t2')]);
   });
@@ -102,8 +102,8 @@ describe('Blockchain.apply', () => {
     expect(reorg.returned).toEqual([pay('a')]);
     expect(blockchain.pending).toEqual([pay('a'), pay('c')]);
     expect(blockchain.chain.slice(1)).toEqual(fork.chain.slice(1));
-    expect(blockchain.includedTransaction('id:a')).toBeUndefined();
-    expect(blockchain.includedTransaction('id:d')).toEqual(pay('d'));
+    expect(blockchain.includedTransaction(pay('a'))).toBeUndefined();
+    expect(blockchain.includedTransaction(pay('d'))).toEqual(pay('d'));
   });
 
   test('transactions without an id (from reference nodes) are recognised by their content', () => {
