@@ -25,7 +25,8 @@ export interface NodeProcess {
  */
 export async function startChainlab(env: Record<string, string> = {}): Promise<NodeProcess> {
   const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
-  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], {
+  // With the V8 flag the image runs it with (Dockerfile CMD): the memory measured is the deployed node's.
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', join(__dirname, '..', 'src', 'main.js')], {
     env: { ...process.env, HOST: '127.0.0.1', NODE_ID: 'bench', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
