@@ -3,25 +3,18 @@
 // connected again, all three hold the longer side's chain, and every acknowledged transaction,
 // from either side, is in that chain once or pending, on every node.
 import { eventually } from './support/eventually.ts';
-import { GossipCluster } from './support/gossip-cluster.ts';
+import { useGossipCluster } from './support/gossip-cluster.ts';
 import { audit, CLEAN_AUDIT, ledgerOf, tipOf } from './support/ledger.ts';
 import { NODE_NAMES, type NodeName } from './support/nodes.ts';
 
-const SETUP_TIMEOUT_MS = 600_000;
 const TEST_TIMEOUT_MS = 180_000;
 const CONVERGE_TIMEOUT_MS = 30_000;
 
 describe('a gossiping network split in two, then healed', () => {
-  let cluster: GossipCluster | undefined;
-  const api = (name: NodeName) => cluster!.api(name);
+  const cluster = useGossipCluster();
+  const api = (name: NodeName) => cluster().api(name);
   const acked: string[] = [];
 
-  beforeAll(async () => {
-    cluster = await GossipCluster.start();
-  }, SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await cluster?.stop();
-  }, TEST_TIMEOUT_MS);
 
   /** Posts a transaction with an id of the test's choosing; the node must answer 201 and echo it. */
   async function transact(name: NodeName, id: string): Promise<void> {
@@ -41,12 +34,12 @@ describe('a gossiping network split in two, then healed', () => {
   }
 
   it("converges on the longer side's chain, losing and doubling no transaction", () =>
-    cluster!.explain(async () => {
+    cluster().explain(async () => {
       await mine('node1');
       const start = await tipOf(api('node1'));
       await expectAllOn(start);
 
-      await cluster!.disconnect('node3');
+      await cluster().disconnect('node3');
       // node1's side: two blocks, transactions in them and after them.
       await transact('node1', 'major-1');
       await transact('node2', 'major-2');
@@ -67,7 +60,7 @@ describe('a gossiping network split in two, then healed', () => {
       const shorter = await tipOf(api('node3'));
       expect(shorter.length).toBe(start.length + 1);
 
-      await cluster!.reconnect('node3');
+      await cluster().reconnect('node3');
       await expectAllOn(longer);
       await eventually(async () => {
         for (const name of NODE_NAMES) expect({ [name]: audit(acked, await ledgerOf(api(name))) }).toEqual({ [name]: CLEAN_AUDIT });

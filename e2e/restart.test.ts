@@ -3,37 +3,30 @@
 // To tell what it kept on disk from what its peers could give back, it is started again cut off
 // from the network first, and connected only once its own state has been checked.
 import { eventually } from './support/eventually.ts';
-import { GossipCluster } from './support/gossip-cluster.ts';
+import { useGossipCluster } from './support/gossip-cluster.ts';
 import { audit, CLEAN_AUDIT, ledgerOf, tipOf, verdictOnChain, type Ledger } from './support/ledger.ts';
 import { mineRepeatedly, sleep, streamTransactions, type Acknowledged } from './support/load.ts';
 import { NODE_NAMES, type NodeName } from './support/nodes.ts';
 
-const SETUP_TIMEOUT_MS = 600_000;
 const TEST_TIMEOUT_MS = 180_000;
 const CONVERGE_TIMEOUT_MS = 30_000;
 /** Each request of the load is short-lived: a killed node must not hold up the stream for a minute. */
 const LOAD_REQUEST_TIMEOUT_MS = 3_000;
 
 describe('a gossiping node killed with SIGKILL under load', () => {
-  let cluster: GossipCluster | undefined;
-  const api = (name: NodeName) => cluster!.api(name);
+  const cluster = useGossipCluster();
+  const api = (name: NodeName) => cluster().api(name);
 
-  beforeAll(async () => {
-    cluster = await GossipCluster.start();
-  }, SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await cluster?.stop();
-  }, TEST_TIMEOUT_MS);
 
   it('comes back with every transaction it acknowledged, then catches up with node1', () =>
-    cluster!.explain(async () => {
+    cluster().explain(async () => {
       const acked: Acknowledged[] = [];
-      const loadApi = (name: NodeName) => () => cluster!.api(name, LOAD_REQUEST_TIMEOUT_MS);
+      const loadApi = (name: NodeName) => () => cluster().api(name, LOAD_REQUEST_TIMEOUT_MS);
       const streams = NODE_NAMES.map((name) => streamTransactions(name, loadApi(name), acked));
       const miners = [mineRepeatedly(loadApi('node3'), 250), mineRepeatedly(loadApi('node1'), 400)];
 
       await sleep(2_000);
-      await cluster!.kill('node3');
+      await cluster().kill('node3');
       await sleep(1_000);
       const [node1Stream, node2Stream, node3Stream] = await Promise.all(streams.map((stream) => stream.stop()));
       const [node3Mining] = await Promise.all(miners.map((miner) => miner.stop()));
@@ -49,12 +42,12 @@ describe('a gossiping node killed with SIGKILL under load', () => {
       for (let i = 0; i < 2; i++) expect((await api('node1').get('/mine')).status).toBe(200);
 
       // Alone, node3 has only its disk: a valid chain, and every transaction it acknowledged in it or pending.
-      await cluster!.disconnect('node3');
-      await cluster!.startAgain('node3');
+      await cluster().disconnect('node3');
+      await cluster().startAgain('node3');
       expect(await verdictOnChain(api('node3'))).toMatchObject({ ok: true });
       expect(audit(ackedByNode3, await ledgerOf(api('node3')))).toEqual(CLEAN_AUDIT);
 
-      await cluster!.reconnect('node3');
+      await cluster().reconnect('node3');
       const node1Tip = await tipOf(api('node1'));
       await eventually(async () => {
         for (const name of NODE_NAMES) expect(await tipOf(api(name))).toEqual(node1Tip);

@@ -37,6 +37,28 @@ const RESTART_TIMEOUT_MS = 60_000;
  * published port, which moves when the container restarts or reconnects, or, while it is cut off
  * from the network and has none, from inside its container.
  */
+/** Building the image the first time (npm ci, tsc on two cores) takes minutes. */
+const SETUP_TIMEOUT_MS = 600_000;
+const STOP_TIMEOUT_MS = 120_000;
+
+/**
+ * A cluster for the tests of one `describe`: started before the first, stopped after the last.
+ * Returns how the tests reach it.
+ */
+export function useGossipCluster(): () => GossipCluster {
+  let cluster: GossipCluster | undefined;
+  beforeAll(async () => {
+    cluster = await GossipCluster.start();
+  }, SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await cluster?.stop();
+  }, STOP_TIMEOUT_MS);
+  return () => {
+    if (cluster === undefined) throw new Error('the gossip cluster did not start: see the beforeAll error');
+    return cluster;
+  };
+}
+
 export class GossipCluster {
   readonly network: StartedNetwork;
   readonly nodes: NodeContainers;
