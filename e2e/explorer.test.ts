@@ -1,7 +1,8 @@
 // The explorer in a real browser: Debian's Chromium, driven by playwright-core. Two in-process
 // nodes with GOSSIP=off know each other; a block mined through node A's page appears on node B's page once B
 // resolves, live over server-sent events and without a reload, and B's side-by-side view shows
-// both chains, first apart and then in agreement. Screenshots go to test-artifacts/.
+// both chains, first apart and then in agreement. Then two gossiping nodes, C and D: C's block reaches
+// D's page by itself. Screenshots go to test-artifacts/.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -133,5 +134,33 @@ describe('the explorer in a browser', () => {
     expect(await pageB.locator(`#chain li.block[data-hash="${dropped}"]`).count()).toBe(0);
     await pageB.close();
     expect(problems).toEqual([]);
+  });
+
+  test("with gossip, a transaction and a block from C appear on D's page with nobody calling resolve", async () => {
+    // Announcements only (no periodic sync): what D's page shows, C's announcements brought.
+    const gossiping = { GOSSIP: 'on', SYNC_INTERVAL_MS: '0' };
+    const c = await startTestNode({ ...gossiping, NODE_ID: 'node-c' });
+    const d = await startTestNode({ ...gossiping, NODE_ID: 'node-d', PEERS: c.address });
+    try {
+      const pageD = await openExplorer(d.url);
+      await pageD.evaluate("window.explorerMarker = 'loaded once'");
+      await pageD.locator('#network th.node-col', { hasText: c.address }).waitFor();
+
+      expect((await postJson(`${c.url}/transactions/new`, { sender: 'carol', recipient: 'dave', amount: 7 })).status).toBe(201);
+      await pageD.locator('#pending li.tx', { hasText: 'carol' }).waitFor();
+      await getJson(`${c.url}/mine`);
+      const minedHash = hashBlock(c.node.chain[1]!);
+      await pageD.locator(`#chain li.block[data-index="2"][data-hash="${minedHash}"]`).waitFor();
+      await pageD.locator('#activity li.appended', { hasText: 'Block #2 from a peer' }).waitFor();
+      await pageD.locator('#pending li.empty').waitFor();
+      await pageD.locator('#network-summary', { hasText: 'In agreement' }).waitFor();
+      expect(await pageD.locator('#activity li.replaced').count()).toBe(0);
+      expect(await pageD.evaluate('window.explorerMarker')).toBe('loaded once');
+      await pageD.screenshot({ path: join(ARTIFACTS, 'explorer-gossip.png'), fullPage: true });
+      await pageD.close();
+      expect(problems).toEqual([]);
+    } finally {
+      await Promise.all([c.close(), d.close()]);
+    }
   });
 });
