@@ -104,6 +104,7 @@ export class ChainNode {
   #search: AbortController | undefined;
   #syncing: Promise<Resolution> | undefined;
   #syncQueued: Promise<Resolution> | undefined;
+  #storeError: string | undefined;
 
   constructor(deps: ChainNodeDeps) {
     this.#deps = deps;
@@ -127,6 +128,14 @@ export class ChainNode {
 
   peerStatuses(): readonly PeerStatus[] {
     return this.#deps.peers.statuses();
+  }
+
+  /**
+   * Why the store failed, once it has: from then on nothing the node acknowledges would survive a
+   * restart, so /health says so and the node is no longer healthy.
+   */
+  get storeError(): string | undefined {
+    return this.#storeError;
   }
 
   /** The pending transaction with this key (see transactionKey), for gossip. */
@@ -341,7 +350,10 @@ export class ChainNode {
     const tip = blockchain.lastBlock;
     const reorg = blockchain.apply(change);
     const durable = store.record(change);
-    durable.catch((error: unknown) => log.error({ err: error, change: change.type }, `could not store a ${change.type} change: ${String(error)}`));
+    durable.catch((error: unknown) => {
+      this.#storeError ??= error instanceof Error ? error.message : String(error);
+      log.error({ err: error, change: change.type }, `could not store a ${change.type} change: ${String(error)}`);
+    });
     if (blockchain.lastBlock !== tip) this.#search?.abort();
     return { durable, reorg };
   }

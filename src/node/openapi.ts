@@ -292,7 +292,11 @@ export const OPENAPI: OpenApiDocument = {
         operationId: 'health',
         summary: 'The healthcheck: length, tip, genesis and peers',
         tags: ['operations'],
-        responses: { '200': json('The node is up', schema('Health')), default: DEFAULT_ERROR },
+        responses: {
+          '200': json('The node is up', schema('Health')),
+          '503': json('The node is up but its store failed (DATA_DIR): what it acknowledges now would not survive a restart', schema('Health')),
+          default: DEFAULT_ERROR,
+        },
       },
     },
     '/metrics': {
@@ -438,14 +442,15 @@ export const OPENAPI: OpenApiDocument = {
         last_error: nullable('string', 'Why its last answer was not used'),
       }),
       Health: object({
-        status: { const: 'ok' },
+        status: { enum: ['ok', 'failing'] },
+        error: { type: 'string', description: 'Why the node is failing; only when it is' },
         node_id: { type: 'string' },
         length: { type: 'integer', minimum: 1 },
         tip_hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
         genesis_hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
         peers: { type: 'array', items: { type: 'string' } },
         peers_reachable: { type: 'array', items: { type: 'string' } },
-      }),
+      }, ['status', 'node_id', 'length', 'tip_hash', 'genesis_hash', 'peers', 'peers_reachable']),
       NetworkMember: object({
         node: { type: 'string', description: "host:port for a peer; this node's id for itself" },
         self: { type: 'boolean' },

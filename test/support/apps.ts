@@ -9,6 +9,7 @@ import { createLogger, silentLogger, type Logger } from '../../src/node/log.ts';
 import type { Miner } from '../../src/node/miner.ts';
 import type { PeerClient } from '../../src/node/peer-client.ts';
 import { PeerSet } from '../../src/node/peer-set.ts';
+import type { ChainStore } from '../../src/store/chain-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 
 /** A miner that never mines: enough for an app whose /mine is not called. */
@@ -18,7 +19,7 @@ export const idleMiner: Miner = {
 };
 
 /** The real app around a node with stand-in parts: no worker threads, no peers reachable. */
-export function createTestApp({ miner = idleMiner, log = silentLogger }: { miner?: Miner; log?: Logger } = {}): { app: Koa; node: ChainNode } {
+export function createTestApp({ miner = idleMiner, log = silentLogger, store = new MemoryStore() }: { miner?: Miner; log?: Logger; store?: ChainStore } = {}): { app: Koa; node: ChainNode } {
   const unreachable = async () => ({ ok: false, answered: false, reason: 'no peers in this test' }) as const;
   const peerClient: PeerClient = { getChain: unreachable, getTip: unreachable, post: unreachable };
   const node = new ChainNode({
@@ -26,7 +27,7 @@ export function createTestApp({ miner = idleMiner, log = silentLogger }: { miner
     difficulty: 4,
     powRule: 'notebook',
     blockchain: new Blockchain(),
-    store: new MemoryStore(),
+    store,
     miner,
     peers: new PeerSet(),
     peerClient,

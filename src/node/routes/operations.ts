@@ -13,9 +13,9 @@ import { sendJson } from '../send-json.ts';
  */
 export function operationsRoutes(router: Router, { node, metrics }: { node: ChainNode; metrics: Registry }): void {
   router.get('/health', (ctx) => {
-    const { chain } = node;
+    const { chain, storeError } = node;
     const statuses = node.peerStatuses();
-    sendJson(ctx, 200, {
+    const body: JsonObject = {
       status: 'ok',
       node_id: node.nodeId,
       length: chain.length,
@@ -23,7 +23,10 @@ export function operationsRoutes(router: Router, { node, metrics }: { node: Chai
       genesis_hash: cachedHash(chain[0]!),
       peers: statuses.map((peer) => peer.node),
       peers_reachable: statuses.filter((peer) => peer.reachable === true).map((peer) => peer.node),
-    });
+    };
+    // A node that can no longer store what it acknowledges is failing: the healthcheck must say so.
+    if (storeError === undefined) return sendJson(ctx, 200, body);
+    sendJson(ctx, 503, { ...body, status: 'failing', error: `the store failed: ${storeError}` });
   });
 
   router.get('/nodes', (ctx) => {
