@@ -1,22 +1,20 @@
 import type { Block } from './block.ts';
 import { cachedHash } from './block-hash-cache.ts';
 
+/** A peer's chain as consensus weighs it: who has it, and how long it is. */
 export interface Candidate {
   peer: string;
-  chain: Block[];
+  length: number;
 }
 
 /**
- * The reference's `resolve_conflicts` rule: the longest valid chain that is strictly longer than
- * ours. Candidates come in the order their peers were registered and the first of equal length
- * wins, as in the reference's loop, so the outcome never depends on which peer answered first.
+ * The reference's `resolve_conflicts` rule, as an order: the chains strictly longer than ours,
+ * longest first. Candidates come in the order their peers were registered, and among equals the
+ * first stays first, as in the reference's loop, so the outcome never depends on which peer
+ * answered first. A node takes the first of them that proves valid: the one the reference adopts.
  */
-export function longestChain(ourLength: number, candidates: readonly Candidate[]): Candidate | undefined {
-  let best: Candidate | undefined;
-  for (const candidate of candidates) {
-    if (candidate.chain.length > (best?.chain.length ?? ourLength)) best = candidate;
-  }
-  return best;
+export function preferenceOrder<T extends Candidate>(ourLength: number, candidates: readonly T[]): T[] {
+  return candidates.filter((candidate) => candidate.length > ourLength).sort((a, b) => b.length - a.length);
 }
 
 /**

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { cachedHash } from '../chain/block-hash-cache.ts';
 import { transactionKey, type Block, type ForgedBlock, type Transaction } from '../chain/block.ts';
 import type { Blockchain, ChainChange, Reorg } from '../chain/blockchain.ts';
-import { forkPoint } from '../chain/consensus.ts';
+import { forkPoint, preferenceOrder } from '../chain/consensus.ts';
 import type { PowRule } from '../chain/proof-of-work.ts';
 import { canonicalJson, pythonStr } from '../chain/py-json.ts';
 import { validExtension } from '../chain/validate.ts';
@@ -287,9 +287,9 @@ export class ChainNode {
     };
     const context = { peerClient, nodeId: this.nodeId, chain: () => this.chain, difficulty: this.difficulty, rule: this.powRule };
     const answers = await Promise.all(registered.map((peer) => askPeer(peer, context)));
-    const offers: (Offer & { order: number })[] = [];
-    answers.forEach((answer, order) => {
-      const peer = registered[order]!;
+    const offers: Offer[] = [];
+    answers.forEach((answer, i) => {
+      const peer = registered[i]!;
       if (answer.self) {
         peers.markSelf(peer);
         return skip(peer, 'this node itself; removed from the peers');
@@ -302,12 +302,10 @@ export class ChainNode {
       }
       peers.record(peer, { answered: answer.answered, at: clock(), length: answer.length, error: answer.ok ? undefined : answer.reason });
       if (!answer.ok) return skip(peer, answer.reason);
-      if (answer.offer !== undefined) offers.push({ ...answer.offer, order });
+      if (answer.offer !== undefined) offers.push(answer.offer);
     });
-    // Longest first, and among equals the first registered: the first that proves valid wins.
-    offers.sort((a, b) => b.length - a.length || a.order - b.order);
     let replaced = false;
-    for (const offer of offers) {
+    for (const offer of preferenceOrder(this.chain.length, offers)) {
       if (offer.length <= this.chain.length) break;
       const verdict = await offer.fetch();
       if (!verdict.ok) {

@@ -1,6 +1,6 @@
 import { GENESIS_TIMESTAMP } from '../../src/chain/block.ts';
 import { Blockchain } from '../../src/chain/blockchain.ts';
-import { forkPoint, longestChain } from '../../src/chain/consensus.ts';
+import { forkPoint, preferenceOrder } from '../../src/chain/consensus.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
 import { PyFloat, toJson } from '../../src/chain/py-json.ts';
 import { buildChain, copyChain } from '../support/chains.ts';
@@ -40,22 +40,23 @@ describe('Blockchain', () => {
   });
 });
 
-describe('longestChain', () => {
+describe('preferenceOrder', () => {
   const short = buildChain(2);
   const long = buildChain(3);
   const otherLong = buildChain(3, { miner: 'someone-else' });
+  const candidate = (peer: string, chain: readonly Block[]) => ({ peer, length: chain.length });
 
   test('takes the longest chain that is longer than ours', () => {
-    expect(longestChain(1, [{ peer: 'a', chain: short }, { peer: 'b', chain: long }])?.peer).toBe('b');
+    expect(preferenceOrder(1, [candidate('a', short), candidate('b', long)])[0]?.peer).toBe('b');
   });
 
   test('keeps ours when nothing is strictly longer', () => {
-    expect(longestChain(3, [{ peer: 'a', chain: long }])).toBeUndefined();
+    expect(preferenceOrder(3, [candidate('a', long)])[0]).toBeUndefined();
   });
 
   test('breaks ties in favour of the peer registered first', () => {
-    expect(longestChain(1, [{ peer: 'first', chain: long }, { peer: 'second', chain: otherLong }])?.peer).toBe('first');
-    expect(longestChain(1, [{ peer: 'second', chain: otherLong }, { peer: 'first', chain: long }])?.peer).toBe('second');
+    expect(preferenceOrder(1, [candidate('first', long), candidate('second', otherLong)])[0]?.peer).toBe('first');
+    expect(preferenceOrder(1, [candidate('second', otherLong), candidate('first', long)])[0]?.peer).toBe('second');
   });
 });
 

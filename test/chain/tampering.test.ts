@@ -5,7 +5,7 @@
 // covers the block before it, and rewriting a block means mining every block after it again.
 import type { Block, Transaction } from '../../src/chain/block.ts';
 import { Blockchain } from '../../src/chain/blockchain.ts';
-import { longestChain } from '../../src/chain/consensus.ts';
+import { preferenceOrder } from '../../src/chain/consensus.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
 import { searchProof, type PowRule } from '../../src/chain/proof-of-work.ts';
 import { pythonStr } from '../../src/chain/py-json.ts';
@@ -63,7 +63,7 @@ describe("the notebook's rule: a proof does not cover the block's contents", () 
 
     // Every honest node that resolves now adopts the attacker's history.
     expect(validChain(longer, DIFFICULTY, 'notebook').ok).toBe(true);
-    expect(longestChain(honest.length, [{ peer: 'attacker:5000', chain: longer }])?.chain).toBe(longer);
+    expect(preferenceOrder(honest.length, [{ peer: 'honest:5000', length: honest.length }, { peer: 'attacker:5000', length: longer.length }])[0]?.peer).toBe('attacker:5000');
     expect(paymentInBlock2(longer).amount).toBe(500);
   });
 });
