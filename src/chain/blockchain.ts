@@ -127,7 +127,7 @@ export class Blockchain {
     for (const block of dropped) this.#index(block, -1);
     for (const block of blocks) this.#index(block, 1);
     const before = new Set(this.#pendingKeys.keys());
-    const orphaned = dropped.flatMap((block) => transactionsOf(block).filter((transaction) => !isReward(transaction)));
+    const orphaned = dropped.flatMap(paymentsOf);
     // The dropped blocks' transactions go first: they were accepted before those still pending.
     const pool = this.#pending;
     this.#pending = [];
@@ -156,9 +156,12 @@ export class Blockchain {
   #unpool(blocks: readonly Block[]): void {
     if (this.#pending.length === 0) return;
     const held = keysIn(blocks);
-    if (!this.#pending.some((transaction) => held.has(transactionKey(transaction)))) return;
-    this.#pending = this.#pending.filter((transaction) => !held.has(transactionKey(transaction)));
-    this.#pendingKeys = new Map(this.#pending.map((transaction) => [transactionKey(transaction), transaction]));
+    let taken = false;
+    for (const key of this.#pendingKeys.keys()) {
+      if (held.has(key)) taken = this.#pendingKeys.delete(key);
+    }
+    // The map keeps the pool's order: it is filled in step with it.
+    if (taken) this.#pending = [...this.#pendingKeys.values()];
   }
 
   #index(block: Block, delta: 1 | -1): void {
@@ -177,22 +180,25 @@ export class Blockchain {
   }
 }
 
-/** The keys of the transactions in `blocks`, rewards aside. */
+/** The keys of the payments in `blocks`. */
 function keysIn(blocks: readonly Block[]): Set<string> {
-  return new Set(blocks.flatMap((block) => transactionsOf(block).filter((transaction) => !isReward(transaction)).map(transactionKey)));
+  return new Set(blocks.flatMap((block) => paymentsOf(block).map(transactionKey)));
 }
 
-/** The first transaction in `chain` with this key, rewards aside: a search, for the rare transaction without an id. */
+/** The first payment in `chain` with this key: a search, for the rare transaction without an id. */
 function findIn(chain: readonly Block[], key: string): Transaction | undefined {
   for (const block of chain) {
-    for (const transaction of transactionsOf(block)) if (!isReward(transaction) && transactionKey(transaction) === key) return transaction;
+    for (const transaction of paymentsOf(block)) if (transactionKey(transaction) === key) return transaction;
   }
   return undefined;
 }
 
-/** A block's transactions that are JSON objects; a peer's block may hold anything the reference accepts. */
-function transactionsOf(block: Block): Transaction[] {
+/**
+ * A block's transactions other than the mining reward, those that are JSON objects: a peer's block
+ * may hold anything the reference accepts.
+ */
+function paymentsOf(block: Block): Transaction[] {
   const { transactions } = block;
   if (!Array.isArray(transactions)) return [];
-  return transactions.filter((transaction): transaction is Transaction => isObject(transaction));
+  return transactions.filter((transaction): transaction is Transaction => isObject(transaction) && !isReward(transaction as Transaction));
 }
