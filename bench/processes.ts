@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { Block } from '../src/chain/block.ts';
 import { toJson } from '../src/chain/py-json.ts';
 import { waitForOk } from '../e2e/support/http.ts';
 import { freePort } from '../e2e/support/ports.ts';
 import { startReferenceNode, type ReferenceNode } from '../e2e/support/reference-node.ts';
+import { startFakePeer } from '../test/support/nodes.ts';
 
 /** A node under measurement, in a process of its own, like a real deployment. */
 export interface NodeProcess {
@@ -50,21 +50,10 @@ export async function startReference(): Promise<NodeProcess> {
  */
 export async function serveChain(chain: readonly Block[]): Promise<{ address: string; close(): Promise<void> }> {
   const body = Buffer.from(toJson({ chain: [...chain], length: chain.length }));
-  const server = createServer((req, res) => {
+  return startFakePeer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/chain') return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  return {
-    address: `127.0.0.1:${port}`,
-    async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
 }
 
 export async function post(url: string, body: unknown): Promise<void> {
