@@ -3,6 +3,7 @@
 // routing mesh, so the test talks to each one from inside its container (docker exec).
 import { docker } from './support/docker-cli.ts';
 import { eventually } from './support/eventually.ts';
+import { execApi } from './support/node-api.ts';
 import type { Health } from './support/nodes.ts';
 
 const STACK = `chainlab-e2e-${process.pid}`;
@@ -25,7 +26,7 @@ describe('docker stack deploy: five replicas on a single-node swarm', () => {
     await eventually(async () => {
       replicas = await runningReplicas();
       expect(replicas).toHaveLength(REPLICAS);
-      for (const replica of replicas) await inside(replica, 'GET', '/health');
+      for (const replica of replicas) await inside(replica, '/health');
     }, 180_000, 1000);
   }, SETUP_TIMEOUT_MS);
 
@@ -38,20 +39,20 @@ describe('docker stack deploy: five replicas on a single-node swarm', () => {
 
   it(`each replica finds the other ${REPLICAS - 1} through tasks.node`, async () => {
     await eventually(async () => {
-      for (const replica of replicas) expect(((await inside(replica, 'GET', '/health')) as Health).peers).toHaveLength(REPLICAS - 1);
+      for (const replica of replicas) expect(((await inside(replica, '/health')) as Health).peers).toHaveLength(REPLICAS - 1);
     });
   }, TEST_TIMEOUT_MS);
 
   it('the five converge on one chain: mine on one, and the others follow without a resolve', async () => {
     const [miner, ...others] = replicas;
-    await inside(miner!, 'GET', '/mine');
-    await inside(miner!, 'GET', '/mine');
+    await inside(miner!, '/mine');
+    await inside(miner!, '/mine');
     await eventually(async () => {
-      const healths = (await Promise.all(replicas.map((replica) => inside(replica, 'GET', '/health')))) as Health[];
+      const healths = (await Promise.all(replicas.map((replica) => inside(replica, '/health')))) as Health[];
       expect(new Set(healths.map((health) => health.tip_hash)).size).toBe(1);
       expect(healths[0]!.length).toBe(3);
     }, 30_000, 500);
-    for (const replica of others) expect(await inside(replica, 'GET', '/nodes/resolve')).toMatchObject({ message: 'Our chain is authoritative', skipped: [] });
+    for (const replica of others) expect(await inside(replica, '/nodes/resolve')).toMatchObject({ message: 'Our chain is authoritative', skipped: [] });
   }, TEST_TIMEOUT_MS);
 });
 
@@ -60,8 +61,9 @@ async function runningReplicas(): Promise<string[]> {
   return ids.split('\n').filter((id) => id !== '').sort();
 }
 
-/** A request made from inside a replica's container, to that replica: the routing mesh would pick one at random. */
-async function inside(container: string, method: string, path: string): Promise<unknown> {
-  const script = `fetch('http://127.0.0.1:5000${path}', { method: '${method}' }).then(async (r) => { const t = await r.text(); if (!r.ok) { console.error(r.status, t); process.exit(1); } console.log(t); }, (e) => { console.error(String(e)); process.exit(1); })`;
-  return JSON.parse(await docker(['exec', container, 'node', '-e', script]));
+/** A GET from inside a replica's container, to that replica (the routing mesh would pick one at random); anything but a 2xx fails. */
+async function inside(container: string, path: string): Promise<unknown> {
+  const { status, body } = await execApi(container).get(path);
+  if (status < 200 || status >= 300) throw new Error(`GET ${path} inside ${container}: ${status} ${JSON.stringify(body)}`);
+  return body;
 }
