@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { REFERENCE_SCRIPT } from '../e2e/support/reference-node.ts';
+import { referenceNodeCommand } from '../e2e/support/reference-node.ts';
 import type { SearchRequest, SearchResult } from '../src/node/proof-worker.ts';
 
 const run = promisify(execFile);
@@ -39,20 +39,24 @@ async function rateOfOneWorker(seconds: number): Promise<number> {
   return tried / ((performance.now() - started) / 1000);
 }
 
-/** The reference's own `Blockchain.valid_proof`, called in its proof_of_work loop, for `seconds`. */
+/**
+ * The reference's own `Blockchain.valid_proof`, called in its proof_of_work loop, for `seconds`.
+ * The script (REFERENCE_NODE) is imported from its path, whatever its name; its app is not started.
+ */
 export async function referenceHashRate(seconds: number): Promise<number> {
-  const script = [
-    'import sys, time',
-    `sys.path.insert(0, ${JSON.stringify(join(REFERENCE_SCRIPT, '..'))})`,
-    'from seed_node import Blockchain',
-    'valid, proof, end = Blockchain.valid_proof, 0, time.perf_counter() + float(sys.argv[1])',
+  const { python, script } = referenceNodeCommand();
+  const program = [
+    'import importlib.util, sys, time',
+    'spec = importlib.util.spec_from_file_location("reference_node", sys.argv[2])',
+    'module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)',
+    'valid, proof, end = module.Blockchain.valid_proof, 0, time.perf_counter() + float(sys.argv[1])',
     'start = time.perf_counter()',
     'while time.perf_counter() < end:',
     '    for _ in range(10000):',
     '        valid(35293, proof); proof += 1',
     'print(proof / (time.perf_counter() - start))',
   ].join('\n');
-  const { stdout } = await run('/usr/bin/python3', ['-c', script, String(seconds)]);
+  const { stdout } = await run(python, ['-c', program, String(seconds), script]);
   return Number(stdout.trim());
 }
 

@@ -6,7 +6,7 @@ import type { Block } from '../src/chain/block.ts';
 import { toJson } from '../src/chain/py-json.ts';
 import { waitForOk } from '../e2e/support/http.ts';
 import { freePort } from '../e2e/support/ports.ts';
-import { startReferenceNode, type ReferenceNode } from '../e2e/support/reference-node.ts';
+import { referenceNodeCommand, startReferenceNode, type ReferenceNode } from '../e2e/support/reference-node.ts';
 import { startFakePeer } from '../test/support/nodes.ts';
 
 /** A node under measurement, in a process of its own, like a real deployment. */
@@ -39,8 +39,9 @@ export async function startChainlab(env: Record<string, string> = {}): Promise<N
   return { name: 'chainlab', url, address: `127.0.0.1:${port}`, pid: child.pid!, stop: () => stop(child) };
 }
 
+/** The original Python node, as REFERENCE_NODE names it (see e2e/support/reference-node.ts). */
 export async function startReference(): Promise<NodeProcess> {
-  const reference: ReferenceNode = await startReferenceNode();
+  const reference: ReferenceNode = await startReferenceNode(referenceNodeCommand());
   return { name: 'reference', url: reference.url, address: reference.address, pid: reference.pid, stop: reference.stop };
 }
 

@@ -1,7 +1,9 @@
-// chainlab nodes and the reference Python node (seed_node.py) on loopback. First one chainlab node
-// with GOSSIP=off, as in the notebook: each adopts the other's longer chain through /nodes/resolve,
-// so each accepts the other's hashes and proofs. Then a mixed network of gossiping chainlab nodes
-// around a reference node: they follow its blocks by themselves, and it adopts theirs when asked.
+// chainlab nodes and the original Python node on loopback. First one chainlab node with GOSSIP=off,
+// as in the notebook: each adopts the other's longer chain through /nodes/resolve, so each accepts
+// the other's hashes and proofs. Then a mixed network of gossiping chainlab nodes around the
+// original: they follow its blocks by themselves, and it adopts theirs when asked.
+// Run by `npm run test:interop` (jest.interop.config.js), not by `npm test`: the original is not
+// ours to ship, and REFERENCE_NODE names its script (see support/reference-node.ts).
 import { readConfig } from '../src/config.ts';
 import { silentLogger } from '../src/node/log.ts';
 import { startNode, type RunningNode } from '../src/node/server.ts';
@@ -9,9 +11,12 @@ import { eventually } from './support/eventually.ts';
 import { getJson, postJson, type Reply } from './support/http.ts';
 import { assignedId, type Block } from './support/notebook.ts';
 import { freePort } from './support/ports.ts';
-import { startReferenceNode, type ReferenceNode } from './support/reference-node.ts';
+import { referenceNodeCommand, startReferenceNode, type ReferenceNode } from './support/reference-node.ts';
 
 jest.setTimeout(120_000);
+
+// Unset or missing, this fails the suite here, once, with what to set and where to get the original.
+const referenceCommand = referenceNodeCommand();
 
 interface ChainBody {
   chain: Block[];
@@ -24,7 +29,7 @@ describe('a chainlab node with GOSSIP=off and the reference node', () => {
   const ourAddress = () => ours.url.replace('http://', '');
 
   beforeAll(async () => {
-    reference = await startReferenceNode();
+    reference = await startReferenceNode(referenceCommand);
     ours = await startNode(readConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ID: 'chainlab-node', GOSSIP: 'off' }), silentLogger);
   });
   afterAll(async () => {
@@ -104,7 +109,7 @@ describe('a mixed network: two gossiping chainlab nodes around the reference nod
   }
 
   beforeAll(async () => {
-    reference = await startReferenceNode();
+    reference = await startReferenceNode(referenceCommand);
     // a knows only the reference; it learns of b when b introduces itself.
     a = await startGossipingNode('chainlab-a', [reference.address]);
     b = await startGossipingNode('chainlab-b', [reference.address, addressOf(a)]);

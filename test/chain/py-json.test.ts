@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -15,6 +15,7 @@ import {
   type JsonValue,
 } from '../../src/chain/py-json.ts';
 import { seededRandom, type Random } from '../support/random.ts';
+import { vectors } from '../support/vectors.ts';
 
 function parse(text: string): JsonValue {
   const result = parseJson(text);
@@ -25,15 +26,6 @@ function parse(text: string): JsonValue {
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
-
-interface HashVectors {
-  blocks: { name: string; json: string; canonical: string; sha256: string }[];
-  proof_chain: { last_proof: number; proof: number }[];
-}
-
-const vectors = JSON.parse(
-  readFileSync(path.join(__dirname, '../../../shared/reference/hash-vectors.json'), 'utf8'),
-) as HashVectors;
 
 describe('reference hash vectors (seed_node.py)', () => {
   test.each(vectors.blocks.map((block) => [block.name, block] as const))('%s', (_name, block) => {
