@@ -1,23 +1,24 @@
 // deploy/compose.scale.yml with `--scale node=4`: four replicas of one service, whose PEERS names the
 // service itself, find each other through Compose's DNS and agree on one chain by gossip.
+// Its own project name and image tag; each replica publishes a port Docker picks.
 import { ComposeProject } from './support/docker-cli.ts';
 import { eventually } from './support/eventually.ts';
-import type { Health } from './support/nodes.ts';
-import { getJson, waitForOk } from './support/http.ts';
+import { getJson } from './support/http.ts';
+import { NODE_IMAGE } from './support/node-containers.ts';
+import { NODE_PORT, type Health } from './support/nodes.ts';
 
 const REPLICAS = 4;
 const SETUP_TIMEOUT_MS = 600_000;
 const TEST_TIMEOUT_MS = 180_000;
 
 describe('docker compose up --scale: replicas that find each other', () => {
-  const project = new ComposeProject(`chainlab-scale-${process.pid}`, 'deploy/compose.scale.yml');
+  const project = new ComposeProject(`chainlab-scale-${process.pid}`, 'deploy/compose.scale.yml', { CHAINLAB_IMAGE: NODE_IMAGE });
   let urls: string[] = [];
 
   beforeAll(async () => {
     await project.up('--scale', `node=${REPLICAS}`);
     const indexes = Array.from({ length: REPLICAS }, (_, i) => i + 1);
-    urls = await Promise.all(indexes.map(async (index) => `http://127.0.0.1:${await project.hostPort('node', index, 5000)}`));
-    await Promise.all(urls.map((url) => waitForOk(`${url}/health`, 120_000)));
+    urls = await Promise.all(indexes.map(async (index) => `http://127.0.0.1:${await project.hostPort('node', NODE_PORT, index)}`));
   }, SETUP_TIMEOUT_MS);
 
   afterAll(() => project.down(), TEST_TIMEOUT_MS);

@@ -7,13 +7,16 @@ const run = promisify(execFile);
 /** How much of a failed command's output an error carries: enough for a compiler's complaint. */
 const OUTPUT_TAIL_CHARS = 4000;
 
-/** Runs the docker CLI from the repository root; on failure the error carries the end of its output. */
-export async function docker(args: readonly string[], timeoutMs = 600_000): Promise<string> {
+/**
+ * Runs the docker CLI from the repository root, with `env` over this process's environment (say,
+ * the variables a Compose file reads); on failure the error carries the end of its output.
+ */
+export async function docker(args: readonly string[], timeoutMs = 600_000, env: Readonly<Record<string, string>> = {}): Promise<string> {
   try {
-    const { stdout } = await run('docker', args, { cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run('docker', args, { cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
     return stdout;
   } catch (error) {
-    // Compose v1 prints a build's own output (say, tsc's errors) on stdout and only its verdict on stderr.
+    // Compose prints its progress and a build's own output (say, tsc's errors) on stderr.
     const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
     const output = `${stdout.slice(-OUTPUT_TAIL_CHARS)}\n${stderr.slice(-OUTPUT_TAIL_CHARS)}`.trim();
     throw new Error(`docker ${args.join(' ')} failed: ${output || message}`);
@@ -33,23 +36,34 @@ export async function publishedPort(container: string, containerPort: number): P
 }
 
 /**
- * The project's docker-compose.yml under its own project name, so a test run never touches
- * (or is touched by) a network a developer started by hand. Works with Compose v1 and v2: no
- * v2-only flags, and nothing depends on container names, which the two spell differently.
+ * A Compose file (by default the project's docker-compose.yml) under a project name of its own, so
+ * a test run never touches (or is touched by) a network a developer started by hand. `env` sets
+ * the variables the file reads: an image tag and host ports of the test's own (CHAINLAB_IMAGE,
+ * CHAINLAB_PORT_1 ...), so it builds over nothing and publishes nothing a developer's network holds.
  */
 export class ComposeProject {
   readonly name: string;
   readonly file: string;
+  readonly env: Readonly<Record<string, string>>;
 
   /** `file` is relative to the repository root. */
-  constructor(name: string, file = 'docker-compose.yml') {
+  constructor(name: string, file = 'docker-compose.yml', env: Readonly<Record<string, string>> = {}) {
     this.name = name;
     this.file = file;
+    this.env = env;
   }
 
-  /** `up -d --build`, plus e.g. `--scale node=4`. */
+  /**
+   * Builds the image, starts every service (plus e.g. `--scale node=4`) and returns once each
+   * container is healthy. Fails when one turns unhealthy or exits, with every service's log.
+   */
   async up(...extra: string[]): Promise<void> {
-    await this.#compose('up', '-d', '--build', ...extra);
+    try {
+      await this.#compose('up', '--detach', '--build', '--wait', ...extra);
+    } catch (error) {
+      const logs = await this.logs().catch((logsError: Error) => logsError.message);
+      throw new Error(`${(error as Error).message}\n--- docker compose logs ---\n${logs}`);
+    }
   }
 
   /** Stops the services' containers (all when none are named), keeping them and their volumes. */
@@ -57,13 +71,16 @@ export class ComposeProject {
     await this.#compose('stop', ...services);
   }
 
-  /** Starts stopped containers again. */
+  /** Starts stopped containers again; their published ports may be new ones (see hostPort). */
   async start(...services: string[]): Promise<void> {
     await this.#compose('start', ...services);
   }
 
-  /** The host port that replica `index` (from 1) of `service` publishes for `containerPort`. */
-  async hostPort(service: string, index: number, containerPort: number): Promise<number> {
+  /**
+   * The host port that replica `index` (from 1) of `service` publishes for `containerPort` right
+   * now. A port Docker chose (host port 0, or none given) changes when the container starts again.
+   */
+  async hostPort(service: string, containerPort: number, index = 1): Promise<number> {
     const output = (await this.#compose('port', `--index=${index}`, service, String(containerPort))).trim();
     const port = Number(output.slice(output.lastIndexOf(':') + 1));
     if (!Number.isInteger(port) || port <= 0) throw new Error(`no published port for ${service} #${index}: '${output}'`);
@@ -72,7 +89,7 @@ export class ComposeProject {
 
   /** Removes the containers, the network and any volumes; safe to call when `up` failed half-way. */
   async down(): Promise<void> {
-    await this.#compose('down', '-v', '--remove-orphans');
+    await this.#compose('down', '--volumes', '--remove-orphans');
   }
 
   /** Every service's log, to explain a failure. */
@@ -81,6 +98,6 @@ export class ComposeProject {
   }
 
   #compose(...args: string[]): Promise<string> {
-    return docker(['compose', '-p', this.name, '-f', this.file, ...args]);
+    return docker(['compose', '--project-name', this.name, '--file', this.file, ...args], undefined, this.env);
   }
 }

@@ -3,7 +3,11 @@ import { NODE_NAMES, NODE_PORT, REPO_ROOT, type NodeName, type NodeUrls } from '
 
 export type NodeContainers = Record<NodeName, StartedTestContainer>;
 
-/** The image buildNodeImage builds. */
+/**
+ * The image every e2e test builds and runs: buildNodeImage here, and the Compose and Swarm tests
+ * through CHAINLAB_IMAGE. A tag of its own, so a test run never builds over chainlab-node, the
+ * image of a network a developer started with `docker compose up`.
+ */
 export const NODE_IMAGE = 'chainlab-node:e2e';
 
 /**
