@@ -36,8 +36,8 @@ export function parseOrText(text: string): unknown {
 }
 
 /**
- * Polls `url` until it answers 200. Used where nothing else waits for readiness (Compose v1 has
- * no `up --wait`). On timeout, the error names the URL and the last answer or failure seen.
+ * Polls `url` until it answers 200. Used where nothing else waits for readiness (a process or a
+ * container started without a health check). On timeout, the error names the URL and the last answer or failure seen.
  */
 export async function waitForOk(url: string, timeoutMs: number, intervalMs = 500): Promise<void> {
   const deadline = Date.now() + timeoutMs;
