@@ -64,7 +64,7 @@ describe('the explorer in a browser', () => {
     await pageB.evaluate("window.explorerMarker = 'loaded once'");
     // The side-by-side view shows both nodes, this one first.
     await pageB.locator('#network th.node-col', { hasText: a.address }).waitFor();
-    expect(await pageB.locator('#network th.node-col .node-name').allTextContents()).toEqual(['node-b', a.address]);
+    expect(await pageB.locator('#network th.node-col .node-name').allTextContents()).toEqual(['node-b', 'node-a']);
     await pageB.locator('#network-summary', { hasText: 'In agreement' }).waitFor();
 
     // On A's page: a bad transaction gets the API's own error; a good one goes into the pool.

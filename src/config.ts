@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { levels, type LevelWithSilent } from 'pino';
 import { POW_RULES, type PowRule } from './chain/proof-of-work.ts';
+import { LOG_FORMATS, type LogFormat } from './node/log.ts';
 import { parsePeerAddress } from './node/peer-address.ts';
 
 /** Everything the node reads from its environment, validated once at start. */
@@ -38,6 +39,8 @@ export interface Config {
   readonly advertiseAddress: string | undefined;
   /** The least severe log level written: one of pino's levels, or 'silent'. */
   readonly logLevel: LevelWithSilent;
+  /** `json`, one JSON object a line (the default, for log collectors), or `pretty`, one plain line for a person. */
+  readonly logFormat: LogFormat;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +62,7 @@ export function readConfig(env: Env): Config {
     miningThreads: integer(env, 'MINING_THREADS', availableParallelism(), 1, 256),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1, 1_073_741_824),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'json'),
     powRule: oneOf(env, 'POW_RULE', POW_RULES, 'notebook'),
     dataDir: raw(env, 'DATA_DIR'),
     gossip: oneOf(env, 'GOSSIP', ['on', 'off'], 'on') === 'on',

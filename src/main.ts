@@ -1,11 +1,11 @@
 // Entry point: read the configuration, start the node, stop cleanly on SIGTERM/SIGINT.
 import { ConfigError, readConfig } from './config.ts';
-import { createLogger } from './node/log.ts';
+import { createLogger, stdoutIn } from './node/log.ts';
 import { startNode } from './node/server.ts';
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, stdoutIn(config.logFormat, config.nodeId));
   const running = await startNode(config, log);
   const { nodeId, host, port, difficulty, powRule, gossip, dataDir } = config;
   const peers = running.node.peers;
@@ -30,8 +30,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // The configuration (and with it LOG_LEVEL) may be what failed: this logger always writes.
-  const log = createLogger('info');
+  // The configuration (and with it LOG_LEVEL) may be what failed: this logger always writes, in the
+  // format asked for if that much is right.
+  const pretty = process.env.LOG_FORMAT?.trim().toLowerCase() === 'pretty';
+  const log = createLogger('info', stdoutIn(pretty ? 'pretty' : 'json', process.env.NODE_ID?.trim() || undefined));
   if (error instanceof ConfigError) log.fatal(`bad configuration: ${error.message}`);
   else log.fatal({ err: error }, `could not start: ${String(error)}`);
   process.exit(1);

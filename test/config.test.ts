@@ -3,7 +3,7 @@ import { ConfigError, readConfig } from '../src/config.ts';
 describe('readConfig', () => {
   test('gives the documented defaults', () => {
     const config = readConfig({});
-    expect(config).toMatchObject({ port: 5000, host: '0.0.0.0', peers: [], difficulty: 4, peerTimeoutMs: 2000, peerDiscoveryMs: 5000, maxBodyBytes: 1_048_576, logLevel: 'info' });
+    expect(config).toMatchObject({ port: 5000, host: '0.0.0.0', peers: [], difficulty: 4, peerTimeoutMs: 2000, peerDiscoveryMs: 5000, maxBodyBytes: 1_048_576, logLevel: 'info', logFormat: 'json' });
     expect(config).toMatchObject({ powRule: 'notebook', dataDir: undefined, gossip: true, syncIntervalMs: 2000, advertiseAddress: undefined });
     expect(config.nodeId).toMatch(/^[0-9a-f]{32}$/);
     expect(config.miningThreads).toBeGreaterThanOrEqual(1);
@@ -22,6 +22,7 @@ describe('readConfig', () => {
       MINING_THREADS: '3',
       MAX_BODY_BYTES: '4096',
       LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'pretty',
       POW_RULE: 'linked',
       DATA_DIR: '/var/lib/chainlab',
       GOSSIP: 'off',
@@ -39,6 +40,7 @@ describe('readConfig', () => {
       miningThreads: 3,
       maxBodyBytes: 4096,
       logLevel: 'debug',
+      logFormat: 'pretty',
       powRule: 'linked',
       dataDir: '/var/lib/chainlab',
       gossip: false,
@@ -60,6 +62,8 @@ describe('readConfig', () => {
     ['PEERS', 'node2:5000,,node3:5000'],
     ['LOG_LEVEL', 'verbose'],
     ['LOG_LEVEL', 'warning'],
+    ['LOG_FORMAT', 'text'],
+    ['LOG_FORMAT', 'colour'],
     ['POW_RULE', 'fast'],
     ['GOSSIP', 'maybe'],
     ['GOSSIP', 'true'],
@@ -80,6 +84,12 @@ describe('readConfig', () => {
       expect(readConfig({ LOG_LEVEL: level.toUpperCase() }).logLevel).toBe(level);
     }
     expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow("LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got 'loud'");
+  });
+
+  test('LOG_FORMAT is json or pretty, in any case, and names them when it is wrong', () => {
+    expect(readConfig({ LOG_FORMAT: 'Pretty' }).logFormat).toBe('pretty');
+    expect(readConfig({ LOG_FORMAT: ' json ' }).logFormat).toBe('json');
+    expect(() => readConfig({ LOG_FORMAT: 'text' })).toThrow("LOG_FORMAT must be one of json, pretty, got 'text'");
   });
 
   test('the new variables say what they take when they are wrong', () => {

@@ -17,7 +17,21 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** How the explorer's GET /network asks the peers for their chains. */
   peerClient: PeerClient;
+  /** How the node takes part in the network, as /health and the explorer show it; see NO_ROLE. */
+  role?: NetworkRole;
 }
+
+/** How a node takes part in the network: what its page and /health say of it. */
+export interface NetworkRole {
+  gossip: boolean;
+  /** How often a gossiping node syncs with its peers on its own (0: only when told). */
+  syncIntervalMs: number;
+  /** The `host:port` this node advertises to its peers: known once it listens. */
+  address(): string | undefined;
+}
+
+/** The role of an app built without one (a test's): it does not gossip and knows no address of its own. */
+export const NO_ROLE: NetworkRole = { gossip: false, syncIntervalMs: 0, address: () => undefined };
 
 /**
  * The node's HTTP API: the reference's endpoints (routes/notebook.ts), what nodes say to each
@@ -25,14 +39,14 @@ export interface AppDeps {
  * (routes/explorer.ts); every request logged and timed.
  */
 export function createApp(deps: AppDeps): Koa {
-  const { node, log } = deps;
+  const { node, log, role = NO_ROLE } = deps;
   const app = new Koa();
   const router = new Router();
   const metrics = createMetrics(node);
   notebookRoutes(router, deps);
   gossipRoutes(router, deps);
-  operationsRoutes(router, { ...deps, metrics: metrics.registry });
-  explorerRoutes(router, deps);
+  operationsRoutes(router, { ...deps, role, metrics: metrics.registry });
+  explorerRoutes(router, { ...deps, role });
 
   app.use(requestLog(log));
   app.use(metrics.httpMiddleware);

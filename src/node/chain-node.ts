@@ -12,7 +12,8 @@ import { askPeer, type Offer } from './catch-up.ts';
 import type { Logger } from './log.ts';
 import type { Miner } from './miner.ts';
 import type { PeerClient } from './peer-client.ts';
-import type { PeerSet, PeerStatus } from './peer-set.ts';
+import { logExchange } from './peer-log.ts';
+import type { Exchange, PeerSet, PeerStatus } from './peer-set.ts';
 
 export interface ChainNodeDeps {
   nodeId: string;
@@ -273,16 +274,12 @@ export class ChainNode {
   }
 
   async #syncOnce(): Promise<Resolution> {
-    const { peers, peerClient, clock, log } = this.#deps;
+    const { peers, peerClient, log } = this.#deps;
     const registered = this.peers;
     const before = peers.statuses();
-    const lastErrors = new Map(before.map((status) => [status.node, status.lastError]));
     const skipped: SkippedPeer[] = [];
     const skip = (node: string, reason: string) => {
       skipped.push({ node, reason });
-      // A peer that stays down would otherwise write the same warning on every sync.
-      const level = lastErrors.get(node) === reason ? 'debug' : 'warn';
-      log[level]({ peer: node, reason }, `peer ${node} skipped: ${reason}`);
       this.events.emit('peerFailure', { node, reason });
     };
     const context = { peerClient, nodeId: this.nodeId, chain: () => this.chain, difficulty: this.difficulty, rule: this.powRule };
@@ -292,15 +289,11 @@ export class ChainNode {
       const peer = registered[i]!;
       if (answer.self) {
         peers.markSelf(peer);
+        log.info({ peer }, `peer ${peer} is this node itself; removed from the peers`);
         return skip(peer, 'this node itself; removed from the peers');
       }
-      const sameAs = answer.nodeId === undefined ? undefined : peers.identify(peer, answer.nodeId);
-      if (sameAs !== undefined) {
-        // A replica found by its IP and by its host name: one node, one peer.
-        log.info({ peer, same_as: sameAs }, `peer ${peer} is ${sameAs} under another name; removed from the peers`);
-        return;
-      }
-      peers.record(peer, { answered: answer.answered, at: clock(), length: answer.length, error: answer.ok ? undefined : answer.reason });
+      if (this.#isAlias(peer, answer.nodeId)) return;
+      this.#record(peer, { answered: answer.answered, length: answer.length, error: answer.ok ? undefined : answer.reason });
       if (!answer.ok) return skip(peer, answer.reason);
       if (answer.offer !== undefined) offers.push(answer.offer);
     });
@@ -309,18 +302,46 @@ export class ChainNode {
       if (offer.length <= this.chain.length) break;
       const verdict = await offer.fetch();
       if (!verdict.ok) {
-        peers.record(offer.peer, { answered: true, at: clock(), error: verdict.reason });
+        this.#record(offer.peer, { answered: true, error: verdict.reason });
         skip(offer.peer, verdict.reason);
         continue;
       }
       replaced = this.#adopt(verdict.value, offer.peer);
       if (replaced) break;
     }
-    // A sync runs every few seconds: only news is announced, not that the peers answered again.
+    // A sync runs every few seconds: only news is announced (or logged above debug), not that the peers answered again.
     if (!sameStanding(before, peers.statuses())) this.events.emit('peers', { peers: this.peerStatuses() });
+    if (!replaced) log.debug({ peers: registered.length, skipped: skipped.length }, `synced with ${registered.length === 1 ? '1 peer' : `${registered.length} peers`}: no longer chain`);
     // In the order the peers were registered, as the reference's loop meets them.
     skipped.sort((a, b) => registered.indexOf(a.node) - registered.indexOf(b.node));
     return { replaced, chain: this.chain, skipped };
+  }
+
+  /**
+   * What another part of the node (the explorer's network view) learned by asking a peer: kept with
+   * what syncs learn, so that every view of a peer shows the same standing.
+   */
+  notePeerExchange(peer: string, exchange: Exchange, nodeId: string | undefined): void {
+    if (nodeId === this.nodeId) return; // this node under another name: the next sync removes it
+    const before = this.#deps.peers.statuses();
+    if (!this.#isAlias(peer, nodeId)) this.#record(peer, exchange);
+    if (!sameStanding(before, this.#deps.peers.statuses())) this.events.emit('peers', { peers: this.peerStatuses() });
+  }
+
+  /** Records an exchange with a peer and logs what it means (see peer-log.ts). */
+  #record(peer: string, exchange: Exchange): void {
+    const { peers, clock, log } = this.#deps;
+    const previousError = peers.status(peer)?.lastError;
+    logExchange(log, peer, exchange, peers.record(peer, exchange, clock()), previousError);
+  }
+
+  /** Whether `peer` answered with the id of a peer registered under another name: it is forgotten, then. */
+  #isAlias(peer: string, nodeId: string | undefined): boolean {
+    const sameAs = nodeId === undefined ? undefined : this.#deps.peers.identify(peer, nodeId);
+    if (sameAs === undefined) return false;
+    // A replica found by its IP and by its host name: one node, one peer.
+    this.#deps.log.info({ peer, same_as: sameAs }, `peer ${peer} is ${sameAs} under another name; removed from the peers`);
+    return true;
   }
 
   /** Adopts a valid chain if it is still longer than ours; keeps the blocks both share. */
@@ -357,8 +378,8 @@ export class ChainNode {
   }
 }
 
-/** The same peers, each as reachable, as long and with the same last error: only last_seen moved on. */
+/** The same peers, each as reachable, as long, with the same id and last error: only last_seen moved on. */
 function sameStanding(before: readonly PeerStatus[], after: readonly PeerStatus[]): boolean {
-  const standing = (statuses: readonly PeerStatus[]) => JSON.stringify(statuses.map(({ node, reachable, length, lastError }) => [node, reachable, length, lastError]));
+  const standing = (statuses: readonly PeerStatus[]) => JSON.stringify(statuses.map(({ node, reachable, length, lastError, nodeId }) => [node, reachable, length, lastError, nodeId]));
   return standing(before) === standing(after);
 }

@@ -1,6 +1,7 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ChainNode } from './chain-node.ts';
+import { routeOf } from './request-log.ts';
 
 export interface Metrics {
   /** This node's metrics alone: several nodes in one process (the tests) must not share counts. */
@@ -91,13 +92,4 @@ export function createMetrics(node: ChainNode): Metrics {
   };
 
   return { registry, httpMiddleware };
-}
-
-/**
- * The route's template as registered (`/nodes/resolve`), never the raw URL, so that random paths
- * cannot grow the number of series; anything the router did not match is 'unmatched'.
- */
-function routeOf(ctx: Context): string {
-  const route = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
-  return route === undefined ? 'unmatched' : String(route);
 }

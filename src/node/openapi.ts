@@ -290,7 +290,7 @@ export const OPENAPI: OpenApiDocument = {
     '/health': {
       get: {
         operationId: 'health',
-        summary: 'The healthcheck: length, tip, genesis and peers',
+        summary: 'The healthcheck: length, tip, genesis, peers, and how the node takes part in the network',
         tags: ['operations'],
         responses: {
           '200': json('The node is up', schema('Health')),
@@ -344,7 +344,7 @@ export const OPENAPI: OpenApiDocument = {
         operationId: 'events',
         summary: 'Server-sent events: a snapshot, then one event per change of the node',
         description:
-          'Events: `snapshot` {node_id, length, blocks, pending, peers}; `mined` {block, length, mining_ms, pending}; ' +
+          'Events: `snapshot` {node_id, mode, length, blocks, pending, peers} (`mode` as in /health); `mined` {block, length, mining_ms, pending}; ' +
           '`appended` {block, length, pending}, a block a peer announced that extended this chain; ' +
           '`replaced` {peer, from, length, blocks, dropped, dropped_count, returned_count, pending}, this node adopted the chain of `peer` ' +
           'from position `from` on, dropping `dropped_count` blocks (`dropped` lists the newest 100 as {index, hash}) ' +
@@ -436,10 +436,18 @@ export const OPENAPI: OpenApiDocument = {
       Skipped: { type: 'array', items: schema('PeerReason'), description: 'Peers that were down, slow, or served something else' },
       PeerStatus: object({
         node: { type: 'string', description: 'host:port' },
+        node_id: nullable('string', 'The id it answered with; null until it answered, and for a reference node'),
         reachable: nullable('boolean', 'null until first asked'),
         last_seen: nullable('number', 'When it last answered, in seconds since the epoch'),
+        down_since: nullable('number', 'When it stopped answering, in seconds since the epoch; null while it answers'),
         length: nullable('integer', 'The length of the chain it last served'),
         last_error: nullable('string', 'Why its last answer was not used'),
+      }),
+      Mode: object({
+        gossip: { type: 'boolean', description: 'Whether the node spreads blocks and transactions and syncs on its own (GOSSIP)' },
+        sync_interval_ms: { type: 'integer', minimum: 0, description: 'How often it syncs with its peers on its own; 0: only when told (GET /nodes/resolve)' },
+        pow_rule: { enum: ['notebook', 'linked'], description: 'What a proof covers (POW_RULE)' },
+        difficulty: { type: 'integer', minimum: 1, description: 'Leading hex zeros a proof needs (DIFFICULTY)' },
       }),
       Health: object({
         status: { enum: ['ok', 'failing'] },
@@ -450,15 +458,17 @@ export const OPENAPI: OpenApiDocument = {
         genesis_hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
         peers: { type: 'array', items: { type: 'string' } },
         peers_reachable: { type: 'array', items: { type: 'string' } },
-      }, ['status', 'node_id', 'length', 'tip_hash', 'genesis_hash', 'peers', 'peers_reachable']),
+        mode: schema('Mode'),
+      }, ['status', 'node_id', 'length', 'tip_hash', 'genesis_hash', 'peers', 'peers_reachable', 'mode']),
       NetworkMember: object({
         node: { type: 'string', description: "host:port for a peer; this node's id for itself" },
         self: { type: 'boolean' },
-        node_id: nullable('string'),
-        reachable: { type: 'boolean' },
+        node_id: nullable('string', 'The id the page names it by; null for a peer not heard from yet, and for a reference node'),
+        address: nullable('string', 'host:port: a peer as registered; this node as it advertises itself, when known'),
+        reachable: nullable('boolean', 'As GET /nodes has it: null for a peer never asked'),
         length: nullable('integer', "The chain's full length; `chain` may hold only its last blocks"),
         chain: { type: 'array', items: object({ index: { type: 'integer' }, hash: { type: 'string' } }) },
-        error: nullable('string'),
+        error: nullable('string', 'Why the chain is not shown: the last error GET /nodes has for the peer'),
       }),
     },
     responses: {

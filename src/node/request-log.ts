@@ -8,8 +8,31 @@ export const REQUEST_ID_HEADER = 'X-Request-Id';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
+ * Routes that peers, healthchecks and scrapers call every few seconds (a sync round asks every peer
+ * for its tip): at info they would bury everything else, so they are logged at debug, unless they
+ * failed. Matched by the route's template, as the metrics label requests.
+ */
+const ROUTINE_ROUTES: ReadonlySet<string> = new Set(['GET /chain/tip', 'GET /health', 'GET /metrics']);
+
+/** The level a finished request is logged at: debug for routine polling that went well, else info. */
+export function requestLevel(ctx: Context): 'debug' | 'info' {
+  const method = ctx.method === 'HEAD' ? 'GET' : ctx.method;
+  return ctx.status < 500 && ROUTINE_ROUTES.has(`${method} ${routeOf(ctx)}`) ? 'debug' : 'info';
+}
+
+/**
+ * The route's template as registered (`/nodes/resolve`), never the raw URL, so that random paths
+ * cannot grow the number of metric series; anything the router did not match is 'unmatched'.
+ */
+export function routeOf(ctx: Context): string {
+  const route = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
+  return route === undefined ? 'unmatched' : String(route);
+}
+
+/**
  * Gives each request an id (the caller's `X-Request-Id` when sane, else a new UUID), sends it back
- * in the same header, and logs one line per request: method, url, status, ms and the id.
+ * in the same header, and logs one line per request (see requestLevel): method, url, status, ms
+ * and the id.
  */
 export function requestLog(log: Logger): Middleware {
   return async (ctx, next) => {
@@ -22,7 +45,7 @@ export function requestLog(log: Logger): Middleware {
       await next();
     } finally {
       const ms = Number((performance.now() - started).toFixed(1));
-      log.info({ req_id: requestId, method: ctx.method, url: ctx.url, status: ctx.status, ms }, `${ctx.method} ${ctx.url} ${ctx.status} ${ms}ms`);
+      log[requestLevel(ctx)]({ req_id: requestId, method: ctx.method, url: ctx.url, status: ctx.status, ms }, `${ctx.method} ${ctx.url} ${ctx.status} ${ms}ms`);
     }
   };
 }

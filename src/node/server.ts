@@ -47,11 +47,15 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
     clock: () => Date.now() / 1000,
     log,
   });
-  const server = createServer(createApp({ node, log, maxBodyBytes: config.maxBodyBytes, peerClient }).callback());
+  // The advertised address may depend on the port listened on (PORT=0): the app reads it once known.
+  let advertised: string | undefined;
+  const role = { gossip: config.gossip, syncIntervalMs: config.gossip ? config.syncIntervalMs : 0, address: () => advertised };
+  const server = createServer(createApp({ node, log, maxBodyBytes: config.maxBodyBytes, peerClient, role }).callback());
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const advertiseAddress = config.advertiseAddress ?? defaultAdvertiseAddress(config.host, port);
+  advertised = advertiseAddress;
   for (const address of [advertiseAddress, ...selfAddresses(port)]) peers.markSelf(address);
   node.registerPeers(config.peers);
   const discovery = startPeerDiscovery({ node, names: config.peers, lookup: lookupAll, intervalMs: config.peerDiscoveryMs });

@@ -106,6 +106,7 @@ describe('the notebook API, in-process', () => {
       genesis_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       peers: [],
       peers_reachable: [],
+      mode: { gossip: false, sync_interval_ms: 0, pow_rule: 'notebook', difficulty: 4 },
     });
   });
 
@@ -180,7 +181,7 @@ describe('peers', () => {
   test('GET /nodes lists each registered peer, unknown until first asked', async () => {
     const node = await start({ PEERS: 'node2:5000' });
     expect((await call(`${node.url}/nodes`)).body).toEqual({
-      nodes: [{ node: 'node2:5000', reachable: null, last_seen: null, length: null, last_error: null }],
+      nodes: [{ node: 'node2:5000', node_id: null, reachable: null, last_seen: null, down_since: null, length: null, last_error: null }],
     });
   });
 
@@ -241,12 +242,12 @@ describe('peers', () => {
     // What the node learned of each peer: whether it answered at all, and what was wrong.
     const { body: known } = await call(`${node.url}/nodes`);
     const statusOf = (peer: { address: string }) => known.nodes.find((n: { node: string }) => n.node === peer.address);
-    expect(statusOf(good)).toEqual({ node: good.address, reachable: true, last_seen: expect.any(Number), length: 3, last_error: null });
+    expect(statusOf(good)).toEqual({ node: good.address, node_id: null, reachable: true, last_seen: expect.any(Number), down_since: null, length: 3, last_error: null });
     expect(statusOf(garbage)).toMatchObject({ reachable: true, last_error: expect.stringMatching(/^invalid JSON/) });
     expect(statusOf(failing)).toMatchObject({ reachable: true, last_error: 'HTTP 500' });
     expect(statusOf(liar)).toMatchObject({ reachable: true, length: 4, last_error: expect.stringMatching(/^invalid chain/) });
     expect(statusOf(hanging)).toMatchObject({ reachable: false, last_seen: null });
-    expect(statusOf(down)).toMatchObject({ reachable: false, last_seen: null });
+    expect(statusOf(down)).toMatchObject({ reachable: false, last_seen: null, down_since: expect.any(Number) });
     expect((await call(`${node.url}/health`)).body.peers_reachable).toEqual([garbage, failing, liar, good].map((p) => p.address));
   });
 

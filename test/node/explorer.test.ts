@@ -123,6 +123,7 @@ describe('the explorer', () => {
       expect(snapshot.event).toBe('snapshot');
       expect(snapshot.data).toEqual({
         node_id: 'node-a',
+        mode: { gossip: false, sync_interval_ms: 0, pow_rule: 'notebook', difficulty: 4 },
         length: 1,
         blocks: [{ hash: hashBlock(node.node.chain[0]!), block: expect.objectContaining({ index: 1, proof: 100, previous_hash: 1 }) }],
         pending: [],
@@ -235,9 +236,9 @@ describe('the explorer', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       nodes: [
-        { node: 'b', self: true, node_id: 'b', reachable: true, length: 1, chain: links(b), error: null },
-        { node: a.address, self: false, node_id: 'a', reachable: true, length: 2, chain: links(a), error: null },
-        { node: dead.address, self: false, node_id: null, reachable: false, length: null, chain: [], error: expect.stringMatching(/^unreachable: /) },
+        { node: 'b', self: true, node_id: 'b', address: b.address, reachable: true, length: 1, chain: links(b), error: null },
+        { node: a.address, self: false, node_id: 'a', address: a.address, reachable: true, length: 2, chain: links(a), error: null },
+        { node: dead.address, self: false, node_id: null, address: dead.address, reachable: false, length: null, chain: [], error: expect.stringMatching(/^unreachable: /) },
       ],
     });
 
@@ -259,9 +260,47 @@ describe('the explorer', () => {
     try {
       await call(`${node.url}/nodes/register`, { json: { nodes: [odd.address] } });
       const { body } = await call(`${node.url}/network`);
-      expect(body.nodes[1]).toEqual({ node: odd.address, self: false, node_id: null, reachable: true, length: null, chain: [], error: 'the answer holds no chain' });
+      expect(body.nodes[1]).toEqual({ node: odd.address, self: false, node_id: null, address: odd.address, reachable: true, length: null, chain: [], error: 'the answer holds no chain' });
     } finally {
       await odd.close();
+    }
+  });
+});
+
+describe('a peer that goes down, as the explorer shows it', () => {
+  test('GET /network and GET /nodes give one standing for it, and the page hears of it as a peers event', async () => {
+    const [a, b] = [await startTestNode({ NODE_ID: 'a' }), await startTestNode({ NODE_ID: 'b' })];
+    let aDown = false;
+    try {
+      await call(`${b.url}/nodes/register`, { json: { nodes: [a.address] } });
+      await call(`${b.url}/nodes/resolve`);
+      expect((await call(`${b.url}/nodes`)).body.nodes).toEqual([expect.objectContaining({ node: a.address, node_id: 'a', reachable: true })]);
+      await a.close();
+      aDown = true;
+
+      const events = await openEvents(`${b.url}/events`);
+      try {
+        expect((await events.next()).event).toBe('snapshot');
+        // No sync runs (GOSSIP=off): what the network view learns is all that tells B that A is down.
+        const member = (await call(`${b.url}/network`)).body.nodes[1];
+        const { nodes } = (await call(`${b.url}/nodes`)).body;
+        expect(member).toMatchObject({ node: a.address, node_id: 'a', reachable: false, error: expect.stringMatching(/^unreachable: /) });
+        expect(nodes).toEqual([expect.objectContaining({ node: a.address, node_id: 'a', reachable: false, last_error: member.error, down_since: expect.any(Number) })]);
+        expect(await events.next()).toMatchObject({ event: 'peers', data: { peers: [{ node: a.address, reachable: false, last_error: member.error }] } });
+      } finally {
+        events.close();
+      }
+    } finally {
+      await Promise.all([aDown ? undefined : a.close(), b.close()]);
+    }
+  });
+
+  test('GET /health says how the node takes part in the network', async () => {
+    const node = await startTestNode({ GOSSIP: 'on', SYNC_INTERVAL_MS: '1500', POW_RULE: 'linked', DIFFICULTY: '3' });
+    try {
+      expect((await call(`${node.url}/health`)).body.mode).toEqual({ gossip: true, sync_interval_ms: 1500, pow_rule: 'linked', difficulty: 3 });
+    } finally {
+      await node.close();
     }
   });
 });

@@ -1,5 +1,7 @@
+import type { Context } from 'koa';
+import { requestLevel } from '../../src/node/request-log.ts';
 import { capturingLogger, createTestApp, serve } from '../support/apps.ts';
-import { call, startTestNode } from '../support/nodes.ts';
+import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -30,25 +32,71 @@ describe('request ids and JSON logs', () => {
     const { log, lines } = capturingLogger('info');
     const node = await startTestNode({}, log);
     try {
-      const response = await fetch(`${node.url}/health`, { headers: incoming === undefined ? {} : { 'X-Request-Id': incoming } });
+      const response = await fetch(`${node.url}/nodes`, { headers: incoming === undefined ? {} : { 'X-Request-Id': incoming } });
       const id = response.headers.get('x-request-id');
       expect(id).toMatch(UUID);
-      expect(lines).toEqual([expect.objectContaining({ req_id: id, url: '/health' })]);
+      expect(lines).toEqual([expect.objectContaining({ req_id: id, url: '/nodes' })]);
     } finally {
       await node.close();
     }
   });
 
-  test('a skipped peer gets a warn line; LOG_LEVEL warn drops the request lines but keeps it', async () => {
-    const { log, lines } = capturingLogger('warn');
-    const node = await startTestNode({ PEERS: '127.0.0.1:1' }, log);
+  test('routine polling (/chain/tip, /health, /metrics) logs at debug; every other request at info', async () => {
+    const { log, lines } = capturingLogger('debug');
+    const node = await startTestNode({}, log);
     try {
-      await call(`${node.url}/nodes/resolve`);
-      expect(lines).toEqual([
-        expect.objectContaining({ level: 40, peer: '127.0.0.1:1', reason: expect.stringMatching(/^unreachable/), msg: expect.stringMatching(/^peer 127\.0\.0\.1:1 skipped: unreachable/) }),
+      for (const path of ['/chain/tip', '/chain/tip?peer=1', '/health', '/metrics', '/chain', '/nodes', '/nope', '/health/more']) await call(`${node.url}${path}`);
+      await fetch(`${node.url}/health`, { method: 'HEAD' });
+      await call(`${node.url}/chain/tip`, { method: 'POST', json: {} });
+      expect(lines.map(({ level, method, url }) => `${String(level)} ${String(method)} ${String(url)}`)).toEqual([
+        '20 GET /chain/tip',
+        '20 GET /chain/tip?peer=1',
+        '20 GET /health',
+        '20 GET /metrics',
+        '30 GET /chain',
+        '30 GET /nodes',
+        '30 GET /nope',
+        '30 GET /health/more',
+        '20 HEAD /health',
+        '30 POST /chain/tip',
       ]);
     } finally {
       await node.close();
+    }
+  });
+
+  test('a routine route that fails is not routine: it logs at info', () => {
+    const ctx = (status: number) => ({ method: 'GET', status, _matchedRoute: '/health' }) as unknown as Context;
+    expect(requestLevel(ctx(200))).toBe('debug');
+    expect(requestLevel(ctx(404))).toBe('debug');
+    expect(requestLevel(ctx(503))).toBe('info');
+  });
+
+  test('a peer not up yet is no warning: its failure logs at debug', async () => {
+    const { log, lines } = capturingLogger('debug');
+    const node = await startTestNode({ PEERS: '127.0.0.1:1' }, log);
+    try {
+      await call(`${node.url}/nodes/resolve`);
+      const peerLines = lines.filter((line) => line.peer === '127.0.0.1:1');
+      expect(peerLines).toEqual([
+        expect.objectContaining({ level: 20, reason: expect.stringMatching(/^unreachable: /), msg: expect.stringMatching(/^peer 127\.0\.0\.1:1 skipped: unreachable: /) }),
+      ]);
+    } finally {
+      await node.close();
+    }
+  });
+
+  test('a peer that answers badly gets a warn line; LOG_LEVEL warn drops the request lines but keeps it', async () => {
+    const { log, lines } = capturingLogger('warn');
+    const failing = await startFakePeer((_req, res) => res.writeHead(500).end());
+    const node = await startTestNode({ PEERS: failing.address }, log);
+    try {
+      await call(`${node.url}/nodes/resolve`);
+      await call(`${node.url}/nodes/resolve`);
+      // The same bad answer again is no news.
+      expect(lines).toEqual([expect.objectContaining({ level: 40, peer: failing.address, reason: 'HTTP 500', msg: `peer ${failing.address} skipped: HTTP 500` })]);
+    } finally {
+      await Promise.all([node.close(), failing.close()]);
     }
   });
 

@@ -19,6 +19,8 @@ export const EXPLORER_HTML = `<!doctype html>
     <div><dt>Blocks</dt><dd id="chain-length">&hellip;</dd></div>
     <div><dt>Pending</dt><dd id="pending-count">&hellip;</dd></div>
     <div><dt>Peers</dt><dd id="peer-count">&hellip;</dd></div>
+    <div><dt>Gossip</dt><dd id="node-gossip">&hellip;</dd></div>
+    <div><dt>Proof rule</dt><dd id="node-rule">&hellip;</dd></div>
   </dl>
   <p id="connection" class="connection" data-state="connecting">connecting&hellip;</p>
 </header>

@@ -15,12 +15,14 @@ const NODE_COLORS = ['#2563eb', '#d97706', '#059669', '#db2777', '#7c3aed', '#08
 
 const state = {
   nodeId: null,
+  mode: null, // {gossip, sync_interval_ms, pow_rule, difficulty}, as /health gives it
   length: 0,
   blocks: [], // [{hash, block}], oldest first: the newest blocks of the chain
   pending: [],
   peers: [],
   replaced: null, // {peer, at, length, dropped: [{index, hash}], droppedCount, returnedCount} after this node adopted another chain
   fresh: new Set(), // hashes to flash once when drawn
+  failures: new Map(), // peer -> the reason last put in the activity list, until it answers again
 };
 
 function byId(id) {
@@ -87,8 +89,23 @@ function blockTime(seconds) {
 // ---------------------------------------------------------------------------------------------
 // This node: chain, pending pool, peers, activity
 
+/** How the node takes part in the network, in words: whether it gossips, and the proof rule. */
+function modeText(mode) {
+  if (mode === null) return { gossip: '\u2026', rule: '\u2026' };
+  const gossip = !mode.gossip ? 'off: syncs when told to resolve' : mode.sync_interval_ms > 0 ? 'on, syncs every ' + seconds(mode.sync_interval_ms) : 'on, syncs when told';
+  return { gossip, rule: mode.pow_rule + ', difficulty ' + mode.difficulty };
+}
+
+function seconds(ms) {
+  return (ms % 1000 === 0 ? String(ms / 1000) : (ms / 1000).toFixed(1)) + ' s';
+}
+
 function renderFacts() {
   byId('node-id').textContent = state.nodeId === null ? '\u2026' : state.nodeId;
+  const mode = modeText(state.mode);
+  byId('node-gossip').textContent = mode.gossip;
+  byId('node-gossip').dataset.gossip = state.mode === null ? '' : state.mode.gossip ? 'on' : 'off';
+  byId('node-rule').textContent = mode.rule;
   byId('chain-length').textContent = String(state.length);
   byId('pending-count').textContent = String(state.pending.length);
   byId('peer-count').textContent = String(state.peers.length);
@@ -154,18 +171,41 @@ function renderPending() {
   renderFacts();
 }
 
+/**
+ * A peer's standing in words, from what the node last learned of it: the Peers table and the
+ * network view both describe a peer with this, from the same record (GET /nodes), so they agree.
+ */
+function standing(reachable, error) {
+  if (reachable === null) return { kind: 'unknown', label: 'not asked yet' };
+  if (!reachable) return { kind: 'no', label: 'unreachable' };
+  return error ? { kind: 'bad', label: 'bad answer' } : { kind: 'yes', label: 'yes' };
+}
+
+/** A node's name (its id, when it gave one) over its address, alike for this node and its peers. */
+function nodeLabel(nodeId, address, note) {
+  const secondary = [note, nodeId && address ? address : null].filter(Boolean).join(' \u00b7 ');
+  return [el('span', { class: 'node-name', text: nodeId || address || '?' }), secondary ? el('span', { class: 'node-address', text: secondary }) : null];
+}
+
+/** A peer by its node id when it gave one, as the network view names it; else by its address. */
+function peerName(address) {
+  const peer = state.peers.find((p) => p.node === address);
+  return peer && peer.node_id ? peer.node_id + ' (' + address + ')' : address;
+}
+
 function renderPeers() {
   const rows = state.peers.map((peer) => {
-    const reachable = peer.reachable === null ? 'unknown' : peer.reachable ? 'yes' : 'no';
+    const { kind, label } = standing(peer.reachable, peer.last_error);
     const seen = peer.last_seen === null ? 'never' : clock(new Date(peer.last_seen * 1000));
-    return el('tr', {}, [
-      el('td', { text: peer.node }),
-      el('td', {}, [el('span', { class: 'dot ' + reachable, title: peer.last_error || reachable, text: reachable })]),
+    return el('tr', { data: { node: peer.node } }, [
+      el('td', { class: 'peer-name', title: peer.node }, nodeLabel(peer.node_id, peer.node)),
+      el('td', {}, [el('span', { class: 'dot ' + kind, title: peer.last_error || label, text: label })]),
       el('td', { text: peer.length === null ? '?' : String(peer.length) }),
       el('td', { title: peer.last_error || '', text: peer.last_error ? seen + ' \u2014 ' + peer.last_error : seen }),
     ]);
   });
   byId('peers').replaceChildren(...(rows.length > 0 ? rows : [el('tr', {}, [el('td', { colspan: 4, class: 'empty', text: 'no peers registered' })])]));
+  for (const peer of state.peers) if (peer.reachable && !peer.last_error) state.failures.delete(peer.node);
   renderFacts();
 }
 
@@ -185,6 +225,7 @@ function logActivity(kind, message) {
 const handlers = {
   snapshot(data) {
     state.nodeId = data.node_id;
+    state.mode = data.mode;
     state.length = data.length;
     state.blocks = data.blocks;
     state.pending = data.pending;
@@ -213,7 +254,7 @@ const handlers = {
     const changes = ['from block #' + data.from + ' on'];
     if (data.dropped_count > 0) changes.push(count(data.dropped_count, 'block') + ' dropped');
     if (data.returned_count > 0) changes.push(count(data.returned_count, 'transaction') + ' pending again');
-    logActivity('replaced', 'Chain replaced by the longer chain of ' + data.peer + ' (' + data.length + ' blocks, ' + changes.join(', ') + ')');
+    logActivity('replaced', 'Chain replaced by the longer chain of ' + peerName(data.peer) + ' (' + data.length + ' blocks, ' + changes.join(', ') + ')');
   },
   transaction(data) {
     state.pending = state.pending.concat([data.transaction]);
@@ -226,7 +267,10 @@ const handlers = {
     renderPeers();
   },
   peerFailure(data) {
-    logActivity('failure', 'Peer ' + data.node + ' skipped: ' + data.reason);
+    // A peer that stays down fails every sync, every few seconds: once is news, the rest would bury the list.
+    if (state.failures.get(data.node) === data.reason) return;
+    state.failures.set(data.node, data.reason);
+    logActivity('failure', 'Peer ' + peerName(data.node) + ' skipped: ' + data.reason);
   },
 };
 
@@ -296,24 +340,25 @@ async function refreshNetwork() {
   }
 }
 
+function memberName(member) {
+  return member.node_id || member.address || member.node;
+}
+
 /** Colours by rank of node id, so every node's page gives a node the same colour. */
 function nodeColors(members) {
-  const names = members.map((m) => m.node_id || m.node).sort();
-  return members.map((m) => NODE_COLORS[names.indexOf(m.node_id || m.node) % NODE_COLORS.length]);
+  const names = members.map(memberName).sort();
+  return members.map((m) => NODE_COLORS[names.indexOf(memberName(m)) % NODE_COLORS.length]);
 }
 
 function columnHeader(member, color) {
-  const who = member.self ? 'this node' : member.node_id && member.node_id !== member.node ? 'id ' + member.node_id : 'peer';
-  let detail;
-  if (member.error) detail = el('span', { class: 'bad', title: member.error, text: (member.reachable ? 'bad answer: ' : 'unreachable: ') + member.error });
-  else detail = el('span', { text: member.length + (member.length === 1 ? ' block' : ' blocks') });
+  const { kind } = standing(member.reachable, member.error);
+  const note = member.self ? 'this node' : member.node_id ? null : 'no node id';
+  // The reason says what failed (unreachable, timeout, HTTP 500): shown as it is, with nothing added.
+  const detail = member.error
+    ? el('span', { class: 'status ' + kind, title: member.error, text: member.error })
+    : el('span', { class: 'status', text: member.length === null ? 'not asked yet' : member.length + (member.length === 1 ? ' block' : ' blocks') });
   const replaced = member.self && state.replaced !== null ? el('span', { class: 'tag replaced', title: 'adopted the chain of ' + state.replaced.peer, text: 'replaced at ' + clock(state.replaced.at) }) : null;
-  return el('th', { class: 'node-col', vars: { '--node': color }, data: { node: member.node } }, [
-    el('span', { class: 'node-name', text: member.node }),
-    el('span', { class: 'node-who', text: who }),
-    detail,
-    replaced,
-  ]);
+  return el('th', { class: 'node-col', vars: { '--node': color }, data: { node: member.node } }, [...nodeLabel(member.node_id, member.address, note), detail, replaced]);
 }
 
 function renderNetwork(members) {
@@ -348,22 +393,30 @@ function renderNetwork(members) {
   byId('network-summary').replaceChildren(...networkSummary(members, forkFrom));
 }
 
+/**
+ * Agreement is only ever claimed over the nodes that answered, and the summary names those that did
+ * not: a node that is down may hold anything.
+ */
 function networkSummary(members, forkFrom) {
   const answered = members.filter((m) => m.length !== null);
-  const silent = members.filter((m) => m.length === null).map((m) => m.node);
+  const silent = members.filter((m) => m.length === null).map((m) => memberName(m) + (m.reachable === false ? ' unreachable' : m.error ? ' gave no chain' : ' not asked yet'));
   const lengths = new Set(answered.map((m) => m.length));
   const tips = new Set(answered.map((m) => (m.chain.length > 0 ? m.chain[m.chain.length - 1].hash : '')));
-  const parts = [];
+  const unheard = silent.length > 0 ? '; ' + silent.join(', ') + '.' : '.';
   if (lengths.size <= 1 && tips.size <= 1 && forkFrom === null) {
-    parts.push(el('strong', { class: 'ok', text: 'In agreement: ' }), answered.length + ' of ' + members.length + ' nodes hold the same ' + [...lengths][0] + '-block chain.');
-  } else {
-    const longest = answered.reduce((best, m) => (best === null || m.length > best.length ? m : best), null);
-    parts.push(el('strong', { class: 'warn', text: 'Not in agreement: ' }));
-    if (forkFrom !== null) parts.push('the chains fork at block #' + forkFrom + '. ');
-    parts.push('Longest: ' + longest.node + ' (' + longest.length + ' blocks). ');
-    parts.push('Nodes that gossip catch up on their own; resolving conflicts on the others adopts it now.');
+    const chain = 'the same ' + [...lengths][0] + '-block chain';
+    if (silent.length === 0) return [el('strong', { class: 'ok', text: 'In agreement: ' }), 'all ' + members.length + ' nodes hold ' + chain + '.'];
+    if (answered.length === 1) return [el('strong', { class: 'warn', text: 'Only this node answered' }), unheard];
+    return [el('strong', { class: 'warn', text: answered.length + ' of ' + members.length + ' agree' }), ' (' + chain + ')' + unheard];
   }
-  if (silent.length > 0) parts.push(' Not answering: ' + silent.join(', ') + '.');
+  const longest = answered.reduce((best, m) => (best === null || m.length > best.length ? m : best), null);
+  const parts = [el('strong', { class: 'warn', text: 'Not in agreement: ' })];
+  if (forkFrom !== null) parts.push('the chains fork at block #' + forkFrom + '. ');
+  parts.push('Longest: ' + memberName(longest) + ' (' + longest.length + ' blocks). ');
+  parts.push(state.mode !== null && !state.mode.gossip
+    ? 'This node does not gossip: Resolve conflicts makes it adopt the longest chain.'
+    : 'Nodes that gossip catch up on their own; resolving conflicts on the others adopts it now.');
+  if (silent.length > 0) parts.push(' Not counted: ' + silent.join(', ') + '.');
   return parts;
 }
 

@@ -37,6 +37,7 @@ code, .hash { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; 
 .facts div { display: flex; flex-direction: column; }
 .facts dt { font-size: 0.7rem; text-transform: uppercase; letter-spacing: 0.06em; color: #9ca3af; }
 .facts dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
+.facts dd[data-gossip="off"] { color: #fcd34d; }
 .connection { margin: 0 0 0 auto; font-size: 0.85rem; padding: 0.2rem 0.7rem; border-radius: 999px; background: #374151; }
 .connection::before { content: "\\25CF  "; }
 .connection[data-state="live"] { background: #065f46; }
@@ -65,9 +66,9 @@ main { max-width: 1400px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 .network .node-col { border-top: 5px solid var(--node); min-width: 11rem; }
 .network .node-col span { display: block; }
 .network .node-name { font-weight: 600; color: var(--node); }
-.network .node-who { font-size: 0.75rem; color: var(--muted); font-weight: 400; }
-.network .node-col span:not(.node-name):not(.node-who) { font-size: 0.8rem; font-weight: 400; }
-.network .bad { color: var(--bad); max-width: 14rem; overflow: hidden; text-overflow: ellipsis; }
+.network .node-address { font-size: 0.75rem; color: var(--muted); font-weight: 400; }
+.network .node-col .status { font-size: 0.8rem; font-weight: 400; }
+.network .status.no, .network .status.bad { color: var(--bad); max-width: 14rem; overflow: hidden; text-overflow: ellipsis; }
 .network .row-index { width: 4.5rem; color: var(--muted); font-weight: 500; font-variant-numeric: tabular-nums; }
 .network td { border-left: 3px solid var(--node, transparent); }
 .network tr.fork { background: var(--fork); }
@@ -122,13 +123,21 @@ button:disabled { opacity: 0.6; cursor: progress; }
 .result.error { color: var(--bad); }
 
 /* Peers and activity */
-.peers { width: 100%; border-collapse: collapse; font-size: 0.85rem; }
+/* Fixed columns: a long reason or name is cut short (full text on hover) instead of widening the panel. */
+.peers { width: 100%; border-collapse: collapse; font-size: 0.85rem; table-layout: fixed; }
+.peers th:nth-child(1) { width: 32%; }
+.peers th:nth-child(2) { width: 30%; }
+.peers th:nth-child(3) { width: 14%; }
 .peers th { text-align: left; color: var(--muted); font-weight: 500; border-bottom: 1px solid var(--line); padding: 0.2rem 0.3rem; }
-.peers td { padding: 0.3rem; border-bottom: 1px solid var(--line); max-width: 10rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.peers td { padding: 0.3rem; border-bottom: 1px solid var(--line); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.peers td span { overflow: hidden; text-overflow: ellipsis; }
 .dot::before { content: "\\25CF  "; }
 .dot.yes { color: var(--ok); }
 .dot.no { color: var(--bad); }
 .dot.unknown { color: var(--muted); }
+.dot.bad { color: var(--warn); }
+.peers .node-name { display: block; font-weight: 600; }
+.peers .node-address { display: block; font-size: 0.75rem; color: var(--muted); }
 .activity { list-style: none; margin: 0; padding: 0; font-size: 0.83rem; max-height: 16rem; overflow-y: auto; }
 .activity li { padding: 0.25rem 0; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 .activity time { color: var(--muted); font-variant-numeric: tabular-nums; }

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { EventEmitter } from 'node:events';
 import type { Block } from '../../chain/block.ts';
 import type { JsonObject } from '../../chain/py-json.ts';
+import type { NetworkRole } from '../app.ts';
 import type { ChainNode, NodeEvents } from '../chain-node.ts';
 import { openEventStream } from '../event-stream.ts';
 import { EXPLORER_CSS } from '../explorer/style.ts';
@@ -12,7 +13,7 @@ import { cachedHash } from '../../chain/block-hash-cache.ts';
 import { networkView } from '../network-view.ts';
 import type { PeerClient } from '../peer-client.ts';
 import { sendJson } from '../send-json.ts';
-import { peerJson } from './operations.ts';
+import { modeJson, peerJson } from './operations.ts';
 
 /** Blocks sent with a snapshot or a replaced chain, or listed as dropped: the page shows the newest, not 10,000. */
 const CHAIN_TAIL = 100;
@@ -21,19 +22,19 @@ const CHAIN_TAIL = 100;
  * The explorer: a page (GET /) that shows this node live through server-sent events (GET /events),
  * and every node's chain side by side (GET /network).
  */
-export function explorerRoutes(router: Router, { node, peerClient }: { node: ChainNode; peerClient: PeerClient }): void {
+export function explorerRoutes(router: Router, { node, peerClient, role }: { node: ChainNode; peerClient: PeerClient; role: NetworkRole }): void {
   router.get('/', (ctx) => serveAsset(ctx, 'text/html; charset=utf-8', EXPLORER_HTML));
   router.get('/explorer/explorer.js', (ctx) => serveAsset(ctx, 'text/javascript; charset=utf-8', EXPLORER_JS));
   router.get('/explorer/explorer.css', (ctx) => serveAsset(ctx, 'text/css; charset=utf-8', EXPLORER_CSS));
 
-  router.get('/events', (ctx) => streamEvents(ctx, node));
+  router.get('/events', (ctx) => streamEvents(ctx, node, role));
 
   router.get('/network', async (ctx) => {
     const last = ctx.query.last;
     if (last !== undefined && (typeof last !== 'string' || !/^[1-9]\d{0,6}$/.test(last))) {
       ctx.throw(400, 'last must be a whole number of blocks from 1 to 9999999, as in /network?last=50');
     }
-    const nodes = await networkView(node, peerClient, { last: last === undefined ? undefined : Number(last) });
+    const nodes = await networkView(node, peerClient, { last: last === undefined ? undefined : Number(last), selfAddress: role.address() });
     sendJson(ctx, 200, { nodes });
   });
 }
@@ -49,9 +50,10 @@ function serveAsset(ctx: Context, type: string, body: string): void {
 }
 
 /** A snapshot of the node on connect, then one event per change the node announces. */
-function streamEvents(ctx: Context, node: ChainNode): void {
+function streamEvents(ctx: Context, node: ChainNode, role: NetworkRole): void {
   const stream = openEventStream(ctx);
-  stream.send('snapshot', { node_id: node.nodeId, ...chainSummary(node.chain), pending: [...node.pending], peers: node.peerStatuses().map(peerJson) });
+  const snapshot = { node_id: node.nodeId, mode: modeJson(node, role), ...chainSummary(node.chain), pending: [...node.pending], peers: node.peerStatuses().map(peerJson) };
+  stream.send('snapshot', snapshot);
   // The node calls its listeners synchronously, inside /mine and /nodes/resolve: a listener that
   // threw would fail them. A client we cannot serve is logged and cut off; it reconnects afresh.
   const guarded = <A extends unknown[]>(listener: (...args: A) => void) => (...args: A) => {

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { JsonObject } from '../../chain/py-json.ts';
 import type { Registry } from 'prom-client';
 import { cachedHash } from '../../chain/block-hash-cache.ts';
+import type { NetworkRole } from '../app.ts';
 import type { ChainNode } from '../chain-node.ts';
 import { OPENAPI } from '../openapi.ts';
 import type { PeerStatus } from '../peer-set.ts';
@@ -11,7 +12,7 @@ import { sendJson } from '../send-json.ts';
  * Handles for operators: health for the healthchecks, what the node knows of its peers, its
  * Prometheus metrics, and the OpenAPI description of every route.
  */
-export function operationsRoutes(router: Router, { node, metrics }: { node: ChainNode; metrics: Registry }): void {
+export function operationsRoutes(router: Router, { node, role, metrics }: { node: ChainNode; role: NetworkRole; metrics: Registry }): void {
   router.get('/health', (ctx) => {
     const { chain, storeError } = node;
     const statuses = node.peerStatuses();
@@ -23,6 +24,7 @@ export function operationsRoutes(router: Router, { node, metrics }: { node: Chai
       genesis_hash: cachedHash(chain[0]!),
       peers: statuses.map((peer) => peer.node),
       peers_reachable: statuses.filter((peer) => peer.reachable === true).map((peer) => peer.node),
+      mode: modeJson(node, role),
     };
     // A node that can no longer store what it acknowledges is failing: the healthcheck must say so.
     if (storeError === undefined) return sendJson(ctx, 200, body);
@@ -46,6 +48,19 @@ export function operationsRoutes(router: Router, { node, metrics }: { node: Chai
 }
 
 /** A peer as /nodes (and the explorer) shows it; null where nothing is known yet. */
-export function peerJson({ node, reachable, lastSeen, length, lastError }: PeerStatus): JsonObject {
-  return { node, reachable: reachable ?? null, last_seen: lastSeen ?? null, length: length ?? null, last_error: lastError ?? null };
+export function peerJson({ node, nodeId, reachable, lastSeen, length, lastError, downSince }: PeerStatus): JsonObject {
+  return {
+    node,
+    node_id: nodeId ?? null,
+    reachable: reachable ?? null,
+    last_seen: lastSeen ?? null,
+    down_since: downSince ?? null,
+    length: length ?? null,
+    last_error: lastError ?? null,
+  };
+}
+
+/** How the node takes part in the network, as /health and the explorer's snapshot give it. */
+export function modeJson(node: ChainNode, role: NetworkRole): JsonObject {
+  return { gossip: role.gossip, sync_interval_ms: role.syncIntervalMs, pow_rule: node.powRule, difficulty: node.difficulty };
 }
