@@ -9,7 +9,7 @@ export interface ChainLengths {
   close(): void;
 }
 
-/** Events that carry the node's length after a change (see src/node/routes/explorer.ts). */
+/** Events that carry the node's length after a change (see src/explorer/routes.ts). */
 const CHANGES = new Set(['snapshot', 'mined', 'appended', 'replaced']);
 
 export async function followChainLength(url: string): Promise<ChainLengths> {

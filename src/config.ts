@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { levels, type LevelWithSilent } from 'pino';
 import { POW_RULES, type PowRule } from './chain/proof-of-work.ts';
-import { LOG_FORMATS, type LogFormat } from './node/log.ts';
-import { parsePeerAddress } from './node/peer-address.ts';
+import { LOG_FORMATS, type LogFormat } from './log/log.ts';
+import { parsePeerAddress } from './peers/peer-address.ts';
 
 /** Everything the node reads from its environment, validated once at start. */
 export interface Config {

@@ -1,7 +1,7 @@
 // Entry point: read the configuration, start the node, stop cleanly on SIGTERM/SIGINT.
 import { ConfigError, readConfig } from './config.ts';
-import { createLogger, stdoutIn } from './node/log.ts';
-import { startNode } from './node/server.ts';
+import { createLogger, stdoutIn } from './log/log.ts';
+import { startNode } from './server.ts';
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);

@@ -8,12 +8,12 @@ import type { PowRule } from '../chain/proof-of-work.ts';
 import { canonicalJson, pythonStr } from '../chain/py-json.ts';
 import { validExtension } from '../chain/validate.ts';
 import type { ChainStore } from '../store/chain-store.ts';
-import { askPeer, type Offer } from './catch-up.ts';
-import type { Logger } from './log.ts';
+import { askPeer, type Offer } from '../peers/catch-up.ts';
+import type { Logger } from '../log/log.ts';
 import type { Miner } from './miner.ts';
-import type { PeerClient } from './peer-client.ts';
-import { logExchange } from './peer-log.ts';
-import type { Exchange, PeerSet, PeerStatus } from './peer-set.ts';
+import type { PeerClient } from '../peers/peer-client.ts';
+import { logExchange } from '../peers/peer-log.ts';
+import type { Exchange, PeerSet, PeerStatus } from '../peers/peer-set.ts';
 
 export interface ChainNodeDeps {
   nodeId: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { ChainChange } from '../../src/chain/blockchain.ts';
 import { pyFloat, toJson } from '../../src/chain/py-json.ts';
-import { silentLogger } from '../../src/node/log.ts';
+import { silentLogger } from '../../src/log/log.ts';
 import { FileStore } from '../../src/store/file-store.ts';
 import { buildChain } from '../support/chains.ts';
 

@@ -3,12 +3,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { Blockchain } from '../../src/chain/blockchain.ts';
-import { createApp } from '../../src/node/app.ts';
+import { createApp } from '../../src/http/app.ts';
 import { ChainNode } from '../../src/node/chain-node.ts';
-import { createLogger, silentLogger, type Logger } from '../../src/node/log.ts';
+import { createLogger, silentLogger, type Logger } from '../../src/log/log.ts';
 import type { Miner } from '../../src/node/miner.ts';
-import type { PeerClient } from '../../src/node/peer-client.ts';
-import { PeerSet } from '../../src/node/peer-set.ts';
+import type { PeerClient } from '../../src/peers/peer-client.ts';
+import { PeerSet } from '../../src/peers/peer-set.ts';
 import type { ChainStore } from '../../src/store/chain-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 

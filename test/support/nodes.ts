@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readConfig, type Config } from '../../src/config.ts';
-import { silentLogger, type Logger } from '../../src/node/log.ts';
-import { startNode, type RunningNode } from '../../src/node/server.ts';
+import { silentLogger, type Logger } from '../../src/log/log.ts';
+import { startNode, type RunningNode } from '../../src/server.ts';
 
 /**
  * A node on a free loopback port, with quiet logs (unless given `log`) and one mining thread unless

@@ -1,6 +1,6 @@
 import { transactionKey } from '../chain/block.ts';
-import type { ChainNode, NodeEvents } from './chain-node.ts';
-import type { Logger } from './log.ts';
+import type { ChainNode, NodeEvents } from '../node/chain-node.ts';
+import type { Logger } from '../log/log.ts';
 import type { PeerAnswer, PeerClient } from './peer-client.ts';
 import type { PeerStatus } from './peer-set.ts';
 

@@ -1,4 +1,4 @@
-import { startPeerDiscovery, type Lookup } from '../../src/node/peer-discovery.ts';
+import { startPeerDiscovery, type Lookup } from '../../src/peers/peer-discovery.ts';
 import { startTestNode } from '../support/nodes.ts';
 
 describe('startPeerDiscovery', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
-import type { Logger } from './log.ts';
+import type { Logger } from '../log/log.ts';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 

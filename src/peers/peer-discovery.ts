@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { ChainNode } from './chain-node.ts';
+import type { ChainNode } from '../node/chain-node.ts';
 
 /** All addresses a host name resolves to, e.g. `dns.promises.lookup(host, { all: true })`. */
 export type Lookup = (host: string) => Promise<string[]>;

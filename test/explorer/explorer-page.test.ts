@@ -1,6 +1,6 @@
 // What the explorer page says, from its own script run against real nodes (see explorer-page.ts).
 import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
-import { openExplorerPage, type ExplorerPage } from './explorer-page.ts';
+import { openExplorerPage, type ExplorerPage } from '../support/explorer-page.ts';
 
 type TestNode = Awaited<ReturnType<typeof startTestNode>>;
 

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { cachedHash } from '../../chain/block-hash-cache.ts';
 import type { Block, Transaction } from '../../chain/block.ts';
 import { isObject, validTransaction } from '../../chain/validate.ts';
-import type { ChainNode } from '../chain-node.ts';
+import type { ChainNode } from '../../node/chain-node.ts';
 import { bodyOf, jsonBody } from '../json-body.ts';
 import { sendJson } from '../send-json.ts';
 

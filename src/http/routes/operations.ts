@@ -3,9 +3,9 @@ import type { JsonObject } from '../../chain/py-json.ts';
 import type { Registry } from 'prom-client';
 import { cachedHash } from '../../chain/block-hash-cache.ts';
 import type { NetworkRole } from '../app.ts';
-import type { ChainNode } from '../chain-node.ts';
+import type { ChainNode } from '../../node/chain-node.ts';
 import { OPENAPI } from '../openapi.ts';
-import type { PeerStatus } from '../peer-set.ts';
+import type { PeerStatus } from '../../peers/peer-set.ts';
 import { sendJson } from '../send-json.ts';
 
 /**

@@ -1,6 +1,6 @@
 // The explorer's script, served at GET /explorer/explorer.js. Kept as a string in a .ts module so
 // that it ships in dist/ with the compiled code. It is plain browser JavaScript, read raw
-// (String.raw): it must contain no backtick and no dollar-brace. test/node/explorer.test.ts
+// (String.raw): it must contain no backtick and no dollar-brace. test/explorer/explorer.test.ts
 // checks that it parses.
 
 export const EXPLORER_JS = String.raw`

@@ -3,7 +3,7 @@
 // shared test kit (test/support) once that is free to change; Chromium runs the page for real in
 // e2e/explorer.test.ts.
 import { createContext, runInContext, type Context } from 'node:vm';
-import { EXPLORER_JS } from '../../src/node/explorer/script.ts';
+import { EXPLORER_JS } from '../../src/explorer/script.ts';
 
 type Child = FakeElement | string;
 

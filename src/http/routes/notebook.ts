@@ -3,9 +3,9 @@ import type { Context } from 'koa';
 import type { Block } from '../../chain/block.ts';
 import { toJson, type JsonValue } from '../../chain/py-json.ts';
 import { isObject, validTransaction } from '../../chain/validate.ts';
-import type { ChainNode } from '../chain-node.ts';
+import type { ChainNode } from '../../node/chain-node.ts';
 import { bodyOf, jsonBody } from '../json-body.ts';
-import { parsePeerAddress } from '../peer-address.ts';
+import { parsePeerAddress } from '../../peers/peer-address.ts';
 import { sendJson } from '../send-json.ts';
 
 /** The reference's endpoints, with its statuses and JSON shapes. */

@@ -1,7 +1,7 @@
 import { Blockchain } from '../../src/chain/blockchain.ts';
 import { ChainNode } from '../../src/node/chain-node.ts';
-import type { PeerAnswer, PeerClient } from '../../src/node/peer-client.ts';
-import { PeerSet, START_GRACE_SECONDS } from '../../src/node/peer-set.ts';
+import type { PeerAnswer, PeerClient } from '../../src/peers/peer-client.ts';
+import { PeerSet, START_GRACE_SECONDS } from '../../src/peers/peer-set.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { capturingLogger, idleMiner } from '../support/apps.ts';
 

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
-import { createLogger } from '../../src/node/log.ts';
-import { formatRecord, prettyStream } from '../../src/node/pretty-log.ts';
+import { createLogger } from '../../src/log/log.ts';
+import { formatRecord, prettyStream } from '../../src/log/pretty-log.ts';
 
 /** 12:01:02.345 today in this machine's time zone, as pino's isoTime writes it (in UTC). */
 const AT = new Date(2024, 0, 2, 12, 1, 2, 345).toISOString();

@@ -1,12 +1,12 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import type { ChainNode } from './chain-node.ts';
+import type { ChainNode } from '../node/chain-node.ts';
 import { errorHandler } from './errors.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from '../log/log.ts';
 import { createMetrics } from './metrics.ts';
-import { NODE_ID_HEADER, type PeerClient } from './peer-client.ts';
+import { NODE_ID_HEADER, type PeerClient } from '../peers/peer-client.ts';
 import { requestIdOf, requestLog } from './request-log.ts';
-import { explorerRoutes } from './routes/explorer.ts';
+import { explorerRoutes } from '../explorer/routes.ts';
 import { gossipRoutes } from './routes/gossip.ts';
 import { notebookRoutes } from './routes/notebook.ts';
 import { operationsRoutes } from './routes/operations.ts';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { hashBlock } from '../../src/chain/hash.ts';
 import type { NodeEvents } from '../../src/node/chain-node.ts';
-import { openEventStream } from '../../src/node/event-stream.ts';
+import { openEventStream } from '../../src/explorer/event-stream.ts';
 import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
 
 type TestNode = Awaited<ReturnType<typeof startTestNode>>;

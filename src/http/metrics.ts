@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ChainNode } from './chain-node.ts';
+import type { ChainNode } from '../node/chain-node.ts';
 import { routeOf } from './request-log.ts';
 
 export interface Metrics {

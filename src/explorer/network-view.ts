@@ -1,8 +1,8 @@
 import type { JsonObject, JsonValue } from '../chain/py-json.ts';
 import { isObject } from '../chain/validate.ts';
 import { cachedHash } from '../chain/block-hash-cache.ts';
-import type { ChainNode } from './chain-node.ts';
-import type { PeerClient } from './peer-client.ts';
+import type { ChainNode } from '../node/chain-node.ts';
+import type { PeerClient } from '../peers/peer-client.ts';
 
 /** One node's chain as the explorer lines them up: positions and hashes only. */
 export interface NetworkMember extends JsonObject {

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { requestLevel } from '../../src/node/request-log.ts';
+import { requestLevel } from '../../src/http/request-log.ts';
 import { capturingLogger, createTestApp, serve } from '../support/apps.ts';
 import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
 

@@ -1,8 +1,8 @@
 import { hashBlock } from '../../src/chain/hash.ts';
 import { searchProof } from '../../src/chain/proof-of-work.ts';
 import { pythonStr } from '../../src/chain/py-json.ts';
-import { routesOf } from '../../src/node/app.ts';
-import { OPENAPI, type Method, type Reference, type Response, type Schema } from '../../src/node/openapi.ts';
+import { routesOf } from '../../src/http/app.ts';
+import { OPENAPI, type Method, type Reference, type Response, type Schema } from '../../src/http/openapi.ts';
 import { createTestApp } from '../support/apps.ts';
 import { call, startTestNode } from '../support/nodes.ts';
 

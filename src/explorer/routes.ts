@@ -1,19 +1,19 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { EventEmitter } from 'node:events';
-import type { Block } from '../../chain/block.ts';
-import type { JsonObject } from '../../chain/py-json.ts';
-import type { NetworkRole } from '../app.ts';
-import type { ChainNode, NodeEvents } from '../chain-node.ts';
-import { openEventStream } from '../event-stream.ts';
-import { EXPLORER_CSS } from '../explorer/style.ts';
-import { EXPLORER_JS } from '../explorer/script.ts';
-import { EXPLORER_HTML } from '../explorer/page.ts';
-import { cachedHash } from '../../chain/block-hash-cache.ts';
-import { networkView } from '../network-view.ts';
-import type { PeerClient } from '../peer-client.ts';
-import { sendJson } from '../send-json.ts';
-import { modeJson, peerJson } from './operations.ts';
+import type { Block } from '../chain/block.ts';
+import type { JsonObject } from '../chain/py-json.ts';
+import type { NetworkRole } from '../http/app.ts';
+import type { ChainNode, NodeEvents } from '../node/chain-node.ts';
+import { openEventStream } from './event-stream.ts';
+import { EXPLORER_CSS } from './style.ts';
+import { EXPLORER_JS } from './script.ts';
+import { EXPLORER_HTML } from './page.ts';
+import { cachedHash } from '../chain/block-hash-cache.ts';
+import { networkView } from './network-view.ts';
+import type { PeerClient } from '../peers/peer-client.ts';
+import { sendJson } from '../http/send-json.ts';
+import { modeJson, peerJson } from '../http/routes/operations.ts';
 
 /** Blocks sent with a snapshot or a replaced chain, or listed as dropped: the page shows the newest, not 10,000. */
 const CHAIN_TAIL = 100;

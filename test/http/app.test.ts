@@ -1,5 +1,5 @@
 import { toJson } from '../../src/chain/py-json.ts';
-import { NODE_ID_HEADER } from '../../src/node/peer-client.ts';
+import { NODE_ID_HEADER } from '../../src/peers/peer-client.ts';
 import { buildChain } from '../support/chains.ts';
 import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
 import { seededRandom } from '../support/random.ts';
