@@ -1,0 +1,35 @@
+// Type-aware lint for the whole project (src, test, e2e, bench); formatting is Prettier's job.
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+const globals = require('globals');
+
+module.exports = tseslint.config(
+  { ignores: ['dist/', 'dist-bench/', 'coverage/', 'test-artifacts/', 'node_modules/'] },
+  js.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: {
+      // Unused arguments are kept where a signature is a contract (Koa middleware, listeners).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'e2e/**/*.ts'],
+    rules: {
+      // expect(mock.method) and jest's matchers trip these without finding anything wrong.
+      '@typescript-eslint/unbound-method': 'off',
+      // Tests read JSON answers (any) and assert their shape with expect(); typing every body
+      // first would restate the OpenAPI document, which the contract tests already check.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+    },
+  },
+  { files: ['**/*.js'], languageOptions: { globals: globals.node, sourceType: 'commonjs' } },
+);
