@@ -36,7 +36,7 @@ export async function followChainLength(url: string): Promise<ChainLengths> {
     const decoder = new TextDecoder();
     let buffered = '';
     try {
-      for await (const chunk of response.body!) {
+      for await (const chunk of response.body! as AsyncIterable<Uint8Array>) {
         buffered += decoder.decode(chunk, { stream: true });
         let end: number;
         while ((end = buffered.indexOf('\n\n')) !== -1) {

@@ -42,7 +42,7 @@ export async function startChainlab(env: Record<string, string> = {}): Promise<N
 /** The original Python node, as REFERENCE_NODE names it (see e2e/support/reference-node.ts). */
 export async function startReference(): Promise<NodeProcess> {
   const reference: ReferenceNode = await startReferenceNode(referenceNodeCommand());
-  return { name: 'reference', url: reference.url, address: reference.address, pid: reference.pid, stop: reference.stop };
+  return { name: 'reference', url: reference.url, address: reference.address, pid: reference.pid, stop: () => reference.stop() };
 }
 
 /**

@@ -50,7 +50,7 @@ export function formatRecord(record: string, { name }: PrettyOptions): string {
 /** `HH:MM:SS.mmm` of an ISO time or epoch milliseconds; the record's text itself when neither. */
 function clock(time: unknown): string {
   const date = typeof time === 'string' || typeof time === 'number' ? new Date(time) : undefined;
-  if (date === undefined || Number.isNaN(date.getTime())) return String(time ?? '--:--:--.---');
+  if (date === undefined || Number.isNaN(date.getTime())) return time === undefined ? '--:--:--.---' : valueText(time);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 }
@@ -88,7 +88,8 @@ function errorText(value: unknown): string {
   if (typeof value !== 'object' || value === null) return valueText(value);
   const { type, message, stack } = value as { type?: unknown; message?: unknown; stack?: unknown };
   const where = typeof stack === 'string' ? /\n\s+(at .*)/.exec(stack)?.[1] : undefined;
-  return JSON.stringify([`${String(type ?? 'Error')}: ${String(message ?? '')}`, where].filter(Boolean).join(' '));
+  const text = (part: unknown, fallback: string) => (typeof part === 'string' ? part : part === undefined ? fallback : valueText(part));
+  return JSON.stringify([`${text(type, 'Error')}: ${text(message, '')}`, where].filter(Boolean).join(' '));
 }
 
 /** Line breaks and other control characters escaped, as JSON writes them: one record, one line. */

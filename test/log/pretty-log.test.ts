@@ -56,7 +56,7 @@ describe('LOG_FORMAT=pretty', () => {
     const log = createLogger('debug', prettyStream({ write: (text: string) => out.push(text) }, { name: 'node1' }));
     log.info({ peer: 'node2:5000', length: 3 }, 'peer node2:5000 is up (3 blocks)');
     log.debug('quiet');
-    expect(out).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} INFO  node1  peer node2:5000 is up \(3 blocks\)\n$/), expect.stringMatching(/ DEBUG node1  quiet\n$/)]);
+    expect(out).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}node1 {2}peer node2:5000 is up \(3 blocks\)\n$/), expect.stringMatching(/ DEBUG node1 {2}quiet\n$/)]);
   });
 
   test('times come from the record: a logger with a fixed clock gives a fixed line', () => {

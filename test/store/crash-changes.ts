@@ -13,7 +13,7 @@ export function crashChange(seq: number, blockchain: Blockchain): ChainChange {
 
 /** The number a change of this history carries. */
 export function sequenceOf(change: ChainChange): number {
-  if (change.type === 'transaction') return Number(String(change.transaction.id).slice('tx-'.length));
+  if (change.type === 'transaction') return Number((change.transaction.id as string).slice('tx-'.length));
   if (change.type === 'block') return Number(change.block.proof);
   return NaN;
 }
