@@ -18,7 +18,10 @@ export interface EventStreamOptions {
 }
 
 /** Turns the response into a `text/event-stream` that stays open until the client leaves. */
-export function openEventStream(ctx: Context, { keepAliveMs = 15_000, maxBufferedBytes = 8 * 1024 * 1024 }: EventStreamOptions = {}): EventStream {
+export function openEventStream(
+  ctx: Context,
+  { keepAliveMs = 15_000, maxBufferedBytes = 8 * 1024 * 1024 }: EventStreamOptions = {},
+): EventStream {
   // The socket is idle between events by design: no timeout may close it.
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);

@@ -43,7 +43,11 @@ export type NetworkNode = Pick<ChainNode, 'nodeId' | 'chain' | 'peers' | 'peerSt
  * Whether a peer answered is recorded with the node's peers, and the peer's standing shown is read
  * back from there: the peers table and this view never disagree about a peer, down or up.
  */
-export async function networkView(node: NetworkNode, peerClient: PeerClient, { last, selfAddress }: NetworkViewOptions = {}): Promise<NetworkMember[]> {
+export async function networkView(
+  node: NetworkNode,
+  peerClient: PeerClient,
+  { last, selfAddress }: NetworkViewOptions = {},
+): Promise<NetworkMember[]> {
   const self: NetworkMember = {
     node: node.nodeId,
     self: true,
@@ -62,7 +66,12 @@ async function peerMember(node: NetworkNode, peer: string, peerClient: PeerClien
   const answer = await peerClient.getChain(peer);
   const body = answer.ok && isObject(answer.value.body) ? answer.value.body : undefined;
   const chain = Array.isArray(body?.chain) ? body.chain : undefined;
-  if (answer.ok) node.notePeerExchange(peer, { answered: true, length: chain?.length, error: chain === undefined ? 'the answer holds no chain' : undefined }, answer.value.nodeId);
+  if (answer.ok)
+    node.notePeerExchange(
+      peer,
+      { answered: true, length: chain?.length, error: chain === undefined ? 'the answer holds no chain' : undefined },
+      answer.value.nodeId,
+    );
   else node.notePeerExchange(peer, { answered: answer.answered, error: answer.reason }, undefined);
   // Read back: the peer may be gone meanwhile (it was this node, or another peer under a second name).
   const status = node.peerStatuses().find((known) => known.node === peer);

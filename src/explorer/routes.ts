@@ -1,14 +1,12 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { EventEmitter } from 'node:events';
 import type { Block } from '../chain/block.ts';
 import type { JsonObject } from '../chain/py-json.ts';
 import type { NetworkRole } from '../http/app.ts';
-import type { ChainNode, NodeEvents } from '../node/chain-node.ts';
+import type { ChainNode } from '../node/chain-node.ts';
+import { subscribe } from '../node/node-events.ts';
 import { openEventStream } from './event-stream.ts';
-import { EXPLORER_CSS } from './style.ts';
-import { EXPLORER_JS } from './script.ts';
-import { EXPLORER_HTML } from './page.ts';
+import { PAGE_DIR, pageRoutes, readPage } from './page-files.ts';
 import { cachedHash } from '../chain/block-hash-cache.ts';
 import { networkView } from './network-view.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
@@ -22,10 +20,11 @@ const CHAIN_TAIL = 100;
  * The explorer: a page (GET /) that shows this node live through server-sent events (GET /events),
  * and every node's chain side by side (GET /network).
  */
-export function explorerRoutes(router: Router, { node, peerClient, role }: { node: ChainNode; peerClient: PeerClient; role: NetworkRole }): void {
-  router.get('/', (ctx) => serveAsset(ctx, 'text/html; charset=utf-8', EXPLORER_HTML));
-  router.get('/explorer/explorer.js', (ctx) => serveAsset(ctx, 'text/javascript; charset=utf-8', EXPLORER_JS));
-  router.get('/explorer/explorer.css', (ctx) => serveAsset(ctx, 'text/css; charset=utf-8', EXPLORER_CSS));
+export function explorerRoutes(
+  router: Router,
+  { node, peerClient, role }: { node: ChainNode; peerClient: PeerClient; role: NetworkRole },
+): void {
+  pageRoutes(router, readPage(PAGE_DIR));
 
   router.get('/events', (ctx) => streamEvents(ctx, node, role));
 
@@ -39,39 +38,42 @@ export function explorerRoutes(router: Router, { node, peerClient, role }: { nod
   });
 }
 
-function serveAsset(ctx: Context, type: string, body: string): void {
-  ctx.type = type;
-  ctx.set('Cache-Control', 'no-cache');
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  // Transactions come from anyone: even if some text slipped into the DOM as markup, no script
-  // but ours would run, and the page could only talk to its own node.
-  ctx.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-  ctx.body = body;
-}
-
 /** A snapshot of the node on connect, then one event per change the node announces. */
 function streamEvents(ctx: Context, node: ChainNode, role: NetworkRole): void {
   const stream = openEventStream(ctx);
-  const snapshot = { node_id: node.nodeId, mode: modeJson(node, role), ...chainSummary(node.chain), pending: [...node.pending], peers: node.peerStatuses().map(peerJson) };
+  const snapshot = {
+    node_id: node.nodeId,
+    mode: modeJson(node, role),
+    ...chainSummary(node.chain),
+    pending: [...node.pending],
+    peers: node.peerStatuses().map(peerJson),
+  };
   stream.send('snapshot', snapshot);
   // The node calls its listeners synchronously, inside /mine and /nodes/resolve: a listener that
   // threw would fail them. A client we cannot serve is logged and cut off; it reconnects afresh.
-  const guarded = <A extends unknown[]>(listener: (...args: A) => void) => (...args: A) => {
-    try {
-      listener(...args);
-    } catch (error) {
-      ctx.app.emit('error', error, ctx);
-      ctx.res.destroy();
-    }
-  };
-  const unsubscribe = [
-    subscribe(node.events, 'mined', guarded(({ block, miningMs }) => {
-      stream.send('mined', { block: blockJson(block), length: node.chain.length, mining_ms: Math.round(miningMs), pending: [...node.pending] });
-    })),
-    subscribe(node.events, 'appended', guarded(({ block }) => {
+  const guarded =
+    <A extends unknown[]>(listener: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        listener(...args);
+      } catch (error) {
+        ctx.app.emit('error', error, ctx);
+        ctx.res.destroy();
+      }
+    };
+  const unsubscribe = subscribe(node.events, {
+    mined: guarded(({ block, miningMs }) => {
+      stream.send('mined', {
+        block: blockJson(block),
+        length: node.chain.length,
+        mining_ms: Math.round(miningMs),
+        pending: [...node.pending],
+      });
+    }),
+    appended: guarded(({ block }) => {
       stream.send('appended', { block: blockJson(block), length: node.chain.length, pending: [...node.pending] });
-    })),
-    subscribe(node.events, 'replaced', guarded(({ chain, peer, from, dropped, returned }) => {
+    }),
+    replaced: guarded(({ chain, peer, from, dropped, returned }) => {
       stream.send('replaced', {
         peer,
         from,
@@ -81,22 +83,14 @@ function streamEvents(ctx: Context, node: ChainNode, role: NetworkRole): void {
         returned_count: returned.length,
         pending: [...node.pending],
       });
-    })),
-    subscribe(node.events, 'transaction', guarded(({ transaction }) => {
+    }),
+    transaction: guarded(({ transaction }) => {
       stream.send('transaction', { transaction, pending_count: node.pending.length });
-    })),
-    subscribe(node.events, 'peers', guarded(({ peers }) => stream.send('peers', { peers: peers.map(peerJson) }))),
-    subscribe(node.events, 'peerFailure', guarded(({ node: peer, reason }) => stream.send('peerFailure', { node: peer, reason }))),
-  ];
-  stream.onClose(() => unsubscribe.forEach((off) => off()));
-}
-
-/** Adds a listener and returns what removes it. */
-function subscribe<K extends keyof NodeEvents>(events: EventEmitter<NodeEvents>, name: K, listener: (...args: NodeEvents[K]) => void): () => void {
-  // EventEmitter's typings cannot follow a generic event name; the signature above keeps callers exact.
-  const untyped = events as unknown as EventEmitter;
-  untyped.on(name, listener as (...args: unknown[]) => void);
-  return () => void untyped.off(name, listener as (...args: unknown[]) => void);
+    }),
+    peers: guarded(({ peers }) => stream.send('peers', { peers: peers.map(peerJson) })),
+    peerFailure: guarded(({ node: peer, reason }) => stream.send('peerFailure', { node: peer, reason })),
+  });
+  stream.onClose(unsubscribe);
 }
 
 /** The chain's length and its newest blocks, each with its hash. */

@@ -1,10 +1,18 @@
+import Router from '@koa/router';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { request, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SourceTextModule } from 'node:vm';
 import Koa from 'koa';
 import { hashBlock } from '../../src/chain/hash.ts';
-import type { NodeEvents } from '../../src/node/chain-node.ts';
+import type { NodeEvents } from '../../src/node/node-events.ts';
 import { openEventStream } from '../../src/explorer/event-stream.ts';
+import { PAGE_DIR, PAGE_FILES, pageRoutes, readPage } from '../../src/explorer/page-files.ts';
+import { errorHandler } from '../../src/http/errors.ts';
+import { serve } from '../support/apps.ts';
+import { eventually } from '../support/eventually.ts';
 import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
 
 type TestNode = Awaited<ReturnType<typeof startTestNode>>;
@@ -61,12 +69,22 @@ const listenerCounts = (node: TestNode) => EVENT_NAMES.map((name) => node.node.e
 /** An id the node gave a transaction. */
 const TRANSACTION_ID = expect.stringMatching(/^[0-9a-f]{32}$/);
 
-async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/**
+ * GET `path` sent exactly as written, dots and escapes and all, with only the headers given: fetch
+ * resolves dots before it asks, and adds `cache-control: no-cache` to a conditional request.
+ */
+async function rawGet(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status?: number; etag?: string; body: string }> {
+  const { hostname, port } = new URL(base);
+  const req = request({ hostname, port, path, headers });
+  req.end();
+  const [response] = (await once(req, 'response')) as [IncomingMessage];
+  let body = '';
+  for await (const chunk of response) body += String(chunk);
+  return { status: response.statusCode, etag: response.headers.etag, body };
 }
 
 describe('the explorer', () => {
@@ -80,35 +98,94 @@ describe('the explorer', () => {
     await Promise.all(nodes.splice(0).map((node) => node.close()));
   });
 
-  test('GET / serves the page as HTML, with its script and style sheet; other paths still 404', async () => {
+  test('GET / serves the page as HTML, with its modules and style sheet; other paths still 404', async () => {
     const node = await start();
     const page = await fetch(`${node.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const policy = page.headers.get('content-security-policy');
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).toContain("require-trusted-types-for 'script'");
+    expect(policy).not.toContain('unsafe');
     const html = await page.text();
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<script type="module" src="/explorer/explorer.js"></script>');
+    expect(html).toContain('<link rel="stylesheet" href="/explorer/explorer.css" />');
     expect(html).toContain('id="network"');
 
-    const script = await fetch(`${node.url}/explorer/explorer.js`);
-    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    const source = await script.text();
-    expect(() => new Function(source)).not.toThrow(); // it parses
-    expect(source).toContain("new EventSource('/events')");
-    expect(source).not.toContain('innerHTML');
+    // Every module the page loads, following imports as the browser does: each is served, as JavaScript, and parses.
+    const sources = new Map<string, string>();
+    const load = async (path: string): Promise<void> => {
+      if (sources.has(path)) return;
+      const response = await fetch(`${node.url}${path}`);
+      expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        path,
+        status: 200,
+        type: 'text/javascript; charset=utf-8',
+      });
+      const source = await response.text();
+      sources.set(path, source);
+      expect(() => new SourceTextModule(source)).not.toThrow();
+      for (const [, specifier] of source.matchAll(/^import .* from '([^']+)';$/gm))
+        await load(new URL(specifier!, `http://page${path}`).pathname);
+    };
+    await load('/explorer/explorer.js');
+    // Nothing is served that the page does not load, and nothing sits in its folder unserved.
+    expect([...sources.keys()].sort()).toEqual(
+      PAGE_FILES.filter(({ path }) => path.endsWith('.js'))
+        .map(({ path }) => path)
+        .sort(),
+    );
+    expect(readdirSync(PAGE_DIR).sort()).toEqual(PAGE_FILES.map(({ file }) => file).sort());
+    const script = [...sources.values()].join('\n');
+    expect(script).toContain("new EventSource('/events')");
+    expect(script).not.toContain('innerHTML');
     // Every event /events sends has a handler on the page.
-    for (const name of ['snapshot', ...EVENT_NAMES]) expect(source).toMatch(new RegExp(`^  ${name}\\(data\\) \\{$`, 'm'));
+    for (const name of ['snapshot', ...EVENT_NAMES]) expect(script).toMatch(new RegExp(`^  ${name}\\(data\\) \\{$`, 'm'));
 
     const style = await fetch(`${node.url}/explorer/explorer.css`);
     expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(await style.text()).toContain('.network');
 
-    for (const path of ['/nope', '/explorer/nope.js', '/index.html']) {
+    for (const path of [
+      '/nope',
+      '/explorer/nope.js',
+      '/index.html',
+      '/explorer/index.html',
+      '/explorer/page-files.ts',
+      '/explorer/page/dom.js',
+    ]) {
       const { status, body } = await call(`${node.url}${path}`);
       expect({ path, status, error: body.error }).toEqual({ path, status: 404, error: `no route for GET ${path}` });
     }
+    // Sent as they are: fetch would resolve the dots before asking.
+    for (const path of [
+      '/explorer/../page-files.ts',
+      '/explorer/..%2fpage-files.ts',
+      '/explorer/%2e%2e/routes.ts',
+      '/explorer/explorer.js/../../package.json',
+    ]) {
+      expect({ path, status: (await rawGet(node.url, path)).status }).toEqual({ path, status: 404 });
+    }
     const { status, body } = await call(`${node.url}/`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect({ status, body }).toEqual({ status: 405, body: { error: expect.stringMatching(/POST is not allowed on \//) } });
+  });
+
+  test("the page's files are revalidated on every load, and a browser that has them gets 304", async () => {
+    const node = await start();
+    const first = await fetch(`${node.url}/explorer/dom.js`);
+    const etag = first.headers.get('etag');
+    expect({ cache: first.headers.get('cache-control'), etag, nosniff: first.headers.get('x-content-type-options') }).toEqual({
+      cache: 'no-cache',
+      etag: expect.stringMatching(/^"[\w-]{27}"$/),
+      nosniff: 'nosniff',
+    });
+    const again = await rawGet(node.url, '/explorer/dom.js', { 'if-none-match': etag! });
+    expect(again).toEqual({ status: 304, etag, body: '' });
+    const other = await rawGet(node.url, '/explorer/network.js', { 'if-none-match': etag! });
+    expect(other).toEqual({ status: 200, etag: expect.any(String), body: expect.stringContaining('export async function refreshNetwork') });
+    expect(other.etag).not.toBe(etag);
   });
 
   test('GET /events sends a snapshot, then an event per transaction and per mined block', async () => {
@@ -132,9 +209,15 @@ describe('the explorer', () => {
       // Block data is written by py-json, so the genesis timestamp stays a float.
       expect(snapshot.raw).toContain('"timestamp":1506988800.0');
 
-      await call(`${node.url}/transactions/new`, { body: '{"sender":"a","recipient":"b","amount":5.0}', headers: { 'content-type': 'application/json' } });
+      await call(`${node.url}/transactions/new`, {
+        body: '{"sender":"a","recipient":"b","amount":5.0}',
+        headers: { 'content-type': 'application/json' },
+      });
       const transaction = await events.next();
-      expect(transaction).toMatchObject({ event: 'transaction', data: { transaction: { sender: 'a', recipient: 'b', amount: 5, id: TRANSACTION_ID }, pending_count: 1 } });
+      expect(transaction).toMatchObject({
+        event: 'transaction',
+        data: { transaction: { sender: 'a', recipient: 'b', amount: 5, id: TRANSACTION_ID }, pending_count: 1 },
+      });
       expect(transaction.raw).toContain('"amount":5.0');
 
       await call(`${node.url}/mine`);
@@ -203,8 +286,15 @@ describe('the explorer', () => {
       await call(`${a.url}/mine`);
       const appended = await events.next();
       expect(appended.event).toBe('appended');
-      expect(appended.data).toEqual({ block: { hash: hashBlock(a.node.chain[1]!), block: expect.objectContaining({ index: 2 }) }, length: 2, pending: [] });
-      expect(appended.data.block.block.transactions).toEqual([{ sender: 'a', recipient: 'b', amount: 3, id: 'tx-a' }, { sender: '0', recipient: 'a', amount: 1 }]);
+      expect(appended.data).toEqual({
+        block: { hash: hashBlock(a.node.chain[1]!), block: expect.objectContaining({ index: 2 }) },
+        length: 2,
+        pending: [],
+      });
+      expect(appended.data.block.block.transactions).toEqual([
+        { sender: 'a', recipient: 'b', amount: 3, id: 'tx-a' },
+        { sender: '0', recipient: 'a', amount: 1 },
+      ]);
       expect(b.node.chain.map((block) => hashBlock(block))).toEqual(a.node.chain.map((block) => hashBlock(block)));
     } finally {
       events.close();
@@ -238,7 +328,16 @@ describe('the explorer', () => {
       nodes: [
         { node: 'b', self: true, node_id: 'b', address: b.address, reachable: true, length: 1, chain: links(b), error: null },
         { node: a.address, self: false, node_id: 'a', address: a.address, reachable: true, length: 2, chain: links(a), error: null },
-        { node: dead.address, self: false, node_id: null, address: dead.address, reachable: false, length: null, chain: [], error: expect.stringMatching(/^unreachable: /) },
+        {
+          node: dead.address,
+          self: false,
+          node_id: null,
+          address: dead.address,
+          reachable: false,
+          length: null,
+          chain: [],
+          error: expect.stringMatching(/^GET \S+\/chain: unreachable \(/),
+        },
       ],
     });
 
@@ -250,7 +349,11 @@ describe('the explorer', () => {
     ]);
     for (const last of ['0', 'x', '-1', '1.5']) {
       const bad = await call(`${b.url}/network?last=${last}`);
-      expect({ last, status: bad.status, error: bad.body.error }).toEqual({ last, status: 400, error: expect.stringMatching(/^last must be a whole number/) });
+      expect({ last, status: bad.status, error: bad.body.error }).toEqual({
+        last,
+        status: 400,
+        error: expect.stringMatching(/^last must be a whole number/),
+      });
     }
   });
 
@@ -260,7 +363,16 @@ describe('the explorer', () => {
     try {
       await call(`${node.url}/nodes/register`, { json: { nodes: [odd.address] } });
       const { body } = await call(`${node.url}/network`);
-      expect(body.nodes[1]).toEqual({ node: odd.address, self: false, node_id: null, address: odd.address, reachable: true, length: null, chain: [], error: 'the answer holds no chain' });
+      expect(body.nodes[1]).toEqual({
+        node: odd.address,
+        self: false,
+        node_id: null,
+        address: odd.address,
+        reachable: true,
+        length: null,
+        chain: [],
+        error: 'the answer holds no chain',
+      });
     } finally {
       await odd.close();
     }
@@ -274,7 +386,9 @@ describe('a peer that goes down, as the explorer shows it', () => {
     try {
       await call(`${b.url}/nodes/register`, { json: { nodes: [a.address] } });
       await call(`${b.url}/nodes/resolve`);
-      expect((await call(`${b.url}/nodes`)).body.nodes).toEqual([expect.objectContaining({ node: a.address, node_id: 'a', reachable: true })]);
+      expect((await call(`${b.url}/nodes`)).body.nodes).toEqual([
+        expect.objectContaining({ node: a.address, node_id: 'a', reachable: true }),
+      ]);
       await a.close();
       aDown = true;
 
@@ -284,9 +398,25 @@ describe('a peer that goes down, as the explorer shows it', () => {
         // No sync runs (GOSSIP=off): what the network view learns is all that tells B that A is down.
         const member = (await call(`${b.url}/network`)).body.nodes[1];
         const { nodes } = (await call(`${b.url}/nodes`)).body;
-        expect(member).toMatchObject({ node: a.address, node_id: 'a', reachable: false, error: expect.stringMatching(/^unreachable: /) });
-        expect(nodes).toEqual([expect.objectContaining({ node: a.address, node_id: 'a', reachable: false, last_error: member.error, down_since: expect.any(Number) })]);
-        expect(await events.next()).toMatchObject({ event: 'peers', data: { peers: [{ node: a.address, reachable: false, last_error: member.error }] } });
+        expect(member).toMatchObject({
+          node: a.address,
+          node_id: 'a',
+          reachable: false,
+          error: expect.stringMatching(/^GET \S+\/chain: unreachable \(/),
+        });
+        expect(nodes).toEqual([
+          expect.objectContaining({
+            node: a.address,
+            node_id: 'a',
+            reachable: false,
+            last_error: member.error,
+            down_since: expect.any(Number),
+          }),
+        ]);
+        expect(await events.next()).toMatchObject({
+          event: 'peers',
+          data: { peers: [{ node: a.address, reachable: false, last_error: member.error }] },
+        });
       } finally {
         events.close();
       }
@@ -298,7 +428,12 @@ describe('a peer that goes down, as the explorer shows it', () => {
   test('GET /health says how the node takes part in the network', async () => {
     const node = await startTestNode({ GOSSIP: 'on', SYNC_INTERVAL_MS: '1500', POW_RULE: 'linked', DIFFICULTY: '3' });
     try {
-      expect((await call(`${node.url}/health`)).body.mode).toEqual({ gossip: true, sync_interval_ms: 1500, pow_rule: 'linked', difficulty: 3 });
+      expect((await call(`${node.url}/health`)).body.mode).toEqual({
+        gossip: true,
+        sync_interval_ms: 1500,
+        pow_rule: 'linked',
+        difficulty: 3,
+      });
     } finally {
       await node.close();
     }
@@ -315,9 +450,8 @@ describe('openEventStream', () => {
       stream.send('hello', { n: 1 });
       stream.onClose(() => (cleanedUp = true));
     });
-    const server = createServer(app.callback()).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const events = await openEvents(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const server = await serve(app);
+    const events = await openEvents(`${server.url}/`);
     try {
       expect(await events.next()).toMatchObject({ event: 'hello', data: { n: 1 } });
       expect(await events.nextFrame()).toBe(': keep-alive');
@@ -326,8 +460,34 @@ describe('openEventStream', () => {
       events.close();
       await eventually(() => cleanedUp);
     } finally {
-      server.closeAllConnections();
-      server.close();
+      await server.close();
+    }
+  });
+});
+
+describe('a build that did not copy the page', () => {
+  test('costs only the page: each of its files answers 500, logged with the file that is missing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'chainlab-page-'));
+    const logged: Error[] = [];
+    const app = new Koa();
+    app.on('error', (error: Error) => logged.push(error));
+    const router = new Router();
+    pageRoutes(router, readPage(empty)); // does not throw: the node starts, and runs on
+    app.use(errorHandler()).use(router.routes());
+    const server = await serve(app);
+    try {
+      for (const path of ['/', '/explorer/explorer.js'])
+        expect({ path, ...(await call(`${server.url}${path}`)) }).toMatchObject({ path, status: 500, body: { error: 'internal error' } });
+      expect(logged.map((error) => error.message)).toEqual(
+        Array(2).fill(
+          expect.stringMatching(
+            /^the explorer page cannot be served: ENOENT.*index\.html.*\(npm run build copies src\/explorer\/page to dist\/explorer\/page\)$/,
+          ),
+        ),
+      );
+    } finally {
+      await server.close();
+      rmSync(empty, { recursive: true, force: true });
     }
   });
 });

@@ -1,9 +1,10 @@
-// The explorer's script run in-process against a real node, in a vm with just enough DOM for it:
-// the page's own code decides what it shows, and the tests read that text back. It belongs with the
-// shared test kit (test/support) once that is free to change; Chromium runs the page for real in
-// e2e/explorer.test.ts.
-import { createContext, runInContext, type Context } from 'node:vm';
-import { EXPLORER_JS } from '../../src/explorer/script.ts';
+// The explorer's page run in-process against a real node, in a vm with just enough DOM for it: its
+// own modules, as the node serves them, decide what it shows, and the tests read that text back. It
+// belongs with the shared test kit (test/support) once that is free to change; Chromium runs the page
+// for real in e2e/explorer.test.ts.
+import { compileFunction, createContext, SourceTextModule, type Context, type Module } from 'node:vm';
+import { PAGE_DIR, readPage } from '../../src/explorer/page-files.ts';
+import { eventually } from './eventually.ts';
 
 type Child = FakeElement | string;
 
@@ -81,17 +82,17 @@ export class FakeElement {
 export interface ExplorerPage extends AsyncDisposable {
   /** The element with this id, as the page left it. */
   byId(id: string): FakeElement;
-  /** Runs an expression of the page's own (its functions and state), as a console would. */
+  /** Runs an expression over what the page's modules export (`state`, `refreshNetwork()`), as a console would. */
   evaluate(expression: string): unknown;
   /** Waits until `check` holds, reading the page as it is drawn. */
   waitFor(check: () => boolean, what: string): Promise<void>;
 }
 
 /**
- * Opens the explorer of the node at `url`: its script runs against a stand-in document, with the
+ * Opens the explorer of the node at `url`: its modules run against a stand-in document, with the
  * real fetch and a real event stream to the node, so it draws what the node tells it.
  */
-export function openExplorerPage(url: string): ExplorerPage {
+export async function openExplorerPage(url: string): Promise<ExplorerPage> {
   const elements = new Map<string, FakeElement>();
   const byId = (id: string) => elements.get(id) ?? elements.set(id, new FakeElement('div')).get(id)!;
   const timers = new Set<NodeJS.Timeout>();
@@ -110,22 +111,56 @@ export function openExplorerPage(url: string): ExplorerPage {
     setInterval: () => 0,
     console,
   });
-  runInContext(EXPLORER_JS, context);
+  const close = async () => {
+    for (const timer of timers) clearTimeout(timer);
+    for (const stream of streams) stream.abort();
+  };
+  let namespaces: Module['namespace'][];
+  try {
+    namespaces = await runPage(context);
+  } catch (error) {
+    await close(); // its event stream would keep the test run alive
+    throw error;
+  }
   return {
     byId,
-    evaluate: (expression) => runInContext(expression, context),
-    async waitFor(check, what) {
-      const deadline = Date.now() + 5000;
-      while (!check()) {
-        if (Date.now() > deadline) throw new Error(`the page never showed ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-    async [Symbol.asyncDispose]() {
-      for (const timer of timers) clearTimeout(timer);
-      for (const stream of streams) stream.abort();
-    },
+    // Each module's exports are in scope, as its own names are within it.
+    evaluate: (expression) => compileFunction(`return (${expression});`, [], { parsingContext: context, contextExtensions: namespaces })(),
+    waitFor: (check, what) => eventually(check, { what: `the page to show ${what}` }),
+    [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * Runs the page's entry module (the one index.html loads) in `context`, with the modules it imports
+ * resolved as the browser resolves them, against the files the node serves. Returns the exports of
+ * every module it ran.
+ */
+async function runPage(context: Context): Promise<Module['namespace'][]> {
+  if (typeof SourceTextModule !== 'function')
+    throw new Error('the page is made of ES modules: run jest with NODE_OPTIONS=--experimental-vm-modules');
+  const page = readPage(PAGE_DIR);
+  if (page instanceof Error) throw page;
+  const files = [...page.values()];
+  const html = page.get('/')!.body.toString('utf8');
+  const entry = /<script type="module" src="([^"]+)"><\/script>/.exec(html)?.[1];
+  if (entry === undefined) throw new Error('index.html loads no module script');
+  const modules = new Map(
+    files
+      .filter((file) => file.path.endsWith('.js'))
+      .map((file) => [file.path, new SourceTextModule(file.body.toString('utf8'), { context, identifier: file.path })]),
+  );
+  const served = (path: string, from: string) => {
+    const module = modules.get(path);
+    if (module === undefined) throw new Error(`${from} loads ${path}, which the node does not serve`);
+    return module;
+  };
+  const main = served(entry, 'index.html');
+  await main.link((specifier, referencing) =>
+    served(new URL(specifier, `http://page${referencing.identifier}`).pathname, referencing.identifier),
+  );
+  await main.evaluate();
+  return [...modules.values()].filter((module) => module.status === 'evaluated').map((module) => module.namespace);
 }
 
 /** An EventSource reading the node's text/event-stream with fetch, as the browser's would. */

@@ -1,0 +1,18 @@
+// @ts-check
+// chainlab explorer: this node live over server-sent events (GET /events), and every node's chain
+// side by side (GET /network). Plain DOM, no framework; the page's entry module.
+import { wireActions } from './actions.js';
+import { connect } from './events.js';
+import { refreshNetwork } from './network.js';
+
+const NETWORK_EVERY_MS = 5000;
+
+wireActions();
+connect();
+refreshNetwork();
+setInterval(() => {
+  if (!document.hidden) refreshNetwork();
+}, NETWORK_EVERY_MS);
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) refreshNetwork();
+});

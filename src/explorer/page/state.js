@@ -1,0 +1,61 @@
+// @ts-check
+// What the page knows of its node, as the node's events told it, and the shapes those events and
+// GET /network give (the OpenAPI document, GET /openapi.json, is their contract).
+
+/** @typedef {{ gossip: boolean, sync_interval_ms: number, pow_rule: string, difficulty: number }} Mode as GET /health gives it */
+/**
+ * A transaction as a block holds it. Blocks come from peers, and a peer's block may hold anything:
+ * every field is shown as text, whatever it is.
+ * @typedef {{ sender?: unknown, recipient?: unknown, amount?: unknown } | null} Transaction
+ */
+/** @typedef {{ index?: unknown, previous_hash?: unknown, proof?: unknown, timestamp?: unknown, transactions?: unknown }} Block */
+/** @typedef {{ hash: string, block: Block }} HashedBlock a block with its hash beside it */
+/**
+ * @typedef {object} Peer as GET /nodes lists it
+ * @property {string} node
+ * @property {string | null} node_id
+ * @property {boolean | null} reachable
+ * @property {number | null} last_seen
+ * @property {number | null} length
+ * @property {string | null} last_error
+ */
+/**
+ * @typedef {object} Member one node's chain in GET /network: positions and hashes only
+ * @property {string} node
+ * @property {boolean} self
+ * @property {string | null} node_id
+ * @property {string | null} address
+ * @property {boolean | null} reachable
+ * @property {number | null} length
+ * @property {{ index: number, hash: string }[]} chain
+ * @property {string | null} error
+ */
+/**
+ * @typedef {object} Replacement what the page says of the chain this node last adopted
+ * @property {string} peer
+ * @property {Date} at
+ * @property {number} length
+ * @property {{ index: number, hash: string }[]} dropped
+ * @property {number} droppedCount
+ * @property {number} returnedCount
+ */
+
+export const state = {
+  /** @type {string | null} */
+  nodeId: null,
+  /** @type {Mode | null} */
+  mode: null,
+  length: 0,
+  /** @type {HashedBlock[]} the newest blocks of the chain, oldest first */
+  blocks: [],
+  /** @type {Transaction[]} */
+  pending: [],
+  /** @type {Peer[]} */
+  peers: [],
+  /** @type {Replacement | null} after this node adopted another chain */
+  replaced: null,
+  /** @type {Set<string>} hashes to flash once when drawn */
+  fresh: new Set(),
+  /** @type {Map<string, string>} peer -> the reason last put in the activity list, until it answers again */
+  failures: new Map(),
+};
