@@ -1,0 +1,92 @@
+/** The explorer: a live page of this node and its network, for a browser. */
+
+import { array, badRequest, COMMON_HEADERS, DEFAULT_ERROR, json, object, schema, text, type PathItem } from './builders.ts';
+
+const EVENTS =
+  'Events: `snapshot` {node_id, mode, length, blocks, pending, peers} (`mode` as in /health); `mined` {block, length, mining_ms, pending}; ' +
+  '`appended` {block, length, pending}, a block a peer announced that extended this chain; ' +
+  '`replaced` {peer, from, length, blocks, dropped, dropped_count, returned_count, pending}, this node adopted the chain of `peer` ' +
+  'from position `from` on, dropping `dropped_count` blocks (`dropped` lists the newest 100 as {index, hash}) ' +
+  'whose `returned_count` transactions are pending again; `transaction` {transaction, pending_count}; `peers` {peers}; ' +
+  '`peerFailure` {node, reason}. `blocks` holds the newest 100 blocks. Each `data` is one line of JSON; a block comes as {hash, block}.';
+
+const HTML = 'text/html; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+const JS = 'text/javascript; charset=utf-8';
+
+/**
+ * The page's files, as src/explorer/page-files.ts serves them (its PAGE_FILES; the router test
+ * holds the two lists together). That module is not imported: it reads `__dirname` as it loads,
+ * which `node tools/docs/generate.ts` (an ES module) does not have.
+ */
+const PAGE: readonly { path: string; type: string; operationId?: string; summary?: string }[] = [
+  { path: '/', type: HTML, operationId: 'explorerPage', summary: "The explorer's page: this node live, and its network side by side" },
+  { path: '/explorer/explorer.css', type: CSS, operationId: 'explorerStyle', summary: "The explorer page's style sheet" },
+  {
+    path: '/explorer/explorer.js',
+    type: JS,
+    operationId: 'explorerScript',
+    summary: "The explorer page's script, an ES module importing the others beside it",
+  },
+  ...['actions', 'dom', 'events', 'network', 'node-view', 'state'].map((name) => ({ path: `/explorer/${name}.js`, type: JS })),
+];
+
+const pascal = (name: string): string => name.replace(/(?:^|-)([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+
+/** GET for each file of the page. */
+const PAGE_PATHS: Record<string, PathItem> = Object.fromEntries(
+  PAGE.map(({ path, type, ...named }): [string, PathItem] => {
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    const operationId = named.operationId ?? `explorer${pascal(file.replace(/\.js$/, ''))}Module`;
+    const summary = named.summary ?? `\`${file}\`, a module of the explorer page's script`;
+    return [
+      path,
+      {
+        get: {
+          operationId,
+          summary,
+          tags: ['explorer'],
+          responses: {
+            '200': text(`The file, with its ETag; \`Cache-Control: no-cache\``, type),
+            '304': { description: "Not modified: If-None-Match names this build's ETag of the file", headers: COMMON_HEADERS },
+            default: DEFAULT_ERROR,
+          },
+        },
+      },
+    ];
+  }),
+);
+
+export const EXPLORER_PATHS: Record<string, PathItem> = {
+  ...PAGE_PATHS,
+  '/events': {
+    get: {
+      operationId: 'events',
+      summary: 'Server-sent events: a `snapshot`, then one event per change of this node',
+      description: EVENTS,
+      tags: ['explorer'],
+      responses: { '200': text('A stream that stays open until the client leaves', 'text/event-stream'), default: DEFAULT_ERROR },
+    },
+  },
+  '/network': {
+    get: {
+      operationId: 'network',
+      summary: 'This node and each peer with its chain as `[{index, hash}]`, side by side',
+      tags: ['explorer'],
+      parameters: [
+        {
+          name: 'last',
+          in: 'query',
+          description: 'Only the last `last` blocks of each chain',
+          required: false,
+          schema: { type: 'integer', minimum: 1, maximum: 9_999_999 },
+        },
+      ],
+      responses: {
+        '200': json('This node first, then its peers in registration order', object({ nodes: array(schema('NetworkMember')) })),
+        '400': badRequest('A `last` that is not a whole number from 1 to 9999999'),
+        default: DEFAULT_ERROR,
+      },
+    },
+  },
+};

@@ -1,0 +1,76 @@
+/** What nodes say to each other: their tips, the blocks they announce, the transactions they pass on. */
+
+import { array, DEFAULT_ERROR, gossipBodyErrors, json, jsonBody, NOT_JSON, object, schema, type PathItem } from './builders.ts';
+
+export const GOSSIP_PATHS: Record<string, PathItem> = {
+  '/chain/tip': {
+    get: {
+      operationId: 'chainTip',
+      summary: "This node's chain length and the hash of its last block: what a peer asks before catching up",
+      tags: ['gossip'],
+      responses: { '200': json('The tip', schema('Tip')), default: DEFAULT_ERROR },
+    },
+  },
+  '/transactions/pending': {
+    get: {
+      operationId: 'pendingTransactions',
+      summary: 'The pending pool: the transactions the next block mined here would hold',
+      tags: ['gossip'],
+      responses: {
+        '200': json(
+          'Oldest first',
+          object({
+            transactions: array(schema('Transaction')),
+            length: { type: 'integer', minimum: 0, description: 'How many are pending' },
+          }),
+        ),
+        default: DEFAULT_ERROR,
+      },
+    },
+  },
+  '/gossip/blocks': {
+    post: {
+      operationId: 'announceBlock',
+      summary: "A peer announces its new tip: the last block of its chain, with the chain's length",
+      description:
+        "A block that extends this node's tip is checked and appended. One that does not, from a longer chain, makes the node sync with its peers " +
+        'in the background; one from a chain no longer than ours is ignored.',
+      tags: ['gossip'],
+      requestBody: jsonBody(
+        object({
+          block: schema('Block'),
+          length: { type: 'integer', minimum: 1, description: "The length of the announcing node's chain, whose last block `block` is" },
+        }),
+      ),
+      responses: {
+        '200': json('Appended, already known, or a sync started', schema('BlockOutcome')),
+        ...gossipBodyErrors(
+          `A body that is not \`{"block": {...}, "length": N}\` with N a whole number from 1, ` +
+            `\`block rejected: <reason>\` for a block that extends the tip but is not valid there, or ${NOT_JSON}`,
+        ),
+      },
+    },
+  },
+  '/gossip/transactions': {
+    post: {
+      operationId: 'passOnTransactions',
+      summary: 'A peer passes on transactions it pooled, each with its id',
+      description: 'Pools those this node lacks. One invalid transaction refuses them all: nothing is stored.',
+      tags: ['gossip'],
+      requestBody: jsonBody(object({ transactions: array(schema('Transaction'), 'Each with its id') })),
+      responses: {
+        '200': json(
+          'How many were pooled, were already held, or had an id held by another transaction (those are not stored)',
+          object({
+            added: { type: 'integer', minimum: 0, description: 'Pooled now' },
+            known: { type: 'integer', minimum: 0, description: 'Held already, pending or in a block' },
+            conflicting: { type: 'integer', minimum: 0, description: 'Under an id another transaction holds: not stored' },
+          }),
+        ),
+        ...gossipBodyErrors(
+          `A body that is not \`{"transactions": [...]}\`, \`transactions[i]: <reason>\` for one that POST /transactions/new would refuse, or ${NOT_JSON}`,
+        ),
+      },
+    },
+  },
+};

@@ -1,0 +1,147 @@
+/** The document's components: the bodies several routes share, the common errors and headers. */
+
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { TRANSACTION_ID } from '../../chain/validate.ts';
+import { array, COMMON_HEADERS, nullable, object, schema } from './builders.ts';
+
+const HASH = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+
+const SCHEMAS: Record<string, OpenAPIV3_1.SchemaObject> = {
+  Error: object({ error: { type: 'string', description: 'What is wrong, and how to fix it' } }),
+  Transaction: object(
+    {
+      sender: { type: 'string', minLength: 1, description: 'Any non-empty string; "0" in a mining reward' },
+      recipient: { type: 'string', minLength: 1, description: 'Any non-empty string' },
+      amount: { type: 'number', description: 'A finite number, kept exactly as sent: 5.0 stays a float, big integers stay exact' },
+      id: { ...schema('TransactionId'), description: 'Optional: the node gives one to a transaction that comes without' },
+    },
+    ['sender', 'recipient', 'amount'],
+  ),
+  TransactionId: {
+    type: 'string',
+    pattern: TRANSACTION_ID.source,
+    description:
+      '1 to 64 letters, digits, - or _. Chosen by the client, or given by the node that first accepted the transaction (32 hex digits), ' +
+      'so that copies arriving by other paths (a retry, gossip, a reorg) are recognised. Mining rewards, and transactions from reference nodes, have none.',
+  },
+  Block: {
+    ...object({
+      index: { type: 'integer', minimum: 1, description: "The block's position: 1 is the genesis block" },
+      timestamp: { type: 'number', description: 'Seconds since the epoch, as a float' },
+      transactions: array(schema('Transaction')),
+      proof: { type: 'integer' },
+      previous_hash: { type: ['string', 'integer'], description: "The previous block's hash; 1 in the genesis block" },
+    }),
+    description:
+      "A block as the reference serves it; a block adopted from a peer keeps any other field it came with, since it is part of the block's hash",
+  },
+  Blocks: array(schema('Block'), 'Oldest first, from the genesis block on'),
+  Chain: object(
+    {
+      chain: schema('Blocks'),
+      length: {
+        type: 'integer',
+        minimum: 1,
+        description: "The chain's full length, even when `chain` holds only its blocks from `from` on",
+      },
+      from: {
+        type: 'integer',
+        minimum: 1,
+        description: 'Present when asked with ?from=N: `chain` holds the blocks from position N on, none when N is past the tip',
+      },
+    },
+    ['chain', 'length'],
+  ),
+  Tip: object({
+    length: { type: 'integer', minimum: 1 },
+    hash: { ...HASH, description: 'The hash of the last block' },
+  }),
+  BlockOutcome: object({
+    status: {
+      enum: ['appended', 'known', 'syncing'],
+      description:
+        '`appended`: it extended this chain; `known`: this chain is as long already; `syncing`: it did not extend this chain, so the node syncs with its peers',
+    },
+    length: { type: 'integer', minimum: 1, description: "This node's chain length, after the block" },
+  }),
+  MinedBlock: object({
+    message: { const: 'New Block Forged' },
+    index: { type: 'integer', minimum: 2 },
+    transactions: array(schema('Transaction'), 'The pooled transactions, then the reward (from "0", amount 1, no id)'),
+    proof: { type: 'integer' },
+    previous_hash: { ...HASH, description: "The hash of the block before it: this chain's tip when mining began" },
+  }),
+  PeerReason: object({ node: { type: 'string', description: 'host:port' }, reason: { type: 'string' } }),
+  Skipped: array(schema('PeerReason'), 'Peers that were down, slow, or served something else'),
+  PeerStatus: object({
+    node: { type: 'string', description: 'host:port' },
+    node_id: nullable('string', 'The id it answered with; null until it answered, and for a reference node'),
+    reachable: nullable('boolean', 'null until first asked'),
+    last_seen: nullable('number', 'When it last answered, in seconds since the epoch'),
+    down_since: nullable('number', 'When it stopped answering, in seconds since the epoch; null while it answers'),
+    length: nullable('integer', 'The length of the chain it last served'),
+    last_error: nullable('string', 'Why its last answer was not used'),
+  }),
+  Mode: object({
+    gossip: { type: 'boolean', description: 'Whether the node spreads blocks and transactions and syncs on its own (GOSSIP)' },
+    sync_interval_ms: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 3_600_000,
+      description: 'How often it syncs with its peers on its own; 0: only when told (GET /nodes/resolve)',
+    },
+    pow_rule: { enum: ['notebook', 'linked'], description: 'What a proof covers (POW_RULE)' },
+    difficulty: { type: 'integer', minimum: 1, maximum: 16, description: 'Leading hex zeros a proof needs (DIFFICULTY)' },
+  }),
+  Health: object(
+    {
+      status: { enum: ['ok', 'failing'], description: '`failing` once a write to DATA_DIR has failed' },
+      error: { type: 'string', description: 'Why the node is failing; only when it is' },
+      node_id: { type: 'string' },
+      length: { type: 'integer', minimum: 1 },
+      tip_hash: HASH,
+      genesis_hash: HASH,
+      peers: array({ type: 'string' }, 'Every registered peer, as host:port'),
+      peers_reachable: array({ type: 'string' }, 'The peers that answered when last asked'),
+      mode: schema('Mode'),
+    },
+    ['status', 'node_id', 'length', 'tip_hash', 'genesis_hash', 'peers', 'peers_reachable', 'mode'],
+  ),
+  NetworkMember: object({
+    node: { type: 'string', description: "host:port for a peer; this node's id for itself" },
+    self: { type: 'boolean' },
+    node_id: nullable('string', 'The id the page names it by; null for a peer not heard from yet, and for a reference node'),
+    address: nullable('string', 'host:port: a peer as registered; this node as it advertises itself, when known'),
+    reachable: nullable('boolean', 'As GET /nodes has it: null for a peer never asked'),
+    length: nullable('integer', "The chain's full length; `chain` may hold only its last blocks"),
+    chain: array(object({ index: { type: 'integer', minimum: 1 }, hash: { type: 'string' } }), 'Oldest first'),
+    error: nullable('string', 'Why the chain is not shown: the last error GET /nodes has for the peer'),
+  }),
+};
+
+const errorResponse = (description: string): OpenAPIV3_1.ResponseObject => ({
+  description,
+  headers: COMMON_HEADERS,
+  content: { 'application/json': { schema: schema('Error') } },
+});
+
+const RESPONSES: Record<string, OpenAPIV3_1.ResponseObject> = {
+  Error: errorResponse('An error: 404 for an unknown path, 405 for a method the path does not take, 500 for a bug'),
+  PayloadTooLarge: errorResponse('A body larger than MAX_BODY_BYTES; nothing was changed'),
+  UnsupportedMediaType: errorResponse('A body in an unknown Content-Encoding; nothing was changed'),
+};
+
+const HEADERS: Record<string, OpenAPIV3_1.HeaderObject> = {
+  RequestId: {
+    description:
+      "The request's id: the caller's own X-Request-Id when it is 1 to 128 characters of `A-Z a-z 0-9 . _ : -`, else a new UUID. " +
+      "The same id is in the request's log line.",
+    schema: { type: 'string' },
+  },
+  NodeId: {
+    description: "This node's id, so that a node that finds itself among its peers under another name drops that peer",
+    schema: { type: 'string' },
+  },
+};
+
+export const COMPONENTS = { schemas: SCHEMAS, responses: RESPONSES, headers: HEADERS };
