@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { hostname, networkInterfaces } from 'node:os';
 import { Blockchain } from './chain/blockchain.ts';
+import type { ChainRules } from './chain/rules.ts';
 import type { Config } from './config.ts';
 import type { ChainStore } from './store/chain-store.ts';
 import { FileStore } from './store/file-store.ts';
@@ -35,10 +36,10 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
   const miner = createMiner(config.miningThreads);
   const peers = new PeerSet();
   const peerClient = createPeerClient({ timeoutMs: config.peerTimeoutMs });
+  const rules: ChainRules = { difficulty: config.difficulty, powRule: config.powRule };
   const node = new ChainNode({
     nodeId: config.nodeId,
-    difficulty: config.difficulty,
-    powRule: config.powRule,
+    rules,
     blockchain,
     store,
     miner,
@@ -48,14 +49,16 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
     log,
   });
   // The advertised address may depend on the port listened on (PORT=0): the app reads it once known.
-  let advertised: string | undefined;
-  const role = { gossip: config.gossip, syncIntervalMs: config.gossip ? config.syncIntervalMs : 0, address: () => advertised };
-  const server = createServer(createApp({ node, log, maxBodyBytes: config.maxBodyBytes, peerClient, role }).callback());
+  const advertised: { address?: string } = {};
+  const role = { gossip: config.gossip, syncIntervalMs: config.gossip ? config.syncIntervalMs : 0, address: () => advertised.address };
+  const handle = createApp({ node, log, maxBodyBytes: config.maxBodyBytes, peerClient, role }).callback();
+  // Koa's handler answers every request, errors included: its promise never rejects.
+  const server = createServer((req, res) => void handle(req, res));
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const advertiseAddress = config.advertiseAddress ?? defaultAdvertiseAddress(config.host, port);
-  advertised = advertiseAddress;
+  advertised.address = advertiseAddress;
   for (const address of [advertiseAddress, ...selfAddresses(port)]) peers.markSelf(address);
   node.registerPeers(config.peers);
   const discovery = startPeerDiscovery({ node, names: config.peers, lookup: lookupAll, intervalMs: config.peerDiscoveryMs });
@@ -71,6 +74,7 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
     async close() {
       discovery.stop();
       gossip?.stop();
+      node.close();
       server.close();
       server.closeAllConnections();
       await Promise.all([once(server, 'close'), miner.close(), store.close()]);
@@ -104,9 +108,16 @@ async function loadBlockchain(store: ChainStore, log: Logger): Promise<Blockchai
   const snapshot = blockchain.snapshot();
   if (changes.length > snapshot.length) {
     await store.rewrite(snapshot);
-    log.info({ changes: changes.length, kept: snapshot.length }, `compacted the store: ${changes.length} changes down to ${snapshot.length}`);
+    log.info(
+      { changes: changes.length, kept: snapshot.length },
+      `compacted the store: ${changes.length} changes down to ${snapshot.length}`,
+    );
   }
-  if (changes.length > 0) log.info({ length: blockchain.length, pending: blockchain.pending.length }, `restored ${blockchain.length} blocks and ${blockchain.pending.length} pending transactions`);
+  if (changes.length > 0)
+    log.info(
+      { length: blockchain.length, pending: blockchain.pending.length },
+      `restored ${blockchain.length} blocks and ${blockchain.pending.length} pending transactions`,
+    );
   return blockchain;
 }
 

@@ -72,7 +72,10 @@ export class Blockchain {
 
   /** The fewest changes that rebuild this state: the chain, then each pending transaction. */
   snapshot(): ChainChange[] {
-    return [{ type: 'chain', from: 1, blocks: [...this.#chain] }, ...this.#pending.map((transaction) => ({ type: 'transaction' as const, transaction }))];
+    return [
+      { type: 'chain', from: 1, blocks: [...this.#chain] },
+      ...this.#pending.map((transaction) => ({ type: 'transaction' as const, transaction })),
+    ];
   }
 
   /** The pending transaction with this key, if any. */
@@ -135,7 +138,9 @@ export class Blockchain {
     // Only the new blocks can hold a dropped transaction: the blocks before them held it nowhere.
     let inNewBlocks: Set<string> | undefined;
     this.#pool([...orphaned, ...pool], (transaction) =>
-      typeof transaction.id === 'string' ? this.#chainIds.has(transaction.id) : (inNewBlocks ??= keysIn(blocks)).has(transactionKey(transaction)),
+      typeof transaction.id === 'string'
+        ? this.#chainIds.has(transaction.id)
+        : (inNewBlocks ??= keysIn(blocks)).has(transactionKey(transaction)),
     );
     this.#unpool(blocks);
     const returned = this.#pending.filter((transaction) => !before.has(transactionKey(transaction)));

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { searchSingleBlock } from './proof-search.ts';
 import { pythonStr, type JsonValue } from './py-json.ts';
+import type { ChainRules } from './rules.ts';
 
 /**
- * What a proof must cover. `notebook`, the default, is the reference's rule: the previous proof
+ * What a proof must cover. `notebook` (POW_RULE's default) is the reference's rule: the previous proof
  * only, so a block's contents can be changed without redoing any proof (the reference's issue #10).
  * `linked` is the tutorial's later fix: the previous block's hash is part of every guess.
  */
@@ -12,15 +13,22 @@ export const POW_RULES: readonly PowRule[] = ['notebook', 'linked'];
 
 /**
  * The reference's `valid_proof`: the hex sha256 of `f"{last_proof}{proof}"` starts with
- * `difficulty` zeros. Python's str() of each value is what gets hashed, so any scalar works
+ * `rules.difficulty` zeros. Python's str() of each value is what gets hashed, so any scalar works
  * as a proof there; arrays and objects are never valid here. Under the `linked` rule the previous
- * block's hash follows, as in `f"{last_proof}{proof}{last_hash}"`; the notebook's rule passes ''.
+ * block's hash, `lastHash`, follows, as in `f"{last_proof}{proof}{last_hash}"`; the notebook's rule
+ * does not read it.
  */
-export function isValidProof(lastProof: JsonValue, proof: JsonValue, difficulty: number, lastHash = ''): boolean {
+export function isValidProof(lastProof: JsonValue, proof: JsonValue, rules: ChainRules, lastHash: string): boolean {
   const last = pythonStr(lastProof);
   const current = pythonStr(proof);
   if (last === undefined || current === undefined) return false;
-  return hasLeadingZeros(createHash('sha256').update(last + current + lastHash).digest(), difficulty);
+  const guess = last + current + guessSuffix(rules.powRule, lastHash);
+  return hasLeadingZeros(createHash('sha256').update(guess).digest(), rules.difficulty);
+}
+
+/** What follows the two proofs in every guess under `rule`: the previous block's hash (linked), or nothing (the notebook's). */
+export function guessSuffix(rule: PowRule, lastHash: string): string {
+  return rule === 'linked' ? lastHash : '';
 }
 
 /** True when the digest, written in hex, starts with `zeros` zero digits. */
@@ -32,17 +40,20 @@ export function hasLeadingZeros(digest: Uint8Array, zeros: number): boolean {
 
 /**
  * The smallest proof in [start, end) valid after `lastProof` (already Python's str() of it), or
- * undefined. The reference's `proof_of_work` is `searchProof(str(last_proof), 4, 0, ∞)`; under the
- * `linked` rule, pass the previous block's hash as `lastHash`.
+ * undefined: the search itself, below the rules. `suffix` is what follows the two proofs in every
+ * guess (see guessSuffix): the previous block's hash under the `linked` rule, '' under the
+ * notebook's. The reference's `proof_of_work` is `searchProof(str(last_proof), 4, 0, ∞, '')`.
  */
-export function searchProof(lastProof: string, difficulty: number, start: number, end: number, lastHash = ''): number | undefined {
+export function searchProof(lastProof: string, difficulty: number, start: number, end: number, suffix: string): number | undefined {
   // A linked guess carries 64 hex digits of hash, so it never fits the one SHA-256 block the fast
   // search is built on: the linked rule is a lesson, and mines at createHash's pace.
-  const fast = lastHash === '' ? searchSingleBlock(lastProof, difficulty, start, end) : { proof: undefined, next: start };
+  const fast = suffix === '' ? searchSingleBlock(lastProof, difficulty, start, end) : { proof: undefined, next: start };
   if (fast.proof !== undefined) return fast.proof;
   // What the fast search leaves (guesses of 56 bytes or more, odd ranges or difficulties) is hashed one by one.
   for (let proof = fast.next; proof < end; proof++) {
-    const digest = createHash('sha256').update(lastProof + proof + lastHash).digest();
+    const digest = createHash('sha256')
+      .update(lastProof + proof + suffix)
+      .digest();
     if (hasLeadingZeros(digest, difficulty)) return proof;
   }
   return undefined;

@@ -19,7 +19,15 @@ type Block = Int32Array;
  * returns the first digit whose digest's first two words are zero under the leadingZeroMasks,
  * or -1. The block is left as it was given.
  */
-type SearchLastDigit = (block: Block, word: number, shift: number, from: number, to: number, zeroMask0: number, zeroMask1: number) => number;
+type SearchLastDigit = (
+  block: Block,
+  word: number,
+  shift: number,
+  from: number,
+  to: number,
+  zeroMask0: number,
+  zeroMask1: number,
+) => number;
 
 export interface SingleBlockSearch {
   /** The smallest valid proof in [start, next), if there is one. */
@@ -118,14 +126,12 @@ function highBitsMask(bits: number): number {
 // The compression, written out
 
 const K = [
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be,
+  0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa,
+  0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85,
+  0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3,
+  0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
+  0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ];
 const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
@@ -190,4 +196,16 @@ function rotr(x: string, n: number): string {
   return `((${x} >>> ${n}) | (${x} << ${32 - n}))`;
 }
 
-const searchLastDigit = new Function('block', 'word', 'shift', 'from', 'to', 'zeroMask0', 'zeroMask1', searchLastDigitSource()) as SearchLastDigit;
+// The source is generated only from this file's constants (no input reaches it): an unrolled
+// compression that V8 optimises far better than a loop over the schedule.
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const searchLastDigit = new Function(
+  'block',
+  'word',
+  'shift',
+  'from',
+  'to',
+  'zeroMask0',
+  'zeroMask1',
+  searchLastDigitSource(),
+) as SearchLastDigit;

@@ -1,7 +1,8 @@
 import type { Block, Transaction } from './block.ts';
 import { hashBlock } from './hash.ts';
-import { isValidProof, type PowRule } from './proof-of-work.ts';
-import { PyFloat, pythonStr, type JsonObject, type JsonValue } from './py-json.ts';
+import { isValidProof } from './proof-of-work.ts';
+import { PyFloat, pythonStr, toJson, type JsonObject, type JsonValue } from './py-json.ts';
+import type { ChainRules } from './rules.ts';
 
 /** Why something was rejected; validation never throws and never logs, the caller decides. */
 export type Verdict<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -19,16 +20,16 @@ export function isNumber(value: JsonValue | undefined): boolean {
 
 /**
  * The reference's `valid_chain`: every block's previous_hash is the hash of the block before it, and
- * every proof is valid after the one before it (under `rule`, see PowRule). On top of it, input the
+ * every proof is valid after the one before it, under `rules`. On top of it, input the
  * reference would crash on is rejected with a reason: a non-array or empty chain, a block that is not
  * an object or lacks a field the rules read. No chain the reference accepts is rejected, except one
  * whose proof is an array or object (Python's str() of those is not reproduced).
  */
-export function validChain(chain: JsonValue | undefined, difficulty: number, rule: PowRule = 'notebook'): Verdict<Block[]> {
+export function validChain(chain: JsonValue | undefined, rules: ChainRules): Verdict<Block[]> {
   if (!Array.isArray(chain)) return fail('chain is not an array');
   if (chain.length === 0) return fail('chain is empty');
   if (chain.length === 1) return isObject(chain[0]) ? ok(chain as Block[]) : fail('block 1 is not an object'); // the reference reads nothing of a lone genesis block
-  return validLinks(chain, undefined, 1, difficulty, rule);
+  return validLinks(chain, undefined, 1, rules);
 }
 
 /**
@@ -36,11 +37,11 @@ export function validChain(chain: JsonValue | undefined, difficulty: number, rul
  * of a peer's chain that this node lacks. Valid when the chain it makes with the anchor's chain
  * would be, with no block before the anchor checked again.
  */
-export function validExtension(anchor: Block, from: number, blocks: JsonValue | undefined, difficulty: number, rule: PowRule = 'notebook'): Verdict<Block[]> {
+export function validExtension(anchor: Block, from: number, blocks: JsonValue | undefined, rules: ChainRules): Verdict<Block[]> {
   if (!Array.isArray(blocks)) return fail('blocks is not an array');
   if (blocks.length === 0) return fail('no blocks');
   const previous = { hash: hashBlock(anchor), proof: anchor.proof };
-  return validLinks(blocks, previous, from, difficulty, rule);
+  return validLinks(blocks, previous, from, rules);
 }
 
 interface Link {
@@ -49,7 +50,7 @@ interface Link {
 }
 
 /** Checks `blocks`, the first at position `from`, each against the one before it (`previous` for the first). */
-function validLinks(blocks: JsonValue[], previous: Link | undefined, from: number, difficulty: number, rule: PowRule): Verdict<Block[]> {
+function validLinks(blocks: JsonValue[], previous: Link | undefined, from: number, rules: ChainRules): Verdict<Block[]> {
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
     const position = from + i;
@@ -62,8 +63,8 @@ function validLinks(blocks: JsonValue[], previous: Link | undefined, from: numbe
       const previousHash = field(block, 'previous_hash');
       if (previousHash === undefined) return fail(`${where} has no previous_hash`);
       if (previousHash !== previous.hash) return fail(`${where}: previous_hash does not match the hash of block ${position - 1}`);
-      const linkedHash = rule === 'linked' ? previous.hash : '';
-      if (!isValidProof(previous.proof, proof, difficulty, linkedHash)) return fail(`${where}: proof ${pythonStr(proof)} is not valid after block ${position - 1}`);
+      if (!isValidProof(previous.proof, proof, rules, previous.hash))
+        return fail(`${where}: proof ${pythonStr(proof)} is not valid after block ${position - 1}`);
     }
     // The last block's hash is nobody's previous_hash: not computing it saves a hash per chain.
     if (i < blocks.length - 1) previous = { hash: hashBlock(block), proof };
@@ -76,12 +77,17 @@ function field(object: JsonObject, name: string): JsonValue | undefined {
   return Object.hasOwn(object, name) ? object[name] : undefined;
 }
 
+/** A value as a reason shows it: an array or object as JSON, where String() would say [object Object]. */
+export function shown(value: JsonValue | undefined): string {
+  return typeof value === 'object' && value !== null ? toJson(value) : String(value);
+}
+
 /** A peer's `GET /chain` body: `{chain, length}` with a valid chain of that length. */
-export function validChainResponse(body: JsonValue, difficulty: number, rule: PowRule = 'notebook'): Verdict<Block[]> {
+export function validChainResponse(body: JsonValue, rules: ChainRules): Verdict<Block[]> {
   if (!isObject(body)) return fail('response is not a JSON object');
   if (!Array.isArray(body.chain)) return fail('response has no chain array');
-  if (body.length !== body.chain.length) return fail(`length ${String(body.length)} does not match a chain of ${body.chain.length} blocks`);
-  const verdict = validChain(body.chain, difficulty, rule);
+  if (body.length !== body.chain.length) return fail(`length ${shown(body.length)} does not match a chain of ${body.chain.length} blocks`);
+  const verdict = validChain(body.chain, rules);
   return verdict.ok ? verdict : fail(`invalid chain: ${verdict.reason}`);
 }
 

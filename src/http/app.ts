@@ -75,7 +75,9 @@ export function routesOf(app: Koa): Route[] {
     // @koa/router marks its dispatch middleware with the router it serves.
     const { router } = middleware as { router?: Router };
     if (router === undefined) return [];
-    return router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => ({ method, path: String(layer.path) })));
+    return router.stack.flatMap((layer) =>
+      layer.methods.filter((method) => method !== 'HEAD').map((method) => ({ method, path: String(layer.path) })),
+    );
   });
 }
 

@@ -1,6 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware, Next } from 'koa';
-import { parseJson, type JsonValue } from '../chain/py-json.ts';
+import { type JsonValue } from '../chain/py-json.ts';
+import { parseJson } from '../chain/py-json-parse.ts';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -21,7 +22,7 @@ export function jsonBody(maxBytes: number): Middleware {
       const status = (error as { status?: number }).status;
       ctx.throw(status !== undefined && status >= 400 && status < 500 ? status : 400, `unreadable body: ${(error as Error).message}`);
     }
-    const parsed = parseJson(String(ctx.request.body ?? ''));
+    const parsed = parseJson(typeof ctx.request.body === 'string' ? ctx.request.body : '');
     if (!parsed.ok) ctx.throw(400, `invalid JSON: ${parsed.reason}`);
     ctx.request.body = parsed.value;
     await next();

@@ -1,7 +1,16 @@
 import type { Middleware } from 'koa';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ChainNode } from '../node/chain-node.ts';
+import type { EventEmitter } from 'node:events';
+import type { Block, Transaction } from '../chain/block.ts';
+import { subscribe, type NodeEvents } from '../node/node-events.ts';
 import { routeOf } from './request-log.ts';
+
+/** What the metrics read of the node: its events, and its chain and pool when scraped. */
+export interface MetricsSource {
+  readonly events: EventEmitter<NodeEvents>;
+  readonly chain: readonly Block[];
+  readonly pending: readonly Transaction[];
+}
 
 export interface Metrics {
   /** This node's metrics alone: several nodes in one process (the tests) must not share counts. */
@@ -18,9 +27,10 @@ const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25
 
 /**
  * The node's Prometheus metrics, on a registry of its own: the chain's from the node's events and
- * state, the HTTP API's from `httpMiddleware`, and prom-client's default process metrics.
+ * state, the HTTP API's from `httpMiddleware`, and prom-client's default process metrics. Its
+ * listeners stay on the node until the node closes.
  */
-export function createMetrics(node: ChainNode): Metrics {
+export function createMetrics(node: MetricsSource): Metrics {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
@@ -52,7 +62,7 @@ export function createMetrics(node: ChainNode): Metrics {
   });
   const blocksReceived = new Counter({
     name: 'chainlab_blocks_received_total',
-    help: 'Blocks announced by a peer that extended this node\'s chain.',
+    help: "Blocks announced by a peer that extended this node's chain.",
     registers,
   });
   const replacements = new Counter({
@@ -66,13 +76,16 @@ export function createMetrics(node: ChainNode): Metrics {
     labelNames: ['peer'] as const,
     registers,
   });
-  node.events.on('mined', ({ miningMs }) => {
-    blocksMined.inc();
-    miningSeconds.observe(miningMs / 1000);
+  const unsubscribe = subscribe(node.events, {
+    mined: ({ miningMs }) => {
+      blocksMined.inc();
+      miningSeconds.observe(miningMs / 1000);
+    },
+    appended: () => blocksReceived.inc(),
+    replaced: () => replacements.inc(),
+    peerFailure: ({ node: peer }) => peerFailures.inc({ peer }),
+    closed: () => unsubscribe(),
   });
-  node.events.on('appended', () => blocksReceived.inc());
-  node.events.on('replaced', () => replacements.inc());
-  node.events.on('peerFailure', ({ node: peer }) => peerFailures.inc({ peer }));
 
   const requestSeconds = new Histogram({
     name: 'chainlab_http_request_duration_seconds',

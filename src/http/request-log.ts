@@ -45,7 +45,10 @@ export function requestLog(log: Logger): Middleware {
       await next();
     } finally {
       const ms = Number((performance.now() - started).toFixed(1));
-      log[requestLevel(ctx)]({ req_id: requestId, method: ctx.method, url: ctx.url, status: ctx.status, ms }, `${ctx.method} ${ctx.url} ${ctx.status} ${ms}ms`);
+      log[requestLevel(ctx)](
+        { req_id: requestId, method: ctx.method, url: ctx.url, status: ctx.status, ms },
+        `${ctx.method} ${ctx.url} ${ctx.status} ${ms}ms`,
+      );
     }
   };
 }

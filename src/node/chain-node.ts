@@ -3,22 +3,22 @@ import { EventEmitter } from 'node:events';
 import { cachedHash } from '../chain/block-hash-cache.ts';
 import { transactionKey, type Block, type ForgedBlock, type Transaction } from '../chain/block.ts';
 import type { Blockchain, ChainChange, Reorg } from '../chain/blockchain.ts';
-import { forkPoint, preferenceOrder } from '../chain/consensus.ts';
-import type { PowRule } from '../chain/proof-of-work.ts';
+import { forkPoint } from '../chain/consensus.ts';
 import { canonicalJson, pythonStr } from '../chain/py-json.ts';
+import type { ChainRules } from '../chain/rules.ts';
 import { validExtension } from '../chain/validate.ts';
-import type { ChainStore } from '../store/chain-store.ts';
-import { askPeer, type Offer } from '../peers/catch-up.ts';
 import type { Logger } from '../log/log.ts';
-import type { Miner } from './miner.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
-import { logExchange } from '../peers/peer-log.ts';
 import type { Exchange, PeerSet, PeerStatus } from '../peers/peer-set.ts';
+import type { ChainStore } from '../store/chain-store.ts';
+import type { Miner } from './miner.ts';
+import type { NodeEvents } from './node-events.ts';
+import { PeerSync, type Resolution } from './sync.ts';
 
 export interface ChainNodeDeps {
   nodeId: string;
-  difficulty: number;
-  powRule: PowRule;
+  /** The network's rules: what every block this node mines or takes must satisfy. */
+  rules: ChainRules;
   blockchain: Blockchain;
   store: ChainStore;
   miner: Miner;
@@ -29,17 +29,6 @@ export interface ChainNodeDeps {
   log: Logger;
   /** A new transaction id; 32 random hex digits unless a test wants them predictable. */
   newId?: () => string;
-}
-
-export interface SkippedPeer {
-  node: string;
-  reason: string;
-}
-
-export interface Resolution {
-  replaced: boolean;
-  chain: readonly Block[];
-  skipped: SkippedPeer[];
 }
 
 export interface Registration {
@@ -66,27 +55,8 @@ export type BlockOutcome =
   | { status: 'rejected'; reason: string };
 
 /**
- * What a node announces as it changes, for whoever watches (gossip, the explorer, the metrics).
- * Listeners run synchronously after the change: they must not throw or block.
- */
-export interface NodeEvents {
-  /** This node mined `block`; the proof search took `miningMs`. */
-  mined: [{ block: ForgedBlock; miningMs: number }];
-  /** A block announced by a peer extended this node's chain. */
-  appended: [{ block: Block }];
-  /** This node adopted the longer chain of `peer`, from position `from` on. */
-  replaced: [{ chain: readonly Block[]; peer: string; from: number } & Reorg];
-  /** A transaction joined the pool, from a client or a peer. */
-  transaction: [{ transaction: Transaction }];
-  /** Peers were registered, or what is known of them changed. */
-  peers: [{ peers: readonly PeerStatus[] }];
-  /** A peer could not be asked, or its answer was rejected. */
-  peerFailure: [{ node: string; reason: string }];
-}
-
-/**
- * One blockchain node: its chain and pool, its peers, mining and consensus. HTTP lives in app.ts,
- * talking to peers on its own initiative in gossip.ts.
+ * One blockchain node: its chain and pool, its peers, mining and consensus (the sync round is in
+ * sync.ts). HTTP lives in src/http, talking to peers on its own initiative in src/peers/gossip.ts.
  *
  * Every change goes through #commit, which applies it and records it in the store in one
  * synchronous step, so changes are serialised and the store holds them in the order they happened.
@@ -95,24 +65,24 @@ export interface NodeEvents {
  */
 export class ChainNode {
   readonly nodeId: string;
-  readonly difficulty: number;
-  readonly powRule: PowRule;
+  readonly rules: ChainRules;
   readonly events = new EventEmitter<NodeEvents>();
   #deps: ChainNodeDeps;
   #newId: () => string;
   #mining: Promise<unknown> = Promise.resolve();
   /** Aborts the proof search under way: the tip it builds on has changed. */
   #search: AbortController | undefined;
-  #syncing: Promise<Resolution> | undefined;
-  #syncQueued: Promise<Resolution> | undefined;
+  #peerSync: PeerSync;
   #storeError: string | undefined;
 
   constructor(deps: ChainNodeDeps) {
     this.#deps = deps;
     this.nodeId = deps.nodeId;
-    this.difficulty = deps.difficulty;
-    this.powRule = deps.powRule;
+    this.rules = deps.rules;
     this.#newId = deps.newId ?? (() => randomUUID().replaceAll('-', ''));
+    const { nodeId, rules, peers, peerClient, clock, log } = deps;
+    const adopt = (chain: Block[], peer: string) => this.#adopt(chain, peer);
+    this.#peerSync = new PeerSync({ nodeId, rules, chain: () => this.chain, adopt, events: this.events, peers, peerClient, clock, log });
   }
 
   get chain(): readonly Block[] {
@@ -158,7 +128,7 @@ export class ChainNode {
   /** Transactions a peer passed on, each with its id: pools those it lacks. */
   async receiveTransactions(transactions: readonly Transaction[]): Promise<{ added: number; known: number; conflicting: number }> {
     const pooled = transactions.map((transaction) => this.#pool(transaction));
-    await Promise.all(pooled.map(({ durable }) => durable));
+    await Promise.all(pooled.flatMap(({ durable }) => durable ?? []));
     const count = (status: TransactionOutcome['status']) => pooled.filter(({ outcome }) => outcome.status === status).length;
     return { added: count('added'), known: count('known'), conflicting: count('conflict') };
   }
@@ -187,16 +157,16 @@ export class ChainNode {
   }
 
   async #mineOnTip(): Promise<ForgedBlock> {
-    const { blockchain, miner, difficulty, clock, nodeId } = this.#deps;
+    const { blockchain, miner, clock, nodeId } = this.#deps;
     for (;;) {
       const tip = blockchain.lastBlock;
       const search = new AbortController();
       this.#search = search;
       const started = performance.now();
-      const lastHash = this.powRule === 'linked' ? cachedHash(tip) : '';
+      const base = { lastProof: pythonStr(tip.proof)!, lastHash: cachedHash(tip) };
       let proof: number;
       try {
-        proof = await miner.proofOfWork(pythonStr(tip.proof)!, difficulty, { lastHash, signal: search.signal });
+        proof = await miner.proofOfWork(base, this.rules, { signal: search.signal });
       } catch (error) {
         if (search.signal.aborted) continue;
         throw error;
@@ -222,7 +192,7 @@ export class ChainNode {
     if (length <= blockchain.length) return { status: 'known' };
     const tip = blockchain.lastBlock;
     if (length === blockchain.length + 1 && block.previous_hash === cachedHash(tip)) {
-      const verdict = validExtension(tip, blockchain.length + 1, [block], this.difficulty, this.powRule);
+      const verdict = validExtension(tip, blockchain.length + 1, [block], this.rules);
       if (!verdict.ok) return { status: 'rejected', reason: verdict.reason };
       const { durable } = this.#commit({ type: 'block', block });
       this.events.emit('appended', { block });
@@ -251,70 +221,9 @@ export class ChainNode {
     return this.sync();
   }
 
-  /**
-   * The reference's consensus: adopt the longest valid chain among the peers, if longer than ours,
-   * the first registered winning a tie. A sync already under way is not interrupted: the call
-   * waits for the next one, which starts when it ends, and concurrent callers share that one.
-   */
+  /** The reference's consensus, against the peers as they answer now: see PeerSync.sync(). */
   sync(): Promise<Resolution> {
-    if (this.#syncing === undefined) {
-      this.#syncing = this.#syncOnce().finally(() => (this.#syncing = undefined));
-      return this.#syncing;
-    }
-    this.#syncQueued ??= this.#syncing.then(
-      () => this.#next(),
-      () => this.#next(),
-    );
-    return this.#syncQueued;
-  }
-
-  #next(): Promise<Resolution> {
-    this.#syncQueued = undefined;
-    return this.sync();
-  }
-
-  async #syncOnce(): Promise<Resolution> {
-    const { peers, peerClient, log } = this.#deps;
-    const registered = this.peers;
-    const before = peers.statuses();
-    const skipped: SkippedPeer[] = [];
-    const skip = (node: string, reason: string) => {
-      skipped.push({ node, reason });
-      this.events.emit('peerFailure', { node, reason });
-    };
-    const context = { peerClient, nodeId: this.nodeId, chain: () => this.chain, difficulty: this.difficulty, rule: this.powRule };
-    const answers = await Promise.all(registered.map((peer) => askPeer(peer, context)));
-    const offers: Offer[] = [];
-    answers.forEach((answer, i) => {
-      const peer = registered[i]!;
-      if (answer.self) {
-        peers.markSelf(peer);
-        log.info({ peer }, `peer ${peer} is this node itself; removed from the peers`);
-        return skip(peer, 'this node itself; removed from the peers');
-      }
-      if (this.#isAlias(peer, answer.nodeId)) return;
-      this.#record(peer, { answered: answer.answered, length: answer.length, error: answer.ok ? undefined : answer.reason });
-      if (!answer.ok) return skip(peer, answer.reason);
-      if (answer.offer !== undefined) offers.push(answer.offer);
-    });
-    let replaced = false;
-    for (const offer of preferenceOrder(this.chain.length, offers)) {
-      if (offer.length <= this.chain.length) break;
-      const verdict = await offer.fetch();
-      if (!verdict.ok) {
-        this.#record(offer.peer, { answered: true, error: verdict.reason });
-        skip(offer.peer, verdict.reason);
-        continue;
-      }
-      replaced = this.#adopt(verdict.value, offer.peer);
-      if (replaced) break;
-    }
-    // A sync runs every few seconds: only news is announced (or logged above debug), not that the peers answered again.
-    if (!sameStanding(before, peers.statuses())) this.events.emit('peers', { peers: this.peerStatuses() });
-    if (!replaced) log.debug({ peers: registered.length, skipped: skipped.length }, `synced with ${registered.length === 1 ? '1 peer' : `${registered.length} peers`}: no longer chain`);
-    // In the order the peers were registered, as the reference's loop meets them.
-    skipped.sort((a, b) => registered.indexOf(a.node) - registered.indexOf(b.node));
-    return { replaced, chain: this.chain, skipped };
+    return this.#peerSync.sync();
   }
 
   /**
@@ -322,26 +231,12 @@ export class ChainNode {
    * what syncs learn, so that every view of a peer shows the same standing.
    */
   notePeerExchange(peer: string, exchange: Exchange, nodeId: string | undefined): void {
-    if (nodeId === this.nodeId) return; // this node under another name: the next sync removes it
-    const before = this.#deps.peers.statuses();
-    if (!this.#isAlias(peer, nodeId)) this.#record(peer, exchange);
-    if (!sameStanding(before, this.#deps.peers.statuses())) this.events.emit('peers', { peers: this.peerStatuses() });
+    this.#peerSync.noteExchange(peer, exchange, nodeId);
   }
 
-  /** Records an exchange with a peer and logs what it means (see peer-log.ts). */
-  #record(peer: string, exchange: Exchange): void {
-    const { peers, clock, log } = this.#deps;
-    const previousError = peers.status(peer)?.lastError;
-    logExchange(log, peer, exchange, peers.record(peer, exchange, clock()), previousError);
-  }
-
-  /** Whether `peer` answered with the id of a peer registered under another name: it is forgotten, then. */
-  #isAlias(peer: string, nodeId: string | undefined): boolean {
-    const sameAs = nodeId === undefined ? undefined : this.#deps.peers.identify(peer, nodeId);
-    if (sameAs === undefined) return false;
-    // A replica found by its IP and by its host name: one node, one peer.
-    this.#deps.log.info({ peer, same_as: sameAs }, `peer ${peer} is ${sameAs} under another name; removed from the peers`);
-    return true;
+  /** Lets go of whoever watches the node (the `closed` event): the node is shutting down. */
+  close(): void {
+    this.events.emit('closed');
   }
 
   /** Adopts a valid chain if it is still longer than ours; keeps the blocks both share. */
@@ -376,10 +271,4 @@ export class ChainNode {
     if (blockchain.lastBlock !== tip) this.#search?.abort();
     return { durable, reorg };
   }
-}
-
-/** The same peers, each as reachable, as long, with the same id and last error: only last_seen moved on. */
-function sameStanding(before: readonly PeerStatus[], after: readonly PeerStatus[]): boolean {
-  const standing = (statuses: readonly PeerStatus[]) => JSON.stringify(statuses.map(({ node, reachable, length, lastError, nodeId }) => [node, reachable, length, lastError, nodeId]));
-  return standing(before) === standing(after);
 }

@@ -1,13 +1,21 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { guessSuffix } from '../chain/proof-of-work.ts';
+import type { ChainRules } from '../chain/rules.ts';
 import type { SearchRequest, SearchResult } from './proof-worker.ts';
 
 /** Proofs one worker tries per message: small enough to stop soon, large enough to keep messaging cheap. */
 const RANGE_SIZE = 1 << 15;
 
+/** The block a proof is searched after, as the search reads it. */
+export interface ProofBase {
+  /** Python's str() of its proof. */
+  lastProof: string;
+  /** Its hash: part of every guess under the `linked` rule (see PowRule), not read under the notebook's. */
+  lastHash: string;
+}
+
 export interface ProofOfWorkOptions {
-  /** The previous block's hash, under the `linked` rule (see PowRule): part of every guess. */
-  lastHash?: string;
   /**
    * Aborting it gives up the search: the promise rejects with `signal.reason` at once, no more
    * ranges go out, and the next search starts when the ranges in flight have come back.
@@ -17,8 +25,8 @@ export interface ProofOfWorkOptions {
 
 /** Finds proofs of work on worker threads, so the event loop keeps serving requests while mining. */
 export interface Miner {
-  /** The smallest valid proof after `lastProof` (Python's str() of it), like the reference's `proof_of_work`. */
-  proofOfWork(lastProof: string, difficulty: number, options?: ProofOfWorkOptions): Promise<number>;
+  /** The smallest proof valid after `base` under `rules`, like the reference's `proof_of_work`. */
+  proofOfWork(base: ProofBase, rules: ChainRules, options?: ProofOfWorkOptions): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -65,15 +73,15 @@ export function createMiner(threads: number, { idleMs = 30_000 } = {}): Miner {
     try {
       return await searchAll(pool, request, signal);
     } finally {
-      idle = setTimeout(retire, idleMs).unref();
+      idle = setTimeout(() => void retire(), idleMs).unref();
     }
   };
   return {
-    proofOfWork(lastProof, difficulty, { lastHash = '', signal } = {}) {
-      if (signal?.aborted) return Promise.reject(signal.reason);
+    async proofOfWork({ lastProof, lastHash }, { difficulty, powRule }, { signal } = {}) {
+      signal?.throwIfAborted();
       // One search at a time: each worker holds a single request in flight. The queue waits for
       // the search itself, not for the caller's answer, which an abort gives early.
-      const run = queue.then(() => search({ lastProof, difficulty, lastHash }, signal));
+      const run = queue.then(() => search({ lastProof, difficulty, suffix: guessSuffix(powRule, lastHash) }, signal));
       queue = run.catch(() => undefined);
       return signal === undefined ? run : rejectOnAbort(run, signal);
     },
@@ -108,7 +116,8 @@ async function searchAll(pool: SearchWorker[], request: Search, signal: AbortSig
 /** `promise`, or a rejection with `signal.reason` as soon as the signal aborts, whichever comes first. */
 function rejectOnAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
-    const abort = () => reject(signal.reason);
+    // Whatever the aborter gave: an AbortError when it gave nothing.
+    const abort = () => reject(signal.reason as Error);
     signal.addEventListener('abort', abort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
   });
@@ -131,7 +140,7 @@ class SearchWorker {
     this.#worker = new Worker(file, { execArgv: ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'] });
     this.#worker.unref();
     this.#worker.on('message', (result: SearchResult) => this.#take()?.resolve(result.proof));
-    this.#worker.on('error', (error) => this.#take()?.reject(error));
+    this.#worker.on('error', (error: Error) => this.#take()?.reject(error));
     this.#worker.on('exit', (code) => {
       this.#exitCode = code;
       this.#take()?.reject(this.#closing ? new MinerClosedError() : new Error(`proof worker exited with code ${code}`));

@@ -7,15 +7,15 @@ export interface SearchRequest {
   difficulty: number;
   start: number;
   end: number;
-  /** The previous block's hash under the `linked` rule; absent or '' under the notebook's. */
-  lastHash?: string;
+  /** What follows the two proofs in every guess (see guessSuffix): '' under the notebook's rule. */
+  suffix: string;
 }
 
 export interface SearchResult {
   proof: number | undefined;
 }
 
-parentPort?.on('message', ({ lastProof, difficulty, start, end, lastHash = '' }: SearchRequest) => {
-  const result: SearchResult = { proof: searchProof(lastProof, difficulty, start, end, lastHash) };
+parentPort?.on('message', ({ lastProof, difficulty, start, end, suffix }: SearchRequest) => {
+  const result: SearchResult = { proof: searchProof(lastProof, difficulty, start, end, suffix) };
   parentPort?.postMessage(result);
 });

@@ -1,11 +1,23 @@
-import { transactionKey } from '../chain/block.ts';
-import type { ChainNode, NodeEvents } from '../node/chain-node.ts';
+import { transactionKey, type Block, type Transaction } from '../chain/block.ts';
+import type { EventEmitter } from 'node:events';
 import type { Logger } from '../log/log.ts';
-import type { PeerAnswer, PeerClient } from './peer-client.ts';
+import { subscribe, type NodeEvents } from '../node/node-events.ts';
+import type { PeerClient } from './peer-client.ts';
+import { PeerLink, type PeerLinkContext } from './peer-link.ts';
 import type { PeerStatus } from './peer-set.ts';
 
+/** What gossip needs of the node: its events, its tip and pool to pass on, its peers, and a sync to start. */
+export interface GossipNode {
+  readonly events: EventEmitter<NodeEvents>;
+  readonly chain: readonly Block[];
+  readonly pending: readonly Transaction[];
+  pendingTransaction(key: string): Transaction | undefined;
+  peerStatuses(): readonly PeerStatus[];
+  sync(): Promise<unknown>;
+}
+
 export interface GossipOptions {
-  node: ChainNode;
+  node: GossipNode;
   peerClient: PeerClient;
   log: Logger;
   /** The `host:port` this node gives when it introduces itself to a peer. */
@@ -14,26 +26,6 @@ export interface GossipOptions {
   syncIntervalMs: number;
   /** Waits between retries to a peer that failed: doubling from `minMs` up to `maxMs`. */
   retry?: { minMs: number; maxMs: number };
-}
-
-export interface Gossip {
-  stop(): void;
-}
-
-/** Transactions sent to a peer in one request. */
-const BATCH = 500;
-
-/** What this node still owes one peer. */
-interface PeerState {
-  /** Keys (transactionKey) of pending transactions the peer may not have yet. */
-  outbox: Set<string>;
-  sending: boolean;
-  /** Set while waiting to retry the outbox. */
-  retryTimer: NodeJS.Timeout | undefined;
-  sendBackoff: Backoff;
-  introduceTimer: NodeJS.Timeout | undefined;
-  introduceBackoff: Backoff;
-  reachable: boolean | undefined;
 }
 
 /**
@@ -49,195 +41,85 @@ interface PeerState {
  *   is what heals a partition, or a missed announcement.
  * A peer that does not speak gossip (the reference node: 404) still gets introductions and is still
  * synced with; announcements and transactions are not sent to it again.
+ *
+ * What this node owes each peer is that peer's PeerLink; gossip keeps one per registered peer.
  */
-export function startGossip({ node, peerClient, log, advertiseAddress, syncIntervalMs, retry = { minMs: 500, maxMs: 30_000 } }: GossipOptions): Gossip {
-  const states = new Map<string, PeerState>();
-  /** Peers that answered a gossip request with 404: they only take part through sync. */
-  const silent = new Set<string>();
-  let stopped = false;
-  let announcePending = false;
+export class Gossip {
+  readonly #node: GossipNode;
+  readonly #context: PeerLinkContext;
+  readonly #links = new Map<string, PeerLink>();
+  readonly #unsubscribe: () => void;
+  readonly #syncTimer: NodeJS.Timeout | undefined;
+  #announcePending = false;
+  #stopped = false;
 
-  const announce = () => {
-    // Several changes in one turn of the event loop (a reorg and a block after it) make one announcement.
-    if (announcePending) return;
-    announcePending = true;
-    setImmediate(() => {
-      announcePending = false;
-      if (stopped) return;
-      const { chain } = node;
-      const body = { block: chain[chain.length - 1]!, length: chain.length };
-      for (const peer of states.keys()) {
-        if (silent.has(peer)) continue;
-        void peerClient.post(peer, '/gossip/blocks', body).then((answer) => {
-          if (!answer.ok) noteFailure(peer, 'announcing a block', answer);
-        });
-      }
+  /** Starts at once: links to the node's peers, listens to the node, and syncs. */
+  constructor({ node, peerClient, log, advertiseAddress, syncIntervalMs, retry = { minMs: 500, maxMs: 30_000 } }: GossipOptions) {
+    this.#node = node;
+    this.#context = { pool: node, peerClient, log, advertiseAddress, retry, silent: new Set() };
+    this.#unsubscribe = subscribe(node.events, {
+      mined: () => this.#announce(),
+      appended: () => this.#announce(),
+      replaced: ({ returned }) => {
+        // The transactions of dropped blocks are pending again here; peers that adopted the same chain have them back too, or not.
+        this.#announce();
+        this.#sendToAll(returned);
+      },
+      transaction: ({ transaction }) => this.#sendToAll([transaction]),
+      peers: ({ peers }) => this.#link(peers),
     });
-  };
+    this.#link(node.peerStatuses());
+    this.#syncTimer = syncIntervalMs > 0 ? setInterval(() => void node.sync(), syncIntervalMs).unref() : undefined;
+    if (this.#links.size > 0) void node.sync();
+  }
 
-  const noteFailure = (peer: string, what: string, answer: Extract<PeerAnswer, { ok: false }>) => {
-    if (answer.status === 404) {
-      silent.add(peer);
-      states.get(peer)?.outbox.clear();
-      log.info({ peer }, `peer ${peer} does not take gossip (a reference node?): it is kept in sync by polling only`);
-    } else {
-      log.debug({ peer, reason: answer.reason }, `${what} to ${peer} failed: ${answer.reason}`);
-    }
-  };
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#syncTimer);
+    for (const link of this.#links.values()) link.close();
+    this.#unsubscribe();
+  }
 
-  const send = async (peer: string, state: PeerState): Promise<void> => {
-    if (stopped || state.sending || state.retryTimer !== undefined || silent.has(peer)) return;
-    const keys = [...state.outbox].slice(0, BATCH);
-    if (keys.length === 0) return;
-    const transactions = keys.flatMap((key) => node.pendingTransaction(key) ?? []);
-    state.sending = true;
-    // Mined meanwhile: the peer gets those with the block.
-    const answer = transactions.length === 0 ? undefined : await peerClient.post(peer, '/gossip/transactions', { transactions });
-    state.sending = false;
-    if (stopped || states.get(peer) !== state) return;
-    if (answer === undefined || answer.ok || refusedForGood(answer)) {
-      if (answer?.ok === false) log.warn({ peer, reason: answer.reason }, `peer ${peer} refused ${transactions.length} transactions: ${answer.reason}`);
-      for (const key of keys) state.outbox.delete(key);
-      state.sendBackoff.reset();
-      return send(peer, state);
-    }
-    noteFailure(peer, 'passing on transactions', answer);
-    if (silent.has(peer)) return;
-    state.retryTimer = setTimeout(() => {
-      state.retryTimer = undefined;
-      void send(peer, state);
-    }, state.sendBackoff.next()).unref();
-  };
+  /** Announces the tip to every peer. Several changes in one turn of the event loop (a reorg and a block after it) make one announcement. */
+  #announce(): void {
+    if (this.#announcePending) return;
+    this.#announcePending = true;
+    setImmediate(() => {
+      this.#announcePending = false;
+      if (this.#stopped) return;
+      const { chain } = this.#node;
+      for (const link of this.#links.values()) link.announceBlock(chain[chain.length - 1]!, chain.length);
+    });
+  }
 
-  const introduce = async (peer: string, state: PeerState): Promise<void> => {
-    const answer = await peerClient.post(peer, '/nodes/register', { nodes: [`http://${advertiseAddress}`] });
-    if (stopped || states.get(peer) !== state) return;
-    if (answer.ok) {
-      log.debug({ peer }, `introduced this node to ${peer} as ${advertiseAddress}`);
-    } else if (answer.status === 400) {
-      log.warn({ peer, reason: answer.reason }, `peer ${peer} refused this node's address ${advertiseAddress}: ${answer.reason}`);
-    } else {
-      state.introduceTimer = setTimeout(() => void introduce(peer, state), state.introduceBackoff.next()).unref();
-    }
-  };
+  #sendToAll(transactions: readonly Transaction[]): void {
+    const keys = transactions.map(transactionKey);
+    for (const link of this.#links.values()) link.sendTransactions(keys);
+  }
 
-  /** The whole pool, for a peer that is new or back. */
-  const owePool = (peer: string, state: PeerState) => {
-    for (const transaction of node.pending) state.outbox.add(transactionKey(transaction));
-    void send(peer, state);
-  };
-
-  const onPeers = ({ peers }: { peers: readonly PeerStatus[] }) => {
+  /** One link per registered peer: a peer gone is let go, a new one is introduced to and owed the pool. */
+  #link(peers: readonly PeerStatus[]): void {
     const current = new Set(peers.map((status) => status.node));
-    for (const [peer, state] of states) {
+    for (const [peer, link] of this.#links) {
       if (current.has(peer)) continue;
-      clearTimeout(state.retryTimer);
-      clearTimeout(state.introduceTimer);
-      states.delete(peer);
+      link.close();
+      this.#links.delete(peer);
     }
     for (const { node: peer, reachable } of peers) {
-      let state = states.get(peer);
-      if (state === undefined) {
-        state = newState(retry, reachable);
-        states.set(peer, state);
-        void introduce(peer, state);
-        owePool(peer, state);
+      const known = this.#links.get(peer);
+      if (known !== undefined) {
+        known.noteReachable(reachable);
         continue;
       }
-      if (reachable === true && state.reachable === false) {
-        // Back after a partition or a restart: whatever it missed, it gets now.
-        clearTimeout(state.retryTimer);
-        state.retryTimer = undefined;
-        state.sendBackoff.reset();
-        owePool(peer, state);
-      }
-      state.reachable = reachable;
+      const link = new PeerLink(peer, this.#context, reachable);
+      this.#links.set(peer, link);
+      link.introduce();
+      link.sendPool();
     }
-  };
-
-  const listeners = {
-    mined: announce,
-    appended: announce,
-    replaced: ({ returned }: NodeEvents['replaced'][0]) => {
-      // The transactions of dropped blocks are pending again here; peers that adopted the same chain have them back too, or not.
-      announce();
-      for (const [peer, state] of states) {
-        for (const transaction of returned) state.outbox.add(transactionKey(transaction));
-        void send(peer, state);
-      }
-    },
-    transaction: ({ transaction }: NodeEvents['transaction'][0]) => {
-      const key = transactionKey(transaction);
-      for (const [peer, state] of states) {
-        state.outbox.add(key);
-        void send(peer, state);
-      }
-    },
-    peers: onPeers,
-  };
-  node.events.on('mined', listeners.mined);
-  node.events.on('appended', listeners.appended);
-  node.events.on('replaced', listeners.replaced);
-  node.events.on('transaction', listeners.transaction);
-  node.events.on('peers', listeners.peers);
-  onPeers({ peers: node.peerStatuses() });
-
-  const syncTimer = syncIntervalMs > 0 ? setInterval(() => void node.sync(), syncIntervalMs).unref() : undefined;
-  if (node.peers.length > 0) void node.sync();
-
-  return {
-    stop() {
-      stopped = true;
-      clearInterval(syncTimer);
-      for (const state of states.values()) {
-        clearTimeout(state.retryTimer);
-        clearTimeout(state.introduceTimer);
-      }
-      node.events.off('mined', listeners.mined);
-      node.events.off('appended', listeners.appended);
-      node.events.off('replaced', listeners.replaced);
-      node.events.off('transaction', listeners.transaction);
-      node.events.off('peers', listeners.peers);
-    },
-  };
+  }
 }
 
-/** A 4xx other than 404 (a node without gossip): the same request would get the same answer. */
-function refusedForGood(answer: Extract<PeerAnswer, { ok: false }>): boolean {
-  return answer.status !== undefined && answer.status >= 400 && answer.status < 500 && answer.status !== 404;
-}
-
-function newState(retry: { minMs: number; maxMs: number }, reachable: boolean | undefined): PeerState {
-  return {
-    outbox: new Set(),
-    sending: false,
-    retryTimer: undefined,
-    sendBackoff: new Backoff(retry.minMs, retry.maxMs),
-    introduceTimer: undefined,
-    introduceBackoff: new Backoff(retry.minMs, retry.maxMs),
-    reachable,
-  };
-}
-
-/** Waits that double from `minMs` to `maxMs`, each with up to a fifth added at random so peers do not retry in step. */
-export class Backoff {
-  readonly #minMs: number;
-  readonly #maxMs: number;
-  #next: number;
-
-  constructor(minMs: number, maxMs: number) {
-    this.#minMs = minMs;
-    this.#maxMs = maxMs;
-    this.#next = minMs;
-  }
-
-  next(): number {
-    const wait = this.#next;
-    this.#next = Math.min(this.#maxMs, this.#next * 2);
-    return Math.round(wait * (1 + Math.random() / 5));
-  }
-
-  reset(): void {
-    this.#next = this.#minMs;
-  }
+/** Starts gossiping for `node`; stop() ends it. */
+export function startGossip(options: GossipOptions): Gossip {
+  return new Gossip(options);
 }

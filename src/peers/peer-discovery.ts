@@ -1,11 +1,17 @@
 import { isIP } from 'node:net';
-import type { ChainNode } from '../node/chain-node.ts';
 
 /** All addresses a host name resolves to, e.g. `dns.promises.lookup(host, { all: true })`. */
 export type Lookup = (host: string) => Promise<string[]>;
 
+/** What discovery needs of the node: registering the peers it finds, and forgetting those gone. */
+export interface PeerRegistry {
+  /** Registers normalised `host:port` addresses; this node's own are skipped. */
+  registerPeers(addresses: readonly string[]): unknown;
+  forgetPeers(addresses: readonly string[]): void;
+}
+
 export interface PeerDiscoveryDeps {
-  node: ChainNode;
+  node: PeerRegistry;
   /** The PEERS entries, as `host:port`. */
   names: readonly string[];
   lookup: Lookup;
@@ -40,7 +46,10 @@ export function startPeerDiscovery({ node, names, lookup, intervalMs }: PeerDisc
   };
   let running: Promise<void> = Promise.resolve();
   const refresh = () => (running = running.then(() => Promise.all(names.map(refreshName))).then(() => undefined));
-  const timer = names.some((name) => isIP(splitHostPort(name).host) === 0) && intervalMs > 0 ? setInterval(() => void refresh(), intervalMs).unref() : undefined;
+  const timer =
+    names.some((name) => isIP(splitHostPort(name).host) === 0) && intervalMs > 0
+      ? setInterval(() => void refresh(), intervalMs).unref()
+      : undefined;
   return {
     refresh,
     stop: () => clearInterval(timer),

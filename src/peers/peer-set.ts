@@ -29,10 +29,7 @@ export interface Exchange {
  * than the grace period. Anything else (still up, still down) is not news.
  */
 export type PeerNews =
-  | { kind: 'reached' }
-  | { kind: 'back'; downSeconds: number }
-  | { kind: 'lost' }
-  | { kind: 'missing'; downSeconds: number };
+  { kind: 'reached' } | { kind: 'back'; downSeconds: number } | { kind: 'lost' } | { kind: 'missing'; downSeconds: number };
 
 /**
  * How long a peer that has never answered may go on not answering before it is reported. Nodes
@@ -58,7 +55,15 @@ export class PeerSet {
   add(address: string): 'added' | 'known' | 'self' {
     if (this.#self.has(address)) return 'self';
     if (this.#peers.has(address) || this.#aliases.has(address)) return 'known';
-    this.#peers.set(address, { node: address, reachable: undefined, lastSeen: undefined, length: undefined, lastError: undefined, nodeId: undefined, downSince: undefined });
+    this.#peers.set(address, {
+      node: address,
+      reachable: undefined,
+      lastSeen: undefined,
+      length: undefined,
+      lastError: undefined,
+      nodeId: undefined,
+      downSince: undefined,
+    });
     return 'added';
   }
 
@@ -127,7 +132,8 @@ export class PeerSet {
     if (this.#reportedDown.has(status.node)) return undefined;
     const downSeconds = at - status.downSince;
     // One that answered before is down now; one that never did may still be starting.
-    const news: PeerNews | undefined = status.lastSeen !== undefined ? { kind: 'lost' } : downSeconds >= START_GRACE_SECONDS ? { kind: 'missing', downSeconds } : undefined;
+    const news: PeerNews | undefined =
+      status.lastSeen !== undefined ? { kind: 'lost' } : downSeconds >= START_GRACE_SECONDS ? { kind: 'missing', downSeconds } : undefined;
     if (news !== undefined) this.#reportedDown.add(status.node);
     return news;
   }

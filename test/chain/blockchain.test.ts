@@ -87,7 +87,7 @@ describe('Blockchain.apply', () => {
     expect(blockchain.pending).toEqual([pay('t2')]);
   });
 
-  test('a reorg returns the dropped blocks\' transactions to the pool, rewards aside, unless the new blocks hold them', () => {
+  test("a reorg returns the dropped blocks' transactions to the pool, rewards aside, unless the new blocks hold them", () => {
     const blockchain = new Blockchain();
     blockchain.apply({ type: 'block', block: blockOn(blockchain, [pay('a'), pay('b')]) });
     blockchain.apply({ type: 'transaction', transaction: pay('c') });

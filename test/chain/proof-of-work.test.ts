@@ -3,33 +3,37 @@ import { genesisBlock } from '../../src/chain/block.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
 import { hasLeadingZeros, isValidProof, searchProof } from '../../src/chain/proof-of-work.ts';
 import { PyFloat } from '../../src/chain/py-json.ts';
+import type { ChainRules } from '../../src/chain/rules.ts';
 import { vectors } from '../support/vectors.ts';
+
+const NOTEBOOK: ChainRules = { difficulty: 4, powRule: 'notebook' };
+const LINKED: ChainRules = { difficulty: 4, powRule: 'linked' };
 
 describe('proof of work', () => {
   test.each(vectors.proof_chain)('$proof is valid after $last_proof, as the reference says', ({ last_proof, proof }) => {
-    expect(isValidProof(last_proof, proof, 4)).toBe(true);
+    expect(isValidProof(last_proof, proof, NOTEBOOK, '')).toBe(true);
   });
 
   test.each(vectors.proof_chain)('the search finds $proof after $last_proof, the smallest like proof_of_work', ({ last_proof, proof }) => {
-    expect(searchProof(String(last_proof), 4, 0, 1_000_000)).toBe(proof);
+    expect(searchProof(String(last_proof), 4, 0, 1_000_000, '')).toBe(proof);
   });
 
   test('a neighbouring proof is not valid', () => {
-    expect(isValidProof(100, 35292, 4)).toBe(false);
-    expect(isValidProof(100, 35294, 4)).toBe(false);
+    expect(isValidProof(100, 35292, NOTEBOOK, '')).toBe(false);
+    expect(isValidProof(100, 35294, NOTEBOOK, '')).toBe(false);
   });
 
   test('a range without a proof yields undefined', () => {
-    expect(searchProof('100', 4, 0, 35293)).toBeUndefined();
-    expect(searchProof('100', 4, 35293, 35294)).toBe(35293);
+    expect(searchProof('100', 4, 0, 35293, '')).toBeUndefined();
+    expect(searchProof('100', 4, 35293, 35294, '')).toBe(35293);
   });
 
   test("proofs are hashed as Python's str() of the value, so a string proof counts like the reference", () => {
-    expect(isValidProof('100', '35293', 4)).toBe(true);
+    expect(isValidProof('100', '35293', NOTEBOOK, '')).toBe(true);
     // str(35293.0) is '35293.0': a different guess, and not a valid one.
-    expect(isValidProof(100, new PyFloat(35293), 4)).toBe(false);
-    expect(isValidProof(100, [35293], 4)).toBe(false);
-    expect(isValidProof(100, null, 4)).toBe(false);
+    expect(isValidProof(100, new PyFloat(35293), NOTEBOOK, '')).toBe(false);
+    expect(isValidProof(100, [35293], NOTEBOOK, '')).toBe(false);
+    expect(isValidProof(100, null, NOTEBOOK, '')).toBe(false);
   });
 
   test('difficulty counts hex digits, odd counts included', () => {
@@ -47,20 +51,20 @@ describe('proof of work under the linked rule', () => {
   test('the search finds a proof whose guess f"{last_proof}{proof}{last_hash}" has 4 leading zeros', () => {
     const proof = searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, lastHash)!;
     expect(createHash('sha256').update(`100${proof}${lastHash}`).digest('hex')).toMatch(/^0000/);
-    expect(isValidProof(100, proof, 4, lastHash)).toBe(true);
+    expect(isValidProof(100, proof, LINKED, lastHash)).toBe(true);
   });
 
   test("the notebook's proof does not do under the linked rule, nor the linked proof under the notebook's", () => {
     const proof = searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, lastHash)!;
     expect(proof).not.toBe(35293);
-    expect(isValidProof(100, 35293, 4, lastHash)).toBe(false);
-    expect(isValidProof(100, proof, 4)).toBe(false);
+    expect(isValidProof(100, 35293, LINKED, lastHash)).toBe(false);
+    expect(isValidProof(100, proof, NOTEBOOK, lastHash)).toBe(false);
   });
 
   test('a proof is bound to the previous hash: another block before it needs another proof', () => {
     const proof = searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, lastHash)!;
     const otherHash = hashBlock({ ...genesisBlock(), transactions: [{ sender: 'alice', recipient: 'bob', amount: 5 }] });
-    expect(isValidProof(100, proof, 4, otherHash)).toBe(false);
+    expect(isValidProof(100, proof, LINKED, otherHash)).toBe(false);
     expect(searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, otherHash)).not.toBe(proof);
   });
 

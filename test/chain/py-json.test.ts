@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   canonicalJson,
-  parseJson,
   PyFloat,
   pyFloat,
   pythonFloatRepr,
@@ -14,6 +13,7 @@ import {
   type JsonObject,
   type JsonValue,
 } from '../../src/chain/py-json.ts';
+import { parseJson } from '../../src/chain/py-json-parse.ts';
 import { seededRandom, type Random } from '../support/random.ts';
 import { vectors } from '../support/vectors.ts';
 
@@ -71,9 +71,7 @@ describe('pythonFloatRepr and the JSON writers', () => {
   });
 
   test('integral JS numbers are Python ints, however large', () => {
-    expect(toJson([5, -0, 1e21, 2 ** 60, 9007199254740993n])).toBe(
-      '[5,0,1000000000000000000000,1152921504606846976,9007199254740993]',
-    );
+    expect(toJson([5, -0, 1e21, 2 ** 60, 9007199254740993n])).toBe('[5,0,1000000000000000000000,1152921504606846976,9007199254740993]');
   });
 
   test('strings are escaped as json.dumps does with ensure_ascii', () => {
@@ -90,9 +88,7 @@ describe('pythonFloatRepr and the JSON writers', () => {
   });
 
   test('canonical separators and empty containers match json.dumps', () => {
-    expect(canonicalJson({ b: [1, {}, []], a: { y: null, x: true } })).toBe(
-      '{"a": {"x": true, "y": null}, "b": [1, {}, []]}',
-    );
+    expect(canonicalJson({ b: [1, {}, []], a: { y: null, x: true } })).toBe('{"a": {"x": true, "y": null}, "b": [1, {}, []]}');
   });
 
   test('toJson is compact and keeps the object order', () => {
@@ -148,9 +144,7 @@ describe('parseJson numbers', () => {
   test('every number comes back out exactly as it went in', () => {
     const text = '[5.0,1e+16,9007199254740993,1000000000000000000000000000000,-0.0,0.1,-7]';
     expect(toJson(parse(text))).toBe(text);
-    expect(canonicalJson(parse(text))).toBe(
-      '[5.0, 1e+16, 9007199254740993, 1000000000000000000000000000000, -0.0, 0.1, -7]',
-    );
+    expect(canonicalJson(parse(text))).toBe('[5.0, 1e+16, 9007199254740993, 1000000000000000000000000000000, -0.0, 0.1, -7]');
   });
 
   test('tokens map to the documented representation', () => {
@@ -178,9 +172,7 @@ describe('parseJson numbers', () => {
 
 describe('parseJson strings, objects and whitespace', () => {
   test('escapes, lone surrogates and raw DEL decode as in Python', () => {
-    expect(parse('"\\ud83d\\ude00 \\uD800 \\u00E9 \\/ \\b\\f\\n\\r\\t \\" \\\\ \x7f"')).toBe(
-      '😀 \ud800 é / \b\f\n\r\t " \\ \x7f',
-    );
+    expect(parse('"\\ud83d\\ude00 \\uD800 \\u00E9 \\/ \\b\\f\\n\\r\\t \\" \\\\ \x7f"')).toBe('😀 \ud800 é / \b\f\n\r\t " \\ \x7f');
   });
 
   test('only space, tab, newline and carriage return are whitespace', () => {
@@ -316,7 +308,21 @@ function documentGenerator(random: Random) {
       '123456789012345680.0',
     ]);
   const edgeFloat = () =>
-    pick(random, ['0.0001', '0.00001', '1e-4', '5e-324', '2.4e-324', '4.9e-324', '1.7976931348623157e308', '1e309', '-1e400', '2.5e-07', '1795493718.5428212', '0.1', '1.5e300']);
+    pick(random, [
+      '0.0001',
+      '0.00001',
+      '1e-4',
+      '5e-324',
+      '2.4e-324',
+      '4.9e-324',
+      '1.7976931348623157e308',
+      '1e309',
+      '-1e400',
+      '2.5e-07',
+      '1795493718.5428212',
+      '0.1',
+      '1.5e300',
+    ]);
   const float = () => pick(random, [bitsFloat, bitsFloat, decimalFloat, integralFloat, edgeFloat])();
 
   const scalar = (): string => {
@@ -343,7 +349,8 @@ function mutate(random: Random, doc: string): string {
   const at = randomInt(random, 0, doc.length);
   const r = random();
   if (r < 0.33) return doc.slice(0, at);
-  if (r < 0.66) return doc.slice(0, at) + pick(random, [',', ']', '}', '"', '\\', '0', '-', 'e', '.', 'x', ' ', '\x01', '\x7f']) + doc.slice(at);
+  if (r < 0.66)
+    return doc.slice(0, at) + pick(random, [',', ']', '}', '"', '\\', '0', '-', 'e', '.', 'x', ' ', '\x01', '\x7f']) + doc.slice(at);
   return doc.slice(0, at) + doc.slice(at + 1);
 }
 

@@ -9,10 +9,13 @@ import { preferenceOrder } from '../../src/chain/consensus.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
 import { searchProof, type PowRule } from '../../src/chain/proof-of-work.ts';
 import { pythonStr } from '../../src/chain/py-json.ts';
+import type { ChainRules } from '../../src/chain/rules.ts';
 import { validChain } from '../../src/chain/validate.ts';
 import { buildChain, copyChain } from '../support/chains.ts';
 
 const DIFFICULTY = 4;
+const NOTEBOOK: ChainRules = { difficulty: DIFFICULTY, powRule: 'notebook' };
+const LINKED: ChainRules = { difficulty: DIFFICULTY, powRule: 'linked' };
 
 /** Alice's payment to bob in block 2 (buildChain has her pay bob 1 there). */
 function paymentInBlock2(chain: readonly Block[]): Transaction {
@@ -40,7 +43,7 @@ describe("the notebook's rule: a proof does not cover the block's contents", () 
   const honest = buildChain(4, { difficulty: DIFFICULTY, rule: 'notebook' });
 
   test('an attacker changes a payment deep in the chain, relinks it, and the chain is still valid', () => {
-    expect(validChain(honest, DIFFICULTY, 'notebook').ok).toBe(true);
+    expect(validChain(honest, NOTEBOOK).ok).toBe(true);
     expect(paymentInBlock2(honest)).toEqual({ sender: 'alice', recipient: 'bob', amount: 1 });
 
     const tampered = tamper(honest, 500);
@@ -49,7 +52,7 @@ describe("the notebook's rule: a proof does not cover the block's contents", () 
     expect(paymentInBlock2(tampered)).toEqual({ sender: 'alice', recipient: 'bob', amount: 500 });
     expect(tampered.map((block) => block.proof)).toEqual(honest.map((block) => block.proof));
     // ...yet every rule the network checks still holds: the attack succeeds.
-    expect(validChain(tampered, DIFFICULTY, 'notebook')).toEqual({ ok: true, value: tampered });
+    expect(validChain(tampered, NOTEBOOK)).toEqual({ ok: true, value: tampered });
   });
 
   test('with one freshly mined block on top, the tampered chain wins the longest-chain rule', () => {
@@ -62,8 +65,13 @@ describe("the notebook's rule: a proof does not cover the block's contents", () 
     const longer = [...attacker.chain];
 
     // Every honest node that resolves now adopts the attacker's history.
-    expect(validChain(longer, DIFFICULTY, 'notebook').ok).toBe(true);
-    expect(preferenceOrder(honest.length, [{ peer: 'honest:5000', length: honest.length }, { peer: 'attacker:5000', length: longer.length }])[0]?.peer).toBe('attacker:5000');
+    expect(validChain(longer, NOTEBOOK).ok).toBe(true);
+    expect(
+      preferenceOrder(honest.length, [
+        { peer: 'honest:5000', length: honest.length },
+        { peer: 'attacker:5000', length: longer.length },
+      ])[0]?.peer,
+    ).toBe('attacker:5000');
     expect(paymentInBlock2(longer).amount).toBe(500);
   });
 });
@@ -72,13 +80,13 @@ describe('the linked rule: each proof covers the hash of the block before it', (
   const honest = buildChain(4, { difficulty: DIFFICULTY, rule: 'linked' });
 
   test('the same attack is caught at the first block after the change', () => {
-    expect(validChain(honest, DIFFICULTY, 'linked').ok).toBe(true);
+    expect(validChain(honest, LINKED).ok).toBe(true);
 
     const tampered = tamper(honest, 500);
 
     // Block 2's own proof still holds (it covers block 1, untouched), but block 3's proof was
     // found for the old hash of block 2: under the new one it is just a number.
-    expect(validChain(tampered, DIFFICULTY, 'linked')).toEqual({
+    expect(validChain(tampered, LINKED)).toEqual({
       ok: false,
       reason: `block 3: proof ${pythonStr(tampered[2]!.proof)} is not valid after block 2`,
     });
@@ -94,7 +102,7 @@ describe('the linked rule: each proof covers the hash of the block before it', (
     }
 
     // Possible, but it costs the work of every block since the change: that is what proof of work is for.
-    expect(validChain(tampered, DIFFICULTY, 'linked').ok).toBe(true);
+    expect(validChain(tampered, LINKED).ok).toBe(true);
     expect(tampered.slice(2).map((block) => block.proof)).not.toEqual(honest.slice(2).map((block) => block.proof));
   });
 });

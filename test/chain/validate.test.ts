@@ -1,13 +1,17 @@
 import type { Block } from '../../src/chain/block.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
-import { parseJson, type JsonObject, type JsonValue } from '../../src/chain/py-json.ts';
+import { type JsonObject, type JsonValue } from '../../src/chain/py-json.ts';
+import { parseJson } from '../../src/chain/py-json-parse.ts';
+import { isValidProof } from '../../src/chain/proof-of-work.ts';
+import type { ChainRules } from '../../src/chain/rules.ts';
 import { validChain, validChainResponse, validTransaction } from '../../src/chain/validate.ts';
 import { buildChain, copyChain } from '../support/chains.ts';
 import { vectors } from '../support/vectors.ts';
 
+const RULES: ChainRules = { difficulty: 4, powRule: 'notebook' };
 const chain = buildChain(5);
 const reasonOf = (input: JsonValue | undefined) => {
-  const verdict = validChain(input, 4);
+  const verdict = validChain(input, RULES);
   return verdict.ok ? 'ok' : verdict.reason;
 };
 const tampered = (edit: (blocks: Block[]) => void): Block[] => {
@@ -60,20 +64,48 @@ describe('validChain', () => {
     ['a block without a proof', [chain[0]!, { previous_hash: 'x' }], 'block 2 has no proof'],
     ['a block without previous_hash', [chain[0]!, { proof: 35293 }], 'block 2 has no previous_hash'],
     ['a proof that is an object', [chain[0]!, { proof: { p: 1 }, previous_hash: 'x' }], 'block 2: proof must be a number or a string'],
-    ['a previous_hash of the wrong type', [chain[0]!, { proof: 35293, previous_hash: 5 }], 'block 2: previous_hash does not match the hash of block 1'],
+    [
+      'a previous_hash of the wrong type',
+      [chain[0]!, { proof: 35293, previous_hash: 5 }],
+      'block 2: previous_hash does not match the hash of block 1',
+    ],
   ])('rejects %s with a reason', (_name, input, reason) => {
     expect(reasonOf(input)).toBe(reason);
   });
 
   test('never throws, whatever it is given', () => {
-    const odd: (JsonValue | undefined)[] = [null, true, 0, -1n, '', [null], [[[]]], [{}, {}], [{ proof: null, previous_hash: null }, { proof: null }]];
-    for (const input of odd) expect(() => validChain(input, 4)).not.toThrow();
+    const odd: (JsonValue | undefined)[] = [
+      null,
+      true,
+      0,
+      -1n,
+      '',
+      [null],
+      [[[]]],
+      [{}, {}],
+      [{ proof: null, previous_hash: null }, { proof: null }],
+    ];
+    for (const input of odd) expect(() => validChain(input, RULES)).not.toThrow();
+  });
+});
+
+describe('the chain rules', () => {
+  test('have no default: a check that leaves them out does not type-check (npm run typecheck)', () => {
+    const forgetful = [
+      // @ts-expect-error -- the rules are one required value
+      () => validChain(chain),
+      // @ts-expect-error -- the rules are one required value
+      () => validChainResponse({ chain: [...chain], length: chain.length }),
+      // @ts-expect-error -- the linked rule reads the previous hash: it is never left to a default
+      () => isValidProof(100, 35293, RULES),
+    ];
+    expect(forgetful).toHaveLength(3);
   });
 });
 
 describe('validChainResponse', () => {
   test('accepts {chain, length} with the true length', () => {
-    expect(validChainResponse({ chain: [...chain], length: chain.length }, 4).ok).toBe(true);
+    expect(validChainResponse({ chain: [...chain], length: chain.length }, RULES).ok).toBe(true);
   });
 
   test.each<[string, JsonValue, string]>([
@@ -82,7 +114,7 @@ describe('validChainResponse', () => {
     ['a lying length', { chain: [...chain], length: 99 }, 'length 99 does not match a chain of 5 blocks'],
     ['an invalid chain', { chain: [{}, {}], length: 2 }, 'invalid chain: block 1 has no proof'],
   ])('rejects %s', (_name, body, reason) => {
-    expect(validChainResponse(body, 4)).toEqual({ ok: false, reason });
+    expect(validChainResponse(body, RULES)).toEqual({ ok: false, reason });
   });
 });
 

@@ -19,7 +19,10 @@ describe('the notebook API, in-process', () => {
   test('GET /chain serves the genesis block', async () => {
     const { status, body } = await call(`${node.url}/chain`);
     expect(status).toBe(200);
-    expect(body).toEqual({ length: 1, chain: [{ index: 1, timestamp: expect.any(Number), transactions: [], proof: 100, previous_hash: 1 }] });
+    expect(body).toEqual({
+      length: 1,
+      chain: [{ index: 1, timestamp: expect.any(Number), transactions: [], proof: 100, previous_hash: 1 }],
+    });
   });
 
   test('POST /transactions/new answers 201 with the block that will hold it and the id it gave', async () => {
@@ -66,7 +69,10 @@ describe('the notebook API, in-process', () => {
     expect(mined.body).toEqual({
       message: 'New Block Forged',
       index: 2,
-      transactions: [{ ...TX, id: expect.stringMatching(/^[0-9a-f]{32}$/) }, { sender: '0', recipient: 'node-a', amount: 1 }],
+      transactions: [
+        { ...TX, id: expect.stringMatching(/^[0-9a-f]{32}$/) },
+        { sender: '0', recipient: 'node-a', amount: 1 },
+      ],
       proof: 35293, // the same proof the reference finds after 100
       previous_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
@@ -83,8 +89,14 @@ describe('the notebook API, in-process', () => {
   });
 
   test('numbers keep their form: 5.0 stays a float and big integers stay exact', async () => {
-    await call(`${node.url}/transactions/new`, { body: '{"sender":"a","recipient":"b","amount":5.0}', headers: { 'content-type': 'application/json' } });
-    await call(`${node.url}/transactions/new`, { body: '{"sender":"a","recipient":"b","amount":9007199254740993}', headers: { 'content-type': 'application/json' } });
+    await call(`${node.url}/transactions/new`, {
+      body: '{"sender":"a","recipient":"b","amount":5.0}',
+      headers: { 'content-type': 'application/json' },
+    });
+    await call(`${node.url}/transactions/new`, {
+      body: '{"sender":"a","recipient":"b","amount":9007199254740993}',
+      headers: { 'content-type': 'application/json' },
+    });
     const { text } = await call(`${node.url}/mine`);
     expect(text).toContain('"amount":5.0');
     expect(text).toContain('"amount":9007199254740993');
@@ -113,26 +125,75 @@ describe('the notebook API, in-process', () => {
   describe('bad input gets a clear JSON error and changes nothing', () => {
     const json = { 'content-type': 'application/json' };
     test.each<[string, { method?: string; path: string; body?: string; headers?: Record<string, string> }, number, RegExp]>([
-      ['a missing field', { path: '/transactions/new', body: '{"sender":"a","recipient":"b"}', headers: json }, 400, /Missing values: amount/],
-      ['an ill-typed field', { path: '/transactions/new', body: '{"sender":"a","recipient":"b","amount":"5"}', headers: json }, 400, /amount must be a finite number/],
+      [
+        'a missing field',
+        { path: '/transactions/new', body: '{"sender":"a","recipient":"b"}', headers: json },
+        400,
+        /Missing values: amount/,
+      ],
+      [
+        'an ill-typed field',
+        { path: '/transactions/new', body: '{"sender":"a","recipient":"b","amount":"5"}', headers: json },
+        400,
+        /amount must be a finite number/,
+      ],
       ['a body that is not an object', { path: '/transactions/new', body: '[1,2]', headers: json }, 400, /Missing values/],
       ['invalid JSON', { path: '/transactions/new', body: '{"sender": "a",', headers: json }, 400, /invalid JSON/],
       ['an empty body', { path: '/transactions/new', body: '', headers: json }, 400, /invalid JSON/],
-      ['a body without a JSON content type', { path: '/transactions/new', body: JSON.stringify(TX) }, 400, /Content-Type: application\/json/],
-      ['a body that fails to decompress', { path: '/transactions/new', body: 'not gzip', headers: { ...json, 'content-encoding': 'gzip' } }, 400, /unreadable body/],
-      ['a body in an unknown encoding', { path: '/transactions/new', body: '{}', headers: { ...json, 'content-encoding': 'rot13' } }, 415, /Unsupported/i],
-      ['an oversized body', { path: '/transactions/new', body: JSON.stringify({ ...TX, memo: 'x'.repeat(4096) }), headers: json }, 413, /too large/],
+      [
+        'a body without a JSON content type',
+        { path: '/transactions/new', body: JSON.stringify(TX) },
+        400,
+        /Content-Type: application\/json/,
+      ],
+      [
+        'a body that fails to decompress',
+        { path: '/transactions/new', body: 'not gzip', headers: { ...json, 'content-encoding': 'gzip' } },
+        400,
+        /unreadable body/,
+      ],
+      [
+        'a body in an unknown encoding',
+        { path: '/transactions/new', body: '{}', headers: { ...json, 'content-encoding': 'rot13' } },
+        415,
+        /Unsupported/i,
+      ],
+      [
+        'an oversized body',
+        { path: '/transactions/new', body: JSON.stringify({ ...TX, memo: 'x'.repeat(4096) }), headers: json },
+        413,
+        /too large/,
+      ],
       ['an unknown route', { path: '/nope' }, 404, /no route for GET \/nope/],
       ['a wrong method', { method: 'GET', path: '/transactions/new' }, 405, /GET is not allowed on \/transactions\/new/],
       ['a wrong method on /chain', { method: 'DELETE', path: '/chain' }, 405, /allowed: HEAD, GET/],
       ['a method nobody knows', { method: 'PROPFIND', path: '/chain' }, 405, /not allowed/],
       ['nodes missing', { path: '/nodes/register', body: '{}', headers: json }, 400, /Please supply a valid list of nodes/],
-      ['nodes not a list', { path: '/nodes/register', body: '{"nodes":"node2:5000"}', headers: json }, 400, /Please supply a valid list of nodes/],
-      ['a node that is not an address', { path: '/nodes/register', body: '{"nodes":["http://ok:5000","node2"]}', headers: json }, 400, /nodes\[1\]: expected http:\/\/host:port or host:port/],
-      ['a node that is not a string', { path: '/nodes/register', body: '{"nodes":[5000]}', headers: json }, 400, /nodes\[0\] must be a string/],
+      [
+        'nodes not a list',
+        { path: '/nodes/register', body: '{"nodes":"node2:5000"}', headers: json },
+        400,
+        /Please supply a valid list of nodes/,
+      ],
+      [
+        'a node that is not an address',
+        { path: '/nodes/register', body: '{"nodes":["http://ok:5000","node2"]}', headers: json },
+        400,
+        /nodes\[1\]: expected http:\/\/host:port or host:port/,
+      ],
+      [
+        'a node that is not a string',
+        { path: '/nodes/register', body: '{"nodes":[5000]}', headers: json },
+        400,
+        /nodes\[0\] must be a string/,
+      ],
     ])('%s', async (_name, request, status, message) => {
       const before = await chainOf();
-      const { status: actual, body } = await call(`${node.url}${request.path}`, { method: request.method ?? (request.body === undefined ? 'GET' : 'POST'), body: request.body, headers: request.headers });
+      const { status: actual, body } = await call(`${node.url}${request.path}`, {
+        method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
+        body: request.body,
+        headers: request.headers,
+      });
       expect(actual).toBe(status);
       expect(body.error).toMatch(message);
       expect(await chainOf()).toEqual(before);
@@ -161,7 +222,10 @@ describe('peers', () => {
   };
   const serveChain = (chain: unknown[], delayMs = 0) =>
     fake((_req, res) => {
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(toJson({ chain: chain as never, length: chain.length })), delayMs);
+      setTimeout(
+        () => res.writeHead(200, { 'content-type': 'application/json' }).end(toJson({ chain: chain as never, length: chain.length })),
+        delayMs,
+      );
     });
 
   test('register accepts URLs and host:port, keeps order, and never registers the node itself', async () => {
@@ -232,19 +296,30 @@ describe('peers', () => {
     expect(body.message).toBe('Our chain was replaced');
     expect(body.new_chain).toHaveLength(3);
     expect(body.skipped).toEqual([
-      { node: garbage.address, reason: expect.stringMatching(/^invalid JSON: /) },
-      { node: hanging.address, reason: 'timeout: no complete answer within 500 ms' },
-      { node: failing.address, reason: 'HTTP 500' },
+      { node: garbage.address, reason: expect.stringMatching(new RegExp(`^GET ${garbage.address}/chain/tip: invalid JSON: `)) },
+      { node: hanging.address, reason: `GET ${hanging.address}/chain/tip: timeout after 500 ms` },
+      { node: failing.address, reason: `GET ${failing.address}/chain/tip: HTTP 500` },
       { node: liar.address, reason: 'invalid chain: block 3: previous_hash does not match the hash of block 2' },
-      { node: down.address, reason: expect.stringMatching(/^unreachable: connect ECONNREFUSED/) },
+      {
+        node: down.address,
+        reason: expect.stringMatching(new RegExp(`^GET ${down.address}/chain/tip: unreachable \\(connect ECONNREFUSED`)),
+      },
     ]);
 
     // What the node learned of each peer: whether it answered at all, and what was wrong.
     const { body: known } = await call(`${node.url}/nodes`);
     const statusOf = (peer: { address: string }) => known.nodes.find((n: { node: string }) => n.node === peer.address);
-    expect(statusOf(good)).toEqual({ node: good.address, node_id: null, reachable: true, last_seen: expect.any(Number), down_since: null, length: 3, last_error: null });
-    expect(statusOf(garbage)).toMatchObject({ reachable: true, last_error: expect.stringMatching(/^invalid JSON/) });
-    expect(statusOf(failing)).toMatchObject({ reachable: true, last_error: 'HTTP 500' });
+    expect(statusOf(good)).toEqual({
+      node: good.address,
+      node_id: null,
+      reachable: true,
+      last_seen: expect.any(Number),
+      down_since: null,
+      length: 3,
+      last_error: null,
+    });
+    expect(statusOf(garbage)).toMatchObject({ reachable: true, last_error: expect.stringMatching(/: invalid JSON: /) });
+    expect(statusOf(failing)).toMatchObject({ reachable: true, last_error: `GET ${failing.address}/chain/tip: HTTP 500` });
     expect(statusOf(liar)).toMatchObject({ reachable: true, length: 4, last_error: expect.stringMatching(/^invalid chain/) });
     expect(statusOf(hanging)).toMatchObject({ reachable: false, last_seen: null });
     expect(statusOf(down)).toMatchObject({ reachable: false, last_seen: null, down_since: expect.any(Number) });
@@ -276,45 +351,73 @@ describe('peers', () => {
 
 describe('mining runs off the event loop', () => {
   test('at DIFFICULTY 6, /chain keeps answering while /mine is still searching', async () => {
-    const node = await startTestNode({ DIFFICULTY: '6', MINING_THREADS: '1' });
-    try {
-      let mined = false;
-      const mining = call(`${node.url}/mine`).then(() => (mined = true), () => undefined);
-      for (let i = 0; i < 5; i++) {
-        const { status, body } = await call(`${node.url}/chain`);
-        expect(status).toBe(200);
-        expect(body.length).toBe(1);
-      }
-      // The first proof at difficulty 6 after 100 is 49,259,370: many seconds of hashing away.
-      expect(mined).toBe(false);
-      void mining;
-    } finally {
-      await node.close();
+    await using node = await startTestNode({ DIFFICULTY: '6', MINING_THREADS: '1' });
+    let mined = false;
+    const mining = call(`${node.url}/mine`).then(
+      () => (mined = true),
+      () => undefined,
+    );
+    for (let i = 0; i < 5; i++) {
+      const { status, body } = await call(`${node.url}/chain`);
+      expect(status).toBe(200);
+      expect(body.length).toBe(1);
     }
+    // The first proof at difficulty 6 after 100 is 49,259,370: many seconds of hashing away.
+    expect(mined).toBe(false);
+    void mining;
   });
 });
 
 describe('no input makes the node answer 5xx', () => {
   test('a few hundred random requests all get a 2xx or 4xx with a JSON body', async () => {
-    const node = await startTestNode({ MAX_BODY_BYTES: '4096' });
-    try {
-      const random = seededRandom(20261124);
-      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-      const bodies = ['', '{', '{}', '[]', 'null', '"x"', '{"nodes": [1, "a:1", null]}', '{"sender": "a", "recipient": "b", "amount": 1e999}',
-        '{"sender": {"a": 1}, "recipient": [], "amount": true}', '{"nodes": {"length": 3}}', '\u0000\u00ff', '[[[[[[[[[[', '{"a": "\\ud800"}', 'x'.repeat(5000)];
-      for (let i = 0; i < 300; i++) {
-        const method = pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
-        const path = pick(['/transactions/new', '/nodes/register', '/chain', '/health', '/', '/chain?length=-1', '/nodes', '/%ff', '/transactions/new/']);
-        const withBody = method !== 'GET';
-        const headers = withBody ? { 'content-type': pick(['application/json', 'text/plain', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded']) } : undefined;
-        const { status, body, text } = await call(`${node.url}${path}`, { method, body: withBody ? pick(bodies) : undefined, headers });
-        expect({ method, path, status: status < 500 }).toEqual({ method, path, status: true });
-        // GET / is the explorer's page; every other answer is JSON.
-        if (method === 'GET' && path === '/') expect(text).toMatch(/^<!doctype html>/);
-        else expect(body).toEqual(expect.any(Object));
-      }
-    } finally {
-      await node.close();
+    await using node = await startTestNode({ MAX_BODY_BYTES: '4096' });
+    const random = seededRandom(20261124);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const bodies = [
+      '',
+      '{',
+      '{}',
+      '[]',
+      'null',
+      '"x"',
+      '{"nodes": [1, "a:1", null]}',
+      '{"sender": "a", "recipient": "b", "amount": 1e999}',
+      '{"sender": {"a": 1}, "recipient": [], "amount": true}',
+      '{"nodes": {"length": 3}}',
+      '\u0000\u00ff',
+      '[[[[[[[[[[',
+      '{"a": "\\ud800"}',
+      'x'.repeat(5000),
+    ];
+    for (let i = 0; i < 300; i++) {
+      const method = pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
+      const path = pick([
+        '/transactions/new',
+        '/nodes/register',
+        '/chain',
+        '/health',
+        '/',
+        '/chain?length=-1',
+        '/nodes',
+        '/%ff',
+        '/transactions/new/',
+      ]);
+      const withBody = method !== 'GET';
+      const headers = withBody
+        ? {
+            'content-type': pick([
+              'application/json',
+              'text/plain',
+              'application/json; charset=utf-8',
+              'application/x-www-form-urlencoded',
+            ]),
+          }
+        : undefined;
+      const { status, body, text } = await call(`${node.url}${path}`, { method, body: withBody ? pick(bodies) : undefined, headers });
+      expect({ method, path, status: status < 500 }).toEqual({ method, path, status: true });
+      // GET / is the explorer's page; every other answer is JSON.
+      if (method === 'GET' && path === '/') expect(text).toMatch(/^<!doctype html>/);
+      else expect(body).toEqual(expect.any(Object));
     }
   });
 });

@@ -10,8 +10,9 @@ function sample(text: string, series: string): number | undefined {
 
 describe('GET /metrics', () => {
   test("counts this node's blocks, transactions, replacements, peer failures and requests, apart from another node's", async () => {
+    // Mined once, up front: mined per request, it can take longer than the peer timeout on a busy machine.
+    const chain = buildChain(5);
     const longer = await startFakePeer((_req, res) => {
-      const chain = buildChain(5);
       res.writeHead(200, { 'content-type': 'application/json' }).end(toJson({ chain: chain as never, length: chain.length }));
     });
     const [a, b] = [await startTestNode({ NODE_ID: 'a' }), await startTestNode({ NODE_ID: 'b' })];
@@ -37,7 +38,9 @@ describe('GET /metrics', () => {
       expect(sample(metricsA, 'chainlab_chain_replacements_total')).toBe(0);
       // Routes by their template; what the router did not match, under one label.
       expect(sample(metricsA, 'chainlab_http_request_duration_seconds_count{method="GET",route="/mine",status="200"}')).toBe(2);
-      expect(sample(metricsA, 'chainlab_http_request_duration_seconds_count{method="POST",route="/transactions/new",status="201"}')).toBe(1);
+      expect(sample(metricsA, 'chainlab_http_request_duration_seconds_count{method="POST",route="/transactions/new",status="201"}')).toBe(
+        1,
+      );
       expect(sample(metricsA, 'chainlab_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}')).toBe(1);
       expect(sample(metricsA, 'chainlab_http_request_duration_seconds_count{method="GET",route="unmatched",status="405"}')).toBe(1);
       expect(metricsA).not.toContain('/nope');

@@ -1,4 +1,4 @@
-import type { NodeEvents } from '../../src/node/chain-node.ts';
+import type { NodeEvents } from '../../src/node/node-events.ts';
 import { call, startTestNode } from '../support/nodes.ts';
 
 describe('ChainNode events', () => {
@@ -19,7 +19,10 @@ describe('ChainNode events', () => {
 
       expect(seen.map((event) => event.name)).toEqual(['transaction', 'mined', 'peers', 'peerFailure', 'replaced', 'peers']);
       expect(seen[1]!.detail).toEqual({ block: expect.objectContaining({ index: 2 }), miningMs: expect.any(Number) });
-      expect(seen[3]!.detail).toEqual({ node: '127.0.0.1:1', reason: expect.stringMatching(/^unreachable/) });
+      expect(seen[3]!.detail).toEqual({
+        node: '127.0.0.1:1',
+        reason: expect.stringMatching(/^GET 127\.0\.0\.1:1\/chain\/tip: unreachable \(/),
+      });
       // b's own block 2 was dropped for a's chain: its transaction went back to the pool.
       expect(seen[4]!.detail).toEqual({
         chain: expect.any(Array),
@@ -32,5 +35,14 @@ describe('ChainNode events', () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
+  });
+
+  test('when the node closes, every part that subscribed lets go of it: gossip, the metrics', async () => {
+    const node = await startTestNode({ GOSSIP: 'on' });
+    const names: readonly (keyof NodeEvents)[] = ['mined', 'appended', 'replaced', 'transaction', 'peers', 'peerFailure', 'closed'];
+    const listeners = () => names.map((name) => node.node.events.listenerCount(name));
+    expect(listeners()).toEqual([2, 2, 2, 1, 1, 1, 1]); // gossip's and the metrics'
+    await node.close();
+    expect(listeners()).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 });

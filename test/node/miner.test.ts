@@ -1,17 +1,24 @@
 import { genesisBlock } from '../../src/chain/block.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
 import { isValidProof, searchProof } from '../../src/chain/proof-of-work.ts';
-import { createMiner, isAbortError, MinerClosedError } from '../../src/node/miner.ts';
+import type { ChainRules } from '../../src/chain/rules.ts';
+import { createMiner, isAbortError, MinerClosedError, type ProofBase } from '../../src/node/miner.ts';
+import { sleep } from '../support/eventually.ts';
 import { vectors } from '../support/vectors.ts';
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// The Miner tells nobody when a worker starts searching or retires, so the sleeps below give it the
+// time to: a sleep too short makes a test prove less, never fail.
+
+/** A search after `lastProof` under the notebook's rule, which reads no hash. */
+const after = (lastProof: string): ProofBase => ({ lastProof, lastHash: '' });
+const notebook = (difficulty: number): ChainRules => ({ difficulty, powRule: 'notebook' });
 
 describe('createMiner', () => {
   test('finds the smallest proof with several threads, the one the reference finds', async () => {
     const miner = createMiner(3);
     try {
       for (const { last_proof, proof } of vectors.proof_chain) {
-        expect(await miner.proofOfWork(String(last_proof), 4)).toBe(proof);
+        expect(await miner.proofOfWork(after(String(last_proof)), notebook(4))).toBe(proof);
       }
     } finally {
       await miner.close();
@@ -21,7 +28,9 @@ describe('createMiner', () => {
   test('overlapping calls are served one after another, each with its own answer', async () => {
     const miner = createMiner(2);
     try {
-      const proofs = await Promise.all(vectors.proof_chain.map(({ last_proof }) => miner.proofOfWork(String(last_proof), 4)));
+      const proofs = await Promise.all(
+        vectors.proof_chain.map(({ last_proof }) => miner.proofOfWork(after(String(last_proof)), notebook(4))),
+      );
       expect(proofs).toEqual(vectors.proof_chain.map(({ proof }) => proof));
     } finally {
       await miner.close();
@@ -31,9 +40,9 @@ describe('createMiner', () => {
   test('workers retired after an idle spell come back for the next search', async () => {
     const miner = createMiner(2, { idleMs: 10 });
     try {
-      expect(await miner.proofOfWork('100', 4)).toBe(35293);
-      await pause(100);
-      expect(await miner.proofOfWork('35293', 4)).toBe(35089);
+      expect(await miner.proofOfWork(after('100'), notebook(4))).toBe(35293);
+      await sleep(100); // ten times idleMs: the workers retire
+      expect(await miner.proofOfWork(after('35293'), notebook(4))).toBe(35089);
     } finally {
       await miner.close();
     }
@@ -42,13 +51,13 @@ describe('createMiner', () => {
   test('a closed miner refuses new searches', async () => {
     const miner = createMiner(1);
     await miner.close();
-    await expect(miner.proofOfWork('100', 4)).rejects.toBeInstanceOf(MinerClosedError);
+    await expect(miner.proofOfWork(after('100'), notebook(4))).rejects.toBeInstanceOf(MinerClosedError);
   });
 
   test('closing stops a search under way with a 503 meant for the client', async () => {
     const miner = createMiner(1);
-    const search = miner.proofOfWork('100', 8); // hours of hashing
-    await pause(200); // let the worker start searching
+    const search = miner.proofOfWork(after('100'), notebook(8)); // hours of hashing
+    await sleep(200); // let the worker start searching
     await miner.close();
     await expect(search).rejects.toBeInstanceOf(MinerClosedError);
     await expect(search).rejects.toMatchObject({ status: 503, expose: true });
@@ -58,14 +67,14 @@ describe('createMiner', () => {
     const miner = createMiner(2);
     try {
       const tipChanged = new AbortController();
-      const stale = miner.proofOfWork('100', 6, { signal: tipChanged.signal }); // 49259370: seconds of hashing
-      const queued = miner.proofOfWork('35293', 4);
-      await pause(200); // let the workers start searching
+      const stale = miner.proofOfWork(after('100'), notebook(6), { signal: tipChanged.signal }); // 49259370: seconds of hashing
+      const queued = miner.proofOfWork(after('35293'), notebook(4));
+      await sleep(200); // let the workers start searching
       const reason = new Error('the tip changed');
       tipChanged.abort(reason);
       await expect(stale).rejects.toBe(reason);
       expect(await queued).toBe(35089);
-      expect(await miner.proofOfWork('100', 4)).toBe(35293);
+      expect(await miner.proofOfWork(after('100'), notebook(4))).toBe(35293);
     } finally {
       await miner.close();
     }
@@ -75,8 +84,8 @@ describe('createMiner', () => {
     const miner = createMiner(1);
     try {
       const controller = new AbortController();
-      const search = miner.proofOfWork('100', 6, { signal: controller.signal });
-      await pause(100);
+      const search = miner.proofOfWork(after('100'), notebook(6), { signal: controller.signal });
+      await sleep(100); // let the worker start searching
       controller.abort();
       const error: unknown = await search.catch((error: unknown) => error);
       expect(error).toBeInstanceOf(DOMException);
@@ -90,21 +99,21 @@ describe('createMiner', () => {
   test('an already aborted signal rejects at once, even behind a search that would take hours', async () => {
     const miner = createMiner(1);
     const reason = new Error('stale before it started');
-    await expect(miner.proofOfWork('100', 4, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
-    const long = miner.proofOfWork('100', 8); // hours of hashing
+    await expect(miner.proofOfWork(after('100'), notebook(4), { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    const long = miner.proofOfWork(after('100'), notebook(8)); // hours of hashing
     const closed = expect(long).rejects.toBeInstanceOf(MinerClosedError);
-    await expect(miner.proofOfWork('100', 4, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(miner.proofOfWork(after('100'), notebook(4), { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     await miner.close();
     await closed;
   });
 
   test('a search aborted while it waits for its turn rejects at once, without waiting for the one under way', async () => {
     const miner = createMiner(1);
-    const long = miner.proofOfWork('100', 8); // hours of hashing
+    const long = miner.proofOfWork(after('100'), notebook(8)); // hours of hashing
     const closed = expect(long).rejects.toBeInstanceOf(MinerClosedError);
     const controller = new AbortController();
-    const waiting = miner.proofOfWork('35293', 4, { signal: controller.signal });
-    await pause(50);
+    const waiting = miner.proofOfWork(after('35293'), notebook(4), { signal: controller.signal });
+    await sleep(50); // it waits behind the long search, not aborted before it is queued
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
     await miner.close();
@@ -115,9 +124,9 @@ describe('createMiner', () => {
     const miner = createMiner(2);
     try {
       const lastHash = hashBlock(genesisBlock());
-      const proof = await miner.proofOfWork('100', 4, { lastHash });
-      expect(isValidProof(100, proof, 4, lastHash)).toBe(true);
-      expect(isValidProof(100, proof, 4)).toBe(false);
+      const proof = await miner.proofOfWork({ lastProof: '100', lastHash }, { difficulty: 4, powRule: 'linked' });
+      expect(isValidProof(100, proof, { difficulty: 4, powRule: 'linked' }, lastHash)).toBe(true);
+      expect(isValidProof(100, proof, { difficulty: 4, powRule: 'notebook' }, '')).toBe(false);
       expect(proof).toBe(searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, lastHash));
     } finally {
       await miner.close();

@@ -15,38 +15,39 @@ describe('DATA_DIR', () => {
     const first = await startTestNode({ NODE_ID: 'a', DATA_DIR: dataDir });
     const mined = await call(`${first.url}/transactions/new`, { json: { sender: 'x', recipient: 'y', amount: 1 } });
     await call(`${first.url}/mine`);
-    const pending = await call(`${first.url}/transactions/new`, { body: '{"sender":"x","recipient":"z","amount":2.0}', headers: { 'content-type': 'application/json' } });
+    const pending = await call(`${first.url}/transactions/new`, {
+      body: '{"sender":"x","recipient":"z","amount":2.0}',
+      headers: { 'content-type': 'application/json' },
+    });
     const chain = (await call(`${first.url}/chain`)).text;
     await first.close();
     const logBefore = await readFile(join(dataDir, 'chain.log'), 'utf8');
     expect(logBefore.trim().split('\n')).toHaveLength(3);
 
-    const second = await startTestNode({ NODE_ID: 'a', DATA_DIR: dataDir });
-    try {
-      expect((await call(`${second.url}/chain`)).text).toBe(chain);
-      expect((await call(`${second.url}/transactions/pending`)).text).toBe(`{"transactions":[{"sender":"x","recipient":"z","amount":2.0,"id":"${pending.body.id}"}],"length":1}`);
-      // The mined transaction's record is gone from the log: the block holds it.
-      const logAfter = await readFile(join(dataDir, 'chain.log'), 'utf8');
-      expect(logAfter).not.toContain(`"id":"${mined.body.id}"}\n`);
-      expect(logAfter).toContain('"amount":2.0');
-      // Still recognised after the restart: neither copy is pooled again.
-      expect((await call(`${second.url}/transactions/new`, { json: { sender: 'x', recipient: 'y', amount: 1, id: mined.body.id } })).status).toBe(200);
-      const copy = `{"sender":"x","recipient":"z","amount":2.0,"id":"${pending.body.id}"}`;
-      expect((await call(`${second.url}/transactions/new`, { body: copy, headers: { 'content-type': 'application/json' } })).status).toBe(200);
-    } finally {
-      await second.close();
-    }
+    await using second = await startTestNode({ NODE_ID: 'a', DATA_DIR: dataDir });
+    expect((await call(`${second.url}/chain`)).text).toBe(chain);
+    expect((await call(`${second.url}/transactions/pending`)).text).toBe(
+      `{"transactions":[{"sender":"x","recipient":"z","amount":2.0,"id":"${pending.body.id}"}],"length":1}`,
+    );
+    // The mined transaction's record is gone from the log: the block holds it.
+    const logAfter = await readFile(join(dataDir, 'chain.log'), 'utf8');
+    expect(logAfter).not.toContain(`"id":"${mined.body.id}"}\n`);
+    expect(logAfter).toContain('"amount":2.0');
+    // Still recognised after the restart: neither copy is pooled again.
+    expect(
+      (await call(`${second.url}/transactions/new`, { json: { sender: 'x', recipient: 'y', amount: 1, id: mined.body.id } })).status,
+    ).toBe(200);
+    const copy = `{"sender":"x","recipient":"z","amount":2.0,"id":"${pending.body.id}"}`;
+    expect((await call(`${second.url}/transactions/new`, { body: copy, headers: { 'content-type': 'application/json' } })).status).toBe(
+      200,
+    );
   });
 
   test('without DATA_DIR nothing is written and a restart starts afresh', async () => {
     const first = await startTestNode();
     await call(`${first.url}/mine`);
     await first.close();
-    const second = await startTestNode();
-    try {
-      expect((await call(`${second.url}/chain`)).body.length).toBe(1);
-    } finally {
-      await second.close();
-    }
+    await using second = await startTestNode();
+    expect((await call(`${second.url}/chain`)).body.length).toBe(1);
   });
 });

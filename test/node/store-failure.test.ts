@@ -13,15 +13,11 @@ test('when a write fails, the request gets no 201 and /health answers 503 with t
     close: async () => {},
   };
   const { app } = createTestApp({ store: brokenDisk });
-  const server = await serve(app);
-  try {
-    expect((await call(`${server.url}/health`)).status).toBe(200);
-    const posted = await call(`${server.url}/transactions/new`, { json: { sender: 'a', recipient: 'b', amount: 1 } });
-    expect(posted.status).toBe(500);
-    const health = await call(`${server.url}/health`);
-    expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ status: 'failing', error: 'the store failed: EIO: i/o error, write', length: 1 });
-  } finally {
-    await server.close();
-  }
+  await using server = await serve(app);
+  expect((await call(`${server.url}/health`)).status).toBe(200);
+  const posted = await call(`${server.url}/transactions/new`, { json: { sender: 'a', recipient: 'b', amount: 1 } });
+  expect(posted.status).toBe(500);
+  const health = await call(`${server.url}/health`);
+  expect(health.status).toBe(503);
+  expect(health.body).toMatchObject({ status: 'failing', error: 'the store failed: EIO: i/o error, write', length: 1 });
 });

@@ -1,21 +1,21 @@
 // Nodes that converge by themselves: announcements, passed-on transactions, introductions, catch-up.
 import type { IncomingMessage } from 'node:http';
 import type { Block } from '../../src/chain/block.ts';
-import { toJson } from '../../src/chain/py-json.ts';
+import { pythonStr, toJson } from '../../src/chain/py-json.ts';
 import { searchProof } from '../../src/chain/proof-of-work.ts';
 import type { Miner } from '../../src/node/miner.ts';
-import { eventually as eventuallyEvery } from '../../e2e/support/eventually.ts';
 import { freePort } from '../../e2e/support/ports.ts';
-import { createTestApp } from '../support/apps.ts';
+import { capturingLogger, createTestApp } from '../support/apps.ts';
 import { buildChain } from '../support/chains.ts';
+import { eventually as eventuallyWithin } from '../support/eventually.ts';
 import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
 
 jest.setTimeout(30_000);
 
 type TestNode = Awaited<ReturnType<typeof startTestNode>>;
 
-/** The e2e tests' polling, at in-process pace: every 25 ms, for up to 10 s. */
-const eventually = (check: () => Promise<void>) => eventuallyEvery(check, 10_000, 25);
+/** Polling at in-process pace: every 25 ms, for up to 10 s. */
+const eventually = (check: () => boolean | Promise<void>) => eventuallyWithin(check, { timeoutMs: 10_000, intervalMs: 25 });
 
 const GOSSIP = { GOSSIP: 'on', SYNC_INTERVAL_MS: '200', PEER_TIMEOUT_MS: '1000' };
 
@@ -48,10 +48,13 @@ describe('gossip between in-process nodes', () => {
 
   test('a node keeps introducing itself and passing on transactions, with backoff, until a peer that was down comes up', async () => {
     const port = await freePort();
-    const a = await startTestNode({ ...GOSSIP, NODE_ID: 'a', PEERS: `127.0.0.1:${port}` });
+    const { log, lines } = capturingLogger('debug');
+    const a = await startTestNode({ ...GOSSIP, NODE_ID: 'a', PEERS: `127.0.0.1:${port}` }, log);
     nodes.push(a);
     const { body } = await call(`${a.url}/transactions/new`, { json: { sender: 'x', recipient: 'y', amount: 1 } });
-    await new Promise((resolve) => setTimeout(resolve, 1200)); // a few refused attempts
+    // Refused, and refused again after a backoff, before the peer comes up.
+    const refused = `passing on transactions to 127.0.0.1:${port} failed`;
+    await eventually(() => lines.filter((line) => String(line.msg).startsWith(refused)).length >= 2);
     const b = await startTestNode({ ...GOSSIP, NODE_ID: 'b', PORT: String(port) });
     nodes.push(b);
     await eventually(async () => expect((await call(`${b.url}/health`)).body.peers).toEqual([a.address]));
@@ -138,53 +141,42 @@ describe('catching up fetches only the blocks a node lacks', () => {
 
   test('a node 30 blocks behind asks for its tip, then for blocks 2 on: never the whole chain', async () => {
     const chain = buildChain(31);
-    const peer = await recordingPeer(chain);
-    const node = await startTestNode();
-    try {
-      await call(`${node.url}/nodes/register`, { json: { nodes: [peer.address] } });
-      const { body } = await call(`${node.url}/nodes/resolve`);
-      expect(body).toMatchObject({ message: 'Our chain was replaced', skipped: [] });
-      expect(body.new_chain).toEqual(JSON.parse(toJson(chain)));
-      expect(peer.asked).toEqual(['/chain/tip', '/chain?from=2']);
-    } finally {
-      await Promise.all([node.close(), peer.close()]);
-    }
+    await using peer = await recordingPeer(chain);
+    await using node = await startTestNode();
+    await call(`${node.url}/nodes/register`, { json: { nodes: [peer.address] } });
+    const { body } = await call(`${node.url}/nodes/resolve`);
+    expect(body).toMatchObject({ message: 'Our chain was replaced', skipped: [] });
+    expect(body.new_chain).toEqual(JSON.parse(toJson(chain)));
+    expect(peer.asked).toEqual(['/chain/tip', '/chain?from=2']);
   });
 
   test('after a fork, it steps back until the chains meet, then takes only the rest', async () => {
     const theirs = buildChain(9, { miner: 'them' });
-    const peer = await recordingPeer(theirs);
-    const node = await startTestNode();
-    try {
-      // Ours: their first 3 blocks, then 3 of our own.
-      for (const length of [2, 3]) await call(`${node.url}/gossip/blocks`, { json: JSON.parse(toJson({ block: theirs[length - 1]!, length })) });
-      for (let i = 0; i < 3; i++) await call(`${node.url}/mine`);
-      await call(`${node.url}/nodes/register`, { json: { nodes: [peer.address] } });
-      const { body } = await call(`${node.url}/nodes/resolve`);
-      expect(body.message).toBe('Our chain was replaced');
-      expect(body.new_chain).toEqual(JSON.parse(toJson(theirs)));
-      // From 7 (just past our tip), back 1, 2, then 4 blocks: from 3 on, the peer's blocks follow our block 2.
-      expect(peer.asked).toEqual(['/chain/tip', '/chain?from=7', '/chain?from=6', '/chain?from=5', '/chain?from=3']);
-    } finally {
-      await Promise.all([node.close(), peer.close()]);
-    }
+    await using peer = await recordingPeer(theirs);
+    await using node = await startTestNode();
+    // Ours: their first 3 blocks, then 3 of our own.
+    for (const length of [2, 3])
+      await call(`${node.url}/gossip/blocks`, { json: JSON.parse(toJson({ block: theirs[length - 1]!, length })) });
+    for (let i = 0; i < 3; i++) await call(`${node.url}/mine`);
+    await call(`${node.url}/nodes/register`, { json: { nodes: [peer.address] } });
+    const { body } = await call(`${node.url}/nodes/resolve`);
+    expect(body.message).toBe('Our chain was replaced');
+    expect(body.new_chain).toEqual(JSON.parse(toJson(theirs)));
+    // From 7 (just past our tip), back 1, 2, then 4 blocks: from 3 on, the peer's blocks follow our block 2.
+    expect(peer.asked).toEqual(['/chain/tip', '/chain?from=7', '/chain?from=6', '/chain?from=5', '/chain?from=3']);
   });
 
   test('an announced block that extends the tip is appended; a bad one is refused with a reason', async () => {
     const chain = buildChain(3);
-    const node = await startTestNode();
-    try {
-      const announce = (block: Block, length: number) => call(`${node.url}/gossip/blocks`, { json: JSON.parse(toJson({ block, length })) });
-      expect((await announce(chain[1]!, 2)).body).toEqual({ status: 'appended', length: 2 });
-      expect((await announce(chain[1]!, 2)).body).toEqual({ status: 'known', length: 2 });
-      const forged = { ...chain[2]!, proof: 1 };
-      const refused = await announce(forged, 3);
-      expect(refused.status).toBe(400);
-      expect(refused.body.error).toMatch(/^block rejected: block 3: proof 1 is not valid after block 2/);
-      expect((await call(`${node.url}/chain`)).body.length).toBe(2);
-    } finally {
-      await node.close();
-    }
+    await using node = await startTestNode();
+    const announce = (block: Block, length: number) => call(`${node.url}/gossip/blocks`, { json: JSON.parse(toJson({ block, length })) });
+    expect((await announce(chain[1]!, 2)).body).toEqual({ status: 'appended', length: 2 });
+    expect((await announce(chain[1]!, 2)).body).toEqual({ status: 'known', length: 2 });
+    const forged = { ...chain[2]!, proof: 1 };
+    const refused = await announce(forged, 3);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/^block rejected: block 3: proof 1 is not valid after block 2/);
+    expect((await call(`${node.url}/chain`)).body.length).toBe(2);
   });
 });
 
@@ -194,12 +186,13 @@ describe('chain changes are serialised', () => {
     let searching: () => void;
     const started = new Promise<void>((resolve) => (searching = resolve));
     const miner: Miner = {
-      proofOfWork(lastProof, _difficulty, { signal } = {}) {
+      proofOfWork({ lastProof }, _rules, { signal } = {}) {
         searchedAfter.push(lastProof);
         searching();
         // The first search never ends by itself: only the abort ends it.
-        if (searchedAfter.length === 1) return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
-        return Promise.resolve(searchProof(lastProof, 4, 0, Number.MAX_SAFE_INTEGER)!);
+        if (searchedAfter.length === 1)
+          return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error)));
+        return Promise.resolve(searchProof(lastProof, 4, 0, Number.MAX_SAFE_INTEGER, '')!);
       },
       close: async () => {},
     };
@@ -210,7 +203,7 @@ describe('chain changes are serialised', () => {
     expect(await node.receiveBlock(peerBlock, 2)).toEqual({ status: 'appended' });
 
     const block = await mining;
-    expect(searchedAfter).toEqual(['100', String(peerBlock.proof)]);
+    expect(searchedAfter).toEqual(['100', pythonStr(peerBlock.proof)]);
     expect(block.index).toBe(3);
     expect(node.chain.map((b) => b.index)).toEqual([1, 2, 3]);
     expect(node.chain[1]).toBe(peerBlock);

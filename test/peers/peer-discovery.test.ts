@@ -1,4 +1,5 @@
 import { startPeerDiscovery, type Lookup } from '../../src/peers/peer-discovery.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestNode } from '../support/nodes.ts';
 
 describe('startPeerDiscovery', () => {
@@ -9,14 +10,21 @@ describe('startPeerDiscovery', () => {
   afterEach(() => node.close());
 
   /** A DNS whose answers the test changes as replicas come and go. */
-  const fakeDns = (answers: Record<string, string[] | Error>): Lookup => async (host) => {
-    const answer = answers[host];
-    if (answer === undefined || answer instanceof Error) throw answer ?? new Error(`ENOTFOUND ${host}`);
-    return answer;
-  };
+  const fakeDns =
+    (answers: Record<string, string[] | Error>): Lookup =>
+    async (host) => {
+      const answer = answers[host];
+      if (answer === undefined || answer instanceof Error) throw answer ?? new Error(`ENOTFOUND ${host}`);
+      return answer;
+    };
 
   test('a name with one address stays a peer under its name', async () => {
-    const discovery = startPeerDiscovery({ node: node.node, names: ['node2:5000'], lookup: fakeDns({ node2: ['172.18.0.3'] }), intervalMs: 0 });
+    const discovery = startPeerDiscovery({
+      node: node.node,
+      names: ['node2:5000'],
+      lookup: fakeDns({ node2: ['172.18.0.3'] }),
+      intervalMs: 0,
+    });
     await discovery.refresh();
     expect(node.node.peers).toEqual(['node2:5000']);
   });
@@ -44,7 +52,12 @@ describe('startPeerDiscovery', () => {
   test("the node's own address among a service's is never a peer", async () => {
     const self = node.address.split(':')[0]!; // 127.0.0.1, one of this machine's interfaces
     const port = node.address.split(':')[1]!;
-    const discovery = startPeerDiscovery({ node: node.node, names: [`svc:${port}`], lookup: fakeDns({ svc: [self, '10.0.0.2'] }), intervalMs: 0 });
+    const discovery = startPeerDiscovery({
+      node: node.node,
+      names: [`svc:${port}`],
+      lookup: fakeDns({ svc: [self, '10.0.0.2'] }),
+      intervalMs: 0,
+    });
     await discovery.refresh();
     expect(node.node.peers).toEqual([`10.0.0.2:${port}`]);
   });
@@ -59,10 +72,14 @@ describe('startPeerDiscovery', () => {
   });
 
   test('runs by itself on its interval', async () => {
-    const discovery = startPeerDiscovery({ node: node.node, names: ['svc:5000'], lookup: fakeDns({ svc: ['10.0.0.1', '10.0.0.2'] }), intervalMs: 20 });
+    const discovery = startPeerDiscovery({
+      node: node.node,
+      names: ['svc:5000'],
+      lookup: fakeDns({ svc: ['10.0.0.1', '10.0.0.2'] }),
+      intervalMs: 20,
+    });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(node.node.peers).toEqual(['10.0.0.1:5000', '10.0.0.2:5000']);
+      await eventually(() => expect(node.node.peers).toEqual(['10.0.0.1:5000', '10.0.0.2:5000']));
     } finally {
       discovery.stop();
     }

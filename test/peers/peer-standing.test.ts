@@ -1,13 +1,17 @@
 import { Blockchain } from '../../src/chain/blockchain.ts';
 import { ChainNode } from '../../src/node/chain-node.ts';
-import type { PeerAnswer, PeerClient } from '../../src/peers/peer-client.ts';
+import type { PeerClient, PeerReply } from '../../src/peers/peer-client.ts';
 import { PeerSet, START_GRACE_SECONDS } from '../../src/peers/peer-set.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { capturingLogger, idleMiner } from '../support/apps.ts';
 
 const PEER = 'node2:5000';
-const DOWN: PeerAnswer = { ok: false, answered: false, reason: 'unreachable: connect ECONNREFUSED 10.0.0.2:5000' };
-const UP: PeerAnswer = { ok: true, value: { body: { length: 1, hash: 'f'.repeat(64) }, nodeId: 'node2' } };
+const DOWN: PeerReply = {
+  ok: false,
+  answered: false,
+  reason: 'GET node2:5000/chain/tip: unreachable (connect ECONNREFUSED 10.0.0.2:5000)',
+};
+const UP: PeerReply = { ok: true, value: { body: { length: 1, hash: 'f'.repeat(64) }, nodeId: 'node2' } };
 
 /** A node with one peer whose tip answer, and the clock, the test sets before each sync. */
 function nodeWithOnePeer() {
@@ -17,8 +21,7 @@ function nodeWithOnePeer() {
   const peerClient: PeerClient = { getTip: tip, getChain: tip, post: tip };
   const node = new ChainNode({
     nodeId: 'node1',
-    difficulty: 4,
-    powRule: 'notebook',
+    rules: { difficulty: 4, powRule: 'notebook' },
     blockchain: new Blockchain(),
     store: new MemoryStore(),
     miner: idleMiner,
@@ -29,12 +32,15 @@ function nodeWithOnePeer() {
   });
   node.registerPeers([PEER]);
   /** Syncs `seconds` after the first sync with the peer up or down; returns what it logged about the peer. */
-  const syncAt = async (seconds: number, answer: PeerAnswer) => {
+  const syncAt = async (seconds: number, answer: PeerReply) => {
     world.now = 1_700_000_000 + seconds;
     world.answer = answer;
     const from = lines.length;
     await node.sync();
-    return lines.slice(from).filter((line) => line.peer === PEER).map(({ level, msg }) => `${level === 20 ? 'debug' : level === 30 ? 'info' : 'warn'}: ${String(msg)}`);
+    return lines
+      .slice(from)
+      .filter((line) => line.peer === PEER)
+      .map(({ level, msg }) => `${level === 20 ? 'debug' : level === 30 ? 'info' : 'warn'}: ${String(msg)}`);
   };
   return { node, syncAt };
 }
@@ -44,7 +50,9 @@ describe('what a node logs of a peer going up and down', () => {
     const { syncAt } = nodeWithOnePeer();
     expect(await syncAt(0, DOWN)).toEqual([`debug: peer ${PEER} skipped: ${DOWN.reason}`]);
     expect(await syncAt(START_GRACE_SECONDS - 1, DOWN)).toEqual([`debug: peer ${PEER} skipped: ${DOWN.reason}`]);
-    expect(await syncAt(START_GRACE_SECONDS, DOWN)).toEqual([`warn: peer ${PEER} is still down ${START_GRACE_SECONDS} s after it was first asked: ${DOWN.reason}`]);
+    expect(await syncAt(START_GRACE_SECONDS, DOWN)).toEqual([
+      `warn: peer ${PEER} is still down ${START_GRACE_SECONDS} s after it was first asked: ${DOWN.reason}`,
+    ]);
     expect(await syncAt(START_GRACE_SECONDS + 2, DOWN)).toEqual([`debug: peer ${PEER} skipped: ${DOWN.reason}`]);
     expect(await syncAt(START_GRACE_SECONDS + 4, UP)).toEqual([`info: peer ${PEER} is up (1 block)`]);
   });
@@ -61,7 +69,9 @@ describe('what a node logs of a peer going up and down', () => {
     await syncAt(0, UP);
     expect(await syncAt(2, DOWN)).toEqual([`warn: peer ${PEER} is down: ${DOWN.reason}`]);
     expect(await syncAt(4, DOWN)).toEqual([`debug: peer ${PEER} skipped: ${DOWN.reason}`]);
-    expect(node.peerStatuses()).toEqual([expect.objectContaining({ reachable: false, downSince: 1_700_000_002, lastSeen: 1_700_000_000, nodeId: 'node2' })]);
+    expect(node.peerStatuses()).toEqual([
+      expect.objectContaining({ reachable: false, downSince: 1_700_000_002, lastSeen: 1_700_000_000, nodeId: 'node2' }),
+    ]);
     expect(await syncAt(9, UP)).toEqual([`info: peer ${PEER} is up again after 7 s`]);
     expect(node.peerStatuses()).toEqual([expect.objectContaining({ reachable: true, downSince: undefined, lastSeen: 1_700_000_009 })]);
     expect(await syncAt(11, DOWN)).toEqual([`warn: peer ${PEER} is down: ${DOWN.reason}`]);
@@ -72,14 +82,14 @@ describe('PeerSet.record', () => {
   test('gives news only when a peer first answers, goes down, stays missing past the grace period, or comes back', () => {
     const peers = new PeerSet();
     peers.add(PEER);
-    const down = { answered: false, error: 'timeout' };
+    const down = { answered: false, error: 'GET node2:5000/chain/tip: timeout after 2000 ms' };
     expect(peers.record(PEER, down, 100)).toBeUndefined();
     expect(peers.record(PEER, down, 100 + START_GRACE_SECONDS)).toEqual({ kind: 'missing', downSeconds: START_GRACE_SECONDS });
     expect(peers.record(PEER, down, 200)).toBeUndefined();
     expect(peers.record(PEER, { answered: true, length: 3 }, 210)).toEqual({ kind: 'reached' });
     // A bad answer is an answer: the peer is up, its error kept.
-    expect(peers.record(PEER, { answered: true, error: 'HTTP 500' }, 212)).toBeUndefined();
-    expect(peers.status(PEER)).toMatchObject({ reachable: true, lastError: 'HTTP 500', length: 3 });
+    expect(peers.record(PEER, { answered: true, error: 'GET node2:5000/chain/tip: HTTP 500' }, 212)).toBeUndefined();
+    expect(peers.status(PEER)).toMatchObject({ reachable: true, lastError: 'GET node2:5000/chain/tip: HTTP 500', length: 3 });
     expect(peers.record(PEER, down, 214)).toEqual({ kind: 'lost' });
     expect(peers.record(PEER, { answered: true }, 220)).toEqual({ kind: 'back', downSeconds: 6 });
     expect(peers.record('other:1', down, 300)).toBeUndefined();

@@ -28,7 +28,8 @@ export function gossipRoutes(router: Router, { node, maxBodyBytes }: { node: Cha
     const body = bodyOf(ctx);
     if (!isObject(body) || !isObject(body.block)) ctx.throw(400, 'expected {"block": {...}, "length": N}');
     const { length } = body;
-    if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 1) ctx.throw(400, 'length must be a whole number of blocks, at least 1');
+    if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 1)
+      ctx.throw(400, 'length must be a whole number of blocks, at least 1');
     const outcome = await node.receiveBlock(body.block as Block, length);
     if (outcome.status === 'rejected') ctx.throw(400, `block rejected: ${outcome.reason}`);
     sendJson(ctx, 200, { status: outcome.status, length: node.chain.length });

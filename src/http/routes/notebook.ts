@@ -23,7 +23,7 @@ export function notebookRoutes(router: Router, { node, maxBodyBytes }: { node: C
     const verdict = validTransaction(bodyOf(ctx));
     if (!verdict.ok) ctx.throw(400, verdict.reason);
     const outcome = await node.addTransaction(verdict.value);
-    const id = String(outcome.transaction.id); // the node gives every transaction an id
+    const id = outcome.transaction.id as string; // the node gives every pooled transaction an id
     if (outcome.status === 'conflict') ctx.throw(409, `transaction ${id} is already known with other content`);
     if (outcome.status === 'known') sendJson(ctx, 200, { message: `Transaction ${id} is already known`, id });
     else sendJson(ctx, 201, { message: `Transaction will be added to Block ${outcome.index}`, id });

@@ -62,5 +62,5 @@ export function peerJson({ node, nodeId, reachable, lastSeen, length, lastError,
 
 /** How the node takes part in the network, as /health and the explorer's snapshot give it. */
 export function modeJson(node: ChainNode, role: NetworkRole): JsonObject {
-  return { gossip: role.gossip, sync_interval_ms: role.syncIntervalMs, pow_rule: node.powRule, difficulty: node.difficulty };
+  return { gossip: role.gossip, sync_interval_ms: role.syncIntervalMs, pow_rule: node.rules.powRule, difficulty: node.rules.difficulty };
 }

@@ -1,0 +1,225 @@
+/**
+ * JSON read as the Python reference node's json.loads reads it, numbers kept exact (see
+ * py-json.ts for the representation, and for writing it back out byte for byte).
+ */
+import { pyFloat, type JsonObject, type JsonValue, type ParseResult } from './py-json.ts';
+/** Deep enough for any block; shallow enough that a hostile body cannot overflow the stack. */
+const MAX_DEPTH = 512;
+/** Python 3.11 refuses to convert longer digit strings to int; refusing them too keeps us in step. */
+const MAX_INT_DIGITS = 4300;
+
+/** Parses JSON as Python's json.loads does, keeping numbers exact; never throws. */
+export function parseJson(text: string): ParseResult {
+  try {
+    return { ok: true, value: new Parser(text).document() };
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+class JsonSyntaxError extends Error {}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
+const HEX4 = /[0-9a-fA-F]{4}/y;
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+
+class Parser {
+  private readonly text: string;
+  private pos = 0;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  document(): JsonValue {
+    const value = this.value(0);
+    this.skipWhitespace();
+    if (this.pos < this.text.length) this.fail('end of input after the value');
+    return value;
+  }
+
+  /** depth is the number of arrays and objects this value sits inside. */
+  private value(depth: number): JsonValue {
+    this.skipWhitespace();
+    const c = this.text[this.pos];
+    if (c === '"') return this.string();
+    if (c === '{' || c === '[') {
+      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nesting deeper than ${MAX_DEPTH} at position ${this.pos}`);
+      return c === '{' ? this.object(depth + 1) : this.array(depth + 1);
+    }
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+    if (c === 'n') return this.literal('null', null);
+    if (c === 't') return this.literal('true', true);
+    if (c === 'f') return this.literal('false', false);
+    if (c === 'N') return this.literal('NaN', NaN);
+    if (c === 'I') return this.literal('Infinity', Infinity);
+    return this.fail('a value');
+  }
+
+  private object(depth: number): JsonObject {
+    const object: JsonObject = {};
+    this.pos++; // '{'
+    this.skipWhitespace();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return object;
+    }
+    for (;;) {
+      if (this.text[this.pos] !== '"') this.fail('a property name in double quotes');
+      const key = this.string();
+      this.skipWhitespace();
+      this.expect(':');
+      setProperty(object, key, this.value(depth));
+      if (this.separator('}')) return object;
+      this.skipWhitespace();
+    }
+  }
+
+  private array(depth: number): JsonValue[] {
+    const items: JsonValue[] = [];
+    this.pos++; // '['
+    this.skipWhitespace();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return items;
+    }
+    for (;;) {
+      items.push(this.value(depth));
+      if (this.separator(']')) return items;
+    }
+  }
+
+  /** After an item: consumes ',' (false: more follow) or the closing bracket (true: done). */
+  private separator(close: string): boolean {
+    this.skipWhitespace();
+    const c = this.text[this.pos];
+    if (c === ',' || c === close) {
+      this.pos++;
+      return c === close;
+    }
+    return this.fail(`',' or '${close}'`);
+  }
+
+  private string(): string {
+    const open = this.pos++;
+    let result = '';
+    let chunk = this.pos; // start of the run of plain characters not yet copied
+    for (;;) {
+      const code = this.text.charCodeAt(this.pos); // NaN past the end
+      if (code === 0x22) {
+        result += this.text.slice(chunk, this.pos);
+        this.pos++;
+        return result;
+      }
+      if (code === 0x5c) {
+        result += this.text.slice(chunk, this.pos) + this.escape();
+        chunk = this.pos;
+      } else if (code >= 0x20) {
+        this.pos++;
+      } else if (Number.isNaN(code)) {
+        throw new JsonSyntaxError(`unterminated string starting at position ${open}`);
+      } else {
+        throw new JsonSyntaxError(`control character ${describe(code)} in string at position ${this.pos}`);
+      }
+    }
+  }
+
+  /**
+   * Decodes the escape at pos (a backslash). Each \uXXXX is one UTF-16 unit, so an escaped pair
+   * becomes the character it encodes and a lone surrogate stays lone, just as Python decodes them.
+   */
+  private escape(): string {
+    const at = this.pos;
+    const letter = this.text[at + 1];
+    if (letter === 'u') {
+      HEX4.lastIndex = at + 2;
+      if (!HEX4.test(this.text)) throw new JsonSyntaxError(`invalid \\uXXXX escape at position ${at}`);
+      this.pos = at + 6;
+      return String.fromCharCode(parseInt(this.text.slice(at + 2, at + 6), 16));
+    }
+    const decoded = letter === undefined ? undefined : SIMPLE_ESCAPES[letter];
+    if (decoded === undefined) {
+      if (letter === undefined) throw new JsonSyntaxError(`unterminated string at position ${at}`);
+      throw new JsonSyntaxError(`invalid escape: ${describe(letter.charCodeAt(0))} after '\\' at position ${at}`);
+    }
+    this.pos = at + 2;
+    return decoded;
+  }
+
+  private number(): JsonValue {
+    const start = this.pos;
+    if (this.text.startsWith('-Infinity', start)) return this.literal('-Infinity', -Infinity);
+    NUMBER.lastIndex = start;
+    const match = NUMBER.exec(this.text);
+    if (match === null) {
+      this.pos = start + 1; // a '-' without digits
+      return this.fail('a digit');
+    }
+    const token = match[0];
+    this.pos = start + token.length;
+    if (match[1] !== undefined || match[2] !== undefined) return pyFloat(Number(token));
+    return integer(token, start);
+  }
+
+  private literal<T extends JsonValue>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.pos)) this.fail('a value');
+    this.pos += word.length;
+    return value;
+  }
+
+  private expect(c: string): void {
+    if (this.text[this.pos] !== c) this.fail(`'${c}'`);
+    this.pos++;
+  }
+
+  private skipWhitespace(): void {
+    for (;;) {
+      const code = this.text.charCodeAt(this.pos);
+      if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return;
+      this.pos++;
+    }
+  }
+
+  private fail(expected: string): never {
+    const code = this.text.codePointAt(this.pos);
+    const found = code === undefined ? 'unexpected end of input' : `unexpected character ${describe(code)}`;
+    throw new JsonSyntaxError(`${found} at position ${this.pos} (expected ${expected})`);
+  }
+}
+
+function integer(token: string, at: number): number | bigint {
+  const digits = token.startsWith('-') ? token.length - 1 : token.length;
+  if (digits > MAX_INT_DIGITS) {
+    throw new JsonSyntaxError(`integer with more than ${MAX_INT_DIGITS} digits at position ${at}`);
+  }
+  const n = Number(token);
+  // A token past 2^53 - 1 always rounds to 2^53 or more, so this test never takes an inexact value.
+  if (Number.isSafeInteger(n)) return n === 0 ? 0 : n; // Python has no int -0
+  return BigInt(token);
+}
+
+function setProperty(object: JsonObject, key: string, value: JsonValue): void {
+  // Assigning "__proto__" would swap the prototype; a peer's JSON must only ever add data.
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    object[key] = value;
+  }
+}
+
+/** A character for an error message: 'x' when printable ASCII, else U+XXXX. */
+function describe(code: number): string {
+  if (code === 0x27) return `"'"`;
+  if (code >= 0x20 && code <= 0x7e) return `'${String.fromCharCode(code)}'`;
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}

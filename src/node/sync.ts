@@ -1,0 +1,159 @@
+import type { EventEmitter } from 'node:events';
+import type { Block } from '../chain/block.ts';
+import { preferenceOrder } from '../chain/consensus.ts';
+import type { ChainRules } from '../chain/rules.ts';
+import type { Logger } from '../log/log.ts';
+import { askPeer, type Offer } from '../peers/catch-up.ts';
+import type { PeerClient } from '../peers/peer-client.ts';
+import { logExchange } from '../peers/peer-log.ts';
+import type { Exchange, PeerSet, PeerStatus } from '../peers/peer-set.ts';
+import type { NodeEvents } from './node-events.ts';
+
+export interface SkippedPeer {
+  node: string;
+  reason: string;
+}
+
+export interface Resolution {
+  replaced: boolean;
+  chain: readonly Block[];
+  skipped: SkippedPeer[];
+}
+
+/** What a sync needs of the node: who it is, its chain and rules, how it adopts a chain, and its peers. */
+export interface SyncDeps {
+  nodeId: string;
+  rules: ChainRules;
+  /** The node's chain as it is now: read at each step, since it may change while the peers are asked. */
+  chain: () => readonly Block[];
+  /** Adopts a valid chain from `peer` if it is still longer than the node's; whether it did. */
+  adopt: (chain: Block[], peer: string) => boolean;
+  /** Where the node's `peers` and `peerFailure` events go. */
+  events: EventEmitter<NodeEvents>;
+  peers: PeerSet;
+  peerClient: PeerClient;
+  /** Seconds since the epoch, as a float. */
+  clock: () => number;
+  log: Logger;
+}
+
+/**
+ * The reference's consensus, run against the node's peers, and the standing of each peer that it
+ * and every other exchange with a peer leave behind.
+ */
+export class PeerSync {
+  #deps: SyncDeps;
+  #syncing: Promise<Resolution> | undefined;
+  #queued: Promise<Resolution> | undefined;
+
+  constructor(deps: SyncDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Adopts the longest valid chain among the peers, if longer than ours, the first registered
+   * winning a tie. A sync already under way is not interrupted: the call waits for the next one,
+   * which starts when it ends, and concurrent callers share that one.
+   */
+  sync(): Promise<Resolution> {
+    if (this.#syncing === undefined) {
+      this.#syncing = this.#round().finally(() => (this.#syncing = undefined));
+      return this.#syncing;
+    }
+    this.#queued ??= this.#syncing.then(
+      () => this.#next(),
+      () => this.#next(),
+    );
+    return this.#queued;
+  }
+
+  #next(): Promise<Resolution> {
+    this.#queued = undefined;
+    return this.sync();
+  }
+
+  async #round(): Promise<Resolution> {
+    const { peers, peerClient, log, nodeId, rules, chain, adopt, events } = this.#deps;
+    const registered = peers.list();
+    const before = peers.statuses();
+    const skipped: SkippedPeer[] = [];
+    const skip = (node: string, reason: string) => {
+      skipped.push({ node, reason });
+      events.emit('peerFailure', { node, reason });
+    };
+    const polls = await Promise.all(registered.map((peer) => askPeer(peer, { peerClient, nodeId, chain, rules })));
+    const offers: Offer[] = [];
+    polls.forEach((poll, i) => {
+      const peer = registered[i]!;
+      if (poll.self) {
+        peers.markSelf(peer);
+        log.info({ peer }, `peer ${peer} is this node itself; removed from the peers`);
+        return skip(peer, 'this node itself; removed from the peers');
+      }
+      if (this.#isAlias(peer, poll.nodeId)) return;
+      this.#record(peer, { answered: poll.answered, length: poll.length, error: poll.ok ? undefined : poll.reason });
+      if (!poll.ok) return skip(peer, poll.reason);
+      if (poll.offer !== undefined) offers.push(poll.offer);
+    });
+    let replaced = false;
+    for (const offer of preferenceOrder(chain().length, offers)) {
+      if (offer.length <= chain().length) break;
+      const verdict = await offer.fetch();
+      if (!verdict.ok) {
+        this.#record(offer.peer, { answered: true, error: verdict.reason });
+        skip(offer.peer, verdict.reason);
+        continue;
+      }
+      replaced = adopt(verdict.value, offer.peer);
+      if (replaced) break;
+    }
+    // A sync runs every few seconds: only news is announced (or logged above debug), not that the peers answered again.
+    this.#announceIfChanged(before);
+    if (!replaced) {
+      const count = registered.length === 1 ? '1 peer' : `${registered.length} peers`;
+      log.debug({ peers: registered.length, skipped: skipped.length }, `synced with ${count}: no longer chain`);
+    }
+    // In the order the peers were registered, as the reference's loop meets them.
+    skipped.sort((a, b) => registered.indexOf(a.node) - registered.indexOf(b.node));
+    return { replaced, chain: chain(), skipped };
+  }
+
+  /**
+   * What another part of the node (the explorer's network view) learned by asking a peer: kept with
+   * what syncs learn, so that every view of a peer shows the same standing.
+   */
+  noteExchange(peer: string, exchange: Exchange, nodeId: string | undefined): void {
+    if (nodeId === this.#deps.nodeId) return; // this node under another name: the next sync removes it
+    const before = this.#deps.peers.statuses();
+    if (!this.#isAlias(peer, nodeId)) this.#record(peer, exchange);
+    this.#announceIfChanged(before);
+  }
+
+  /** Records an exchange with a peer and logs what it means (see peer-log.ts). */
+  #record(peer: string, exchange: Exchange): void {
+    const { peers, clock, log } = this.#deps;
+    const previousError = peers.status(peer)?.lastError;
+    logExchange(log, peer, exchange, peers.record(peer, exchange, clock()), previousError);
+  }
+
+  /** Whether `peer` answered with the id of a peer registered under another name: it is forgotten, then. */
+  #isAlias(peer: string, nodeId: string | undefined): boolean {
+    const sameAs = nodeId === undefined ? undefined : this.#deps.peers.identify(peer, nodeId);
+    if (sameAs === undefined) return false;
+    // A replica found by its IP and by its host name: one node, one peer.
+    this.#deps.log.info({ peer, same_as: sameAs }, `peer ${peer} is ${sameAs} under another name; removed from the peers`);
+    return true;
+  }
+
+  #announceIfChanged(before: readonly PeerStatus[]): void {
+    const after = this.#deps.peers.statuses();
+    if (!sameStanding(before, after)) this.#deps.events.emit('peers', { peers: after });
+  }
+}
+
+/** The same peers, each as reachable, as long, with the same id and last error: only last_seen moved on. */
+function sameStanding(before: readonly PeerStatus[], after: readonly PeerStatus[]): boolean {
+  const standing = (statuses: readonly PeerStatus[]) =>
+    JSON.stringify(statuses.map(({ node, reachable, length, lastError, nodeId }) => [node, reachable, length, lastError, nodeId]));
+  return standing(before) === standing(after);
+}
