@@ -4,10 +4,14 @@
  * other's chains, and the smoke run of the benchmark, which measures the two side by side.
  * jest.config.js (`npm test`) leaves out these same files.
  */
-const base = require('./jest.config.js');
+const {
+  projects: [unit],
+} = require('./jest.config.js');
 
 module.exports = {
-  ...base,
+  ...unit,
+  displayName: 'interop',
+  roots: ['<rootDir>/test', '<rootDir>/e2e'],
   testMatch: ['<rootDir>/e2e/interop.test.ts', '<rootDir>/test/bench-smoke.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
 };

@@ -27,7 +27,7 @@ async function rateOfOneWorker(seconds: number): Promise<number> {
   let tried = 0;
   try {
     while (performance.now() < deadline) {
-      const request: SearchRequest = { lastProof: '35293', difficulty: 16, start: tried, end: tried + RANGE };
+      const request: SearchRequest = { lastProof: '35293', difficulty: 16, start: tried, end: tried + RANGE, suffix: '' };
       worker.postMessage(request);
       const [result] = (await once(worker, 'message')) as [SearchResult];
       if (result.proof !== undefined) throw new Error('a proof at difficulty 16: the measurement is off');

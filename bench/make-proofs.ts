@@ -11,7 +11,9 @@ async function main(count: number): Promise<void> {
   const proofs = [100];
   try {
     while (proofs.length < count) {
-      proofs.push(await miner.proofOfWork(String(proofs[proofs.length - 1]), 4));
+      proofs.push(
+        await miner.proofOfWork({ lastProof: String(proofs[proofs.length - 1]), lastHash: '' }, { difficulty: 4, powRule: 'notebook' }),
+      );
       if (proofs.length % 1000 === 0) console.log(`${proofs.length} proofs`);
     }
   } finally {

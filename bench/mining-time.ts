@@ -19,7 +19,7 @@ export async function miningTimes(difficulty: number, blocks: number, threads: n
     let lastProof = 100;
     for (let i = 0; i < blocks; i++) {
       const started = performance.now();
-      lastProof = await miner.proofOfWork(String(lastProof), difficulty);
+      lastProof = await miner.proofOfWork({ lastProof: String(lastProof), lastHash: '' }, { difficulty, powRule: 'notebook' });
       times.push(performance.now() - started);
     }
   } finally {

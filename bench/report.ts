@@ -13,7 +13,13 @@ export interface Row {
   goal?: string;
 }
 
-export function row(section: string, measure: string, value: number, unit: string, against?: { anchor: string; value: number; goal?: string }): Row {
+export function row(
+  section: string,
+  measure: string,
+  value: number,
+  unit: string,
+  against?: { anchor: string; value: number; goal?: string },
+): Row {
   // Latencies come in whole milliseconds: 0 means under 1 ms, and a ratio to it says nothing.
   const ratio = against && value > 0 && against.value > 0 ? value / against.value : undefined;
   return { section, measure, value, unit, ...(against && { anchor: against.anchor, ratio, goal: against.goal }) };
@@ -40,7 +46,10 @@ function toMarkdown(rows: readonly Row[], notes: readonly string[]): string {
     '',
     '| Section | Measure | Value | Against | Ratio | Goal |',
     '| --- | --- | ---: | --- | ---: | --- |',
-    ...rows.map((r) => `| ${r.section} | ${r.measure} | ${r.value === 0 && r.unit === 'ms' ? '< 1' : format(r.value)} ${r.unit} | ${r.anchor ?? ''} | ${r.ratio === undefined ? '' : `${formatRatio(r.ratio)}×`} | ${r.goal ?? ''} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.section} | ${r.measure} | ${r.value === 0 && r.unit === 'ms' ? '< 1' : format(r.value)} ${r.unit} | ${r.anchor ?? ''} | ${r.ratio === undefined ? '' : `${formatRatio(r.ratio)}×`} | ${r.goal ?? ''} |`,
+    ),
     '',
     ...notes.map((note) => `- ${note}`),
   ];

@@ -19,8 +19,28 @@ import type { Block } from '../src/chain/block.ts';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const SIZES = SMOKE
-  ? { rateSeconds: 0.5, blocks: { 4: 3, 5: 1, 6: 0 }, loadSeconds: 1, chainLengths: [1, 10, 50], busySeconds: 1, gossipBlocks: 3, catchUp: 50, behind: [0, 1, 49], catchUpRuns: 1 }
-  : { rateSeconds: 3, blocks: { 4: 50, 5: 20, 6: 8 }, loadSeconds: 5, chainLengths: [1, 1000, 10000], busySeconds: 5, gossipBlocks: 30, catchUp: 10000, behind: [0, 1, 100, 1000, 9999], catchUpRuns: 3 };
+  ? {
+      rateSeconds: 0.5,
+      blocks: { 4: 3, 5: 1, 6: 0 },
+      loadSeconds: 1,
+      chainLengths: [1, 10, 50],
+      busySeconds: 1,
+      gossipBlocks: 3,
+      catchUp: 50,
+      behind: [0, 1, 49],
+      catchUpRuns: 1,
+    }
+  : {
+      rateSeconds: 3,
+      blocks: { 4: 50, 5: 20, 6: 8 },
+      loadSeconds: 5,
+      chainLengths: [1, 1000, 10000],
+      busySeconds: 5,
+      gossipBlocks: 30,
+      catchUp: 10000,
+      behind: [0, 1, 100, 1000, 9999],
+      catchUpRuns: 3,
+    };
 const CONNECTIONS = 10;
 const CORES = availableParallelism();
 const TRANSACTION = JSON.stringify({ sender: 'd4ee26eee15148ee92c6cd394edd974e', recipient: 'someone-other-address', amount: 5 });
@@ -99,7 +119,13 @@ async function throughput(proofs: readonly number[]): Promise<Row[]> {
   return rows;
 }
 
-function loadRows(section: string, what: string, ours: Awaited<ReturnType<typeof load>>, theirs: Awaited<ReturnType<typeof load>>, goal?: string): Row[] {
+function loadRows(
+  section: string,
+  what: string,
+  ours: Awaited<ReturnType<typeof load>>,
+  theirs: Awaited<ReturnType<typeof load>>,
+  goal?: string,
+): Row[] {
   if (ours.failures + theirs.failures > 0) console.warn(`  ${what}: ${ours.failures} failures (chainlab), ${theirs.failures} (reference)`);
   return [
     row(section, `${what}: chainlab`, ours.requestsPerSecond, 'req/s', { anchor: 'reference', value: theirs.requestsPerSecond, goal }),
@@ -114,12 +140,23 @@ async function durableTransactions(inMemory: Awaited<ReturnType<typeof load>>): 
   const dir = mkdtempSync(join(tmpdir(), 'chainlab-bench-'));
   const node = await startChainlab({ DATA_DIR: dir });
   try {
-    const result = await load(`${node.url}/transactions/new`, { seconds: SIZES.loadSeconds, connections: CONNECTIONS, method: 'POST', body: TRANSACTION });
+    const result = await load(`${node.url}/transactions/new`, {
+      seconds: SIZES.loadSeconds,
+      connections: CONNECTIONS,
+      method: 'POST',
+      body: TRANSACTION,
+    });
     if (result.failures > 0) console.warn(`  POST /transactions/new with DATA_DIR: ${result.failures} failures`);
     const section = 'HTTP, 10 connections';
     return [
-      row(section, 'POST /transactions/new: chainlab with DATA_DIR', result.requestsPerSecond, 'req/s', { anchor: 'chainlab in memory', value: inMemory.requestsPerSecond }),
-      row(section, 'POST /transactions/new: chainlab with DATA_DIR p99', result.p99Ms, 'ms', { anchor: 'chainlab in memory p99', value: inMemory.p99Ms }),
+      row(section, 'POST /transactions/new: chainlab with DATA_DIR', result.requestsPerSecond, 'req/s', {
+        anchor: 'chainlab in memory',
+        value: inMemory.requestsPerSecond,
+      }),
+      row(section, 'POST /transactions/new: chainlab with DATA_DIR p99', result.p99Ms, 'ms', {
+        anchor: 'chainlab in memory p99',
+        value: inMemory.p99Ms,
+      }),
     ];
   } finally {
     await node.stop();
@@ -158,7 +195,13 @@ async function responsiveness(): Promise<Row[]> {
   try {
     await new Promise((resolve) => setTimeout(resolve, 200)); // let the first search start
     const result = await load(`${node.url}/chain`, { seconds: SIZES.busySeconds, connections: 1 });
-    return [row('responsiveness', 'GET /chain p99 while mining at difficulty 6', result.p99Ms, 'ms', { anchor: 'goal 50 ms', value: 50, goal: '< 1×' })];
+    return [
+      row('responsiveness', 'GET /chain p99 while mining at difficulty 6', result.p99Ms, 'ms', {
+        anchor: 'goal 50 ms',
+        value: 50,
+        goal: '< 1×',
+      }),
+    ];
   } finally {
     mining = false;
     await node.stop();
@@ -187,7 +230,9 @@ async function catchUpWhole(chain: readonly Block[], notes: string[]): Promise<{
     const a = await adopt(ours, chain);
     const memory = residentBytes(ours.pid);
     const b = await adopt(theirs, chain);
-    notes.push(`A fresh node catching up from a peer that only serves /chain, as the reference does, fetches the whole chain: ${b.bytes.toLocaleString('en-US')} bytes for ${chain.length} blocks.`);
+    notes.push(
+      `A fresh node catching up from a peer that only serves /chain, as the reference does, fetches the whole chain: ${b.bytes.toLocaleString('en-US')} bytes for ${chain.length} blocks.`,
+    );
     const section = `catching up, ${chain.length} blocks`;
     return {
       rows: [
@@ -196,7 +241,11 @@ async function catchUpWhole(chain: readonly Block[], notes: string[]): Promise<{
         row(section, 'chainlab: bytes fetched', a.bytes, 'bytes', { anchor: 'reference', value: b.bytes }),
         row(section, 'reference: bytes fetched', b.bytes, 'bytes'),
       ],
-      memory: row('memory', `chainlab resident memory holding ${chain.length} blocks`, memory / 1024 / 1024, 'MB', { anchor: 'goal 150 MB', value: 150, goal: '< 1×' }),
+      memory: row('memory', `chainlab resident memory holding ${chain.length} blocks`, memory / 1024 / 1024, 'MB', {
+        anchor: 'goal 150 MB',
+        value: 150,
+        goal: '< 1×',
+      }),
       referenceBytes: b.bytes,
     };
   } finally {

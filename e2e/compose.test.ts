@@ -27,7 +27,9 @@ describe('docker-compose.yml: three nodes peering through PEERS', () => {
 
   /** Where each node listens on the host now: Docker picks new ports when the containers start again. */
   const readUrls = async (): Promise<NodeUrls> => {
-    const [node1, node2, node3] = await Promise.all(NODE_NAMES.map(async (name) => `http://127.0.0.1:${await project.hostPort(name, NODE_PORT)}`));
+    const [node1, node2, node3] = await Promise.all(
+      NODE_NAMES.map(async (name) => `http://127.0.0.1:${await project.hostPort(name, NODE_PORT)}`),
+    );
     return { node1: node1!, node2: node2!, node3: node3! };
   };
 
@@ -39,29 +41,44 @@ describe('docker-compose.yml: three nodes peering through PEERS', () => {
   // Runs even when `up` or a test failed: a half-started project must not keep its containers.
   afterAll(() => project.down(), TEST_TIMEOUT_MS);
 
-  it('starts each node knowing its two peers from PEERS', async () => {
-    for (const name of NODE_NAMES) {
-      // Registering no nodes changes nothing and answers with the peers already known.
-      const reply = await postJson(`${urls[name]}/nodes/register`, { nodes: [] });
-      expect(reply).toEqual({ status: 201, body: { message: 'New nodes have been added', total_nodes: otherNodes(name).map(peerAddress) } });
-    }
-  }, TEST_TIMEOUT_MS);
+  it(
+    'starts each node knowing its two peers from PEERS',
+    async () => {
+      for (const name of NODE_NAMES) {
+        // Registering no nodes changes nothing and answers with the peers already known.
+        const reply = await postJson(`${urls[name]}/nodes/register`, { nodes: [] });
+        expect(reply).toEqual({
+          status: 201,
+          body: { message: 'New nodes have been added', total_nodes: otherNodes(name).map(peerAddress) },
+        });
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   // The services gossip (the default): blocks and transactions spread without a resolve.
-  it('plays the notebook over the published ports, gossip carrying every block and transaction', async () => {
-    await playGossipNotebook(urls);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'plays the notebook over the published ports, gossip carrying every block and transaction',
+    async () => {
+      await playGossipNotebook(urls);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   // All three stop at once, so no peer holds the chain while they are down: what comes back was read
   // from each node's volume (DATA_DIR=/data).
-  it('keeps every chain in its volume across docker compose stop and start', async () => {
-    const before = await Promise.all(NODE_NAMES.map(async (name) => (await getJson(`${urls[name]}/chain`)).body));
-    expect(before[0]).toMatchObject({ length: 3 });
-    await project.stop();
-    await project.start();
-    urls = await readUrls();
-    await Promise.all(NODE_NAMES.map((name) => waitForOk(`${urls[name]}/health`, READY_TIMEOUT_MS)));
-    const after = await Promise.all(NODE_NAMES.map(async (name) => (await getJson(`${urls[name]}/chain`)).body));
-    expect(after).toEqual(before);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'keeps every chain in its volume across docker compose stop and start',
+    async () => {
+      const before = await Promise.all(NODE_NAMES.map(async (name) => (await getJson(`${urls[name]}/chain`)).body));
+      expect(before[0]).toMatchObject({ length: 3 });
+      await project.stop();
+      await project.start();
+      urls = await readUrls();
+      await Promise.all(NODE_NAMES.map((name) => waitForOk(`${urls[name]}/health`, READY_TIMEOUT_MS)));
+      const after = await Promise.all(NODE_NAMES.map(async (name) => (await getJson(`${urls[name]}/chain`)).body));
+      expect(after).toEqual(before);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

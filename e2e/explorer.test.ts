@@ -7,7 +7,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { hashBlock } from '../src/chain/hash.ts';
-import { startTestNode } from '../test/support/nodes.ts';
+import { startTestNode, type TestNode } from '../test/support/nodes.ts';
+import { disposeAfterAll } from './support/dispose-after-all.ts';
 import { getJson, postJson } from './support/http.ts';
 import { REPO_ROOT } from './support/nodes.ts';
 
@@ -18,9 +19,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const WAIT_MS = 20_000;
 
-type TestNode = Awaited<ReturnType<typeof startTestNode>>;
-
 describe('the explorer in a browser', () => {
+  const resources = disposeAfterAll();
   let browser: Browser;
   let a: TestNode;
   let b: TestNode;
@@ -30,18 +30,24 @@ describe('the explorer in a browser', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
     // GOSSIP=off: B must hear of A's block only when it resolves, so the page shows the two apart first.
-    [a, b] = [await startTestNode({ NODE_ID: 'node-a', GOSSIP: 'off' }), await startTestNode({ NODE_ID: 'node-b', GOSSIP: 'off' })];
+    a = resources.use(await startTestNode({ NODE_ID: 'node-a', GOSSIP: 'off' }));
+    b = resources.use(await startTestNode({ NODE_ID: 'node-b', GOSSIP: 'off' }));
     expect((await postJson(`${a.url}/nodes/register`, { nodes: [b.address] })).status).toBe(201);
     expect((await postJson(`${b.url}/nodes/register`, { nodes: [a.address] })).status).toBe(201);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
+    resources.defer(() => browser.close());
     mkdirSync(ARTIFACTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([a?.close(), b?.close()]);
   });
 
   async function openExplorer(url: string): Promise<Page> {
@@ -101,7 +107,9 @@ describe('the explorer in a browser', () => {
     await pageB.locator('#network th.node-col', { hasText: 'replaced at' }).waitFor();
     await pageB.locator('#network-summary', { hasText: 'In agreement' }).waitFor();
     await pageB.locator('#network tr.agree[data-index="2"]').waitFor();
-    expect(await pageB.locator('#network tr[data-index="2"] code.hash').evaluateAll((chips) => chips.map((chip) => chip.getAttribute('title')))).toEqual([minedHash, minedHash]);
+    expect(
+      await pageB.locator('#network tr[data-index="2"] code.hash').evaluateAll((chips) => chips.map((chip) => chip.getAttribute('title'))),
+    ).toEqual([minedHash, minedHash]);
     expect(await pageB.locator('#activity li.replaced').count()).toBe(1);
 
     // Same document all along: no navigation, no reload.
@@ -139,28 +147,24 @@ describe('the explorer in a browser', () => {
   test("with gossip, a transaction and a block from C appear on D's page with nobody calling resolve", async () => {
     // Announcements only (no periodic sync): what D's page shows, C's announcements brought.
     const gossiping = { GOSSIP: 'on', SYNC_INTERVAL_MS: '0' };
-    const c = await startTestNode({ ...gossiping, NODE_ID: 'node-c' });
-    const d = await startTestNode({ ...gossiping, NODE_ID: 'node-d', PEERS: c.address });
-    try {
-      const pageD = await openExplorer(d.url);
-      await pageD.evaluate("window.explorerMarker = 'loaded once'");
-      await pageD.locator('#network th.node-col', { hasText: c.address }).waitFor();
+    await using c = await startTestNode({ ...gossiping, NODE_ID: 'node-c' });
+    await using d = await startTestNode({ ...gossiping, NODE_ID: 'node-d', PEERS: c.address });
+    const pageD = await openExplorer(d.url);
+    await pageD.evaluate("window.explorerMarker = 'loaded once'");
+    await pageD.locator('#network th.node-col', { hasText: c.address }).waitFor();
 
-      expect((await postJson(`${c.url}/transactions/new`, { sender: 'carol', recipient: 'dave', amount: 7 })).status).toBe(201);
-      await pageD.locator('#pending li.tx', { hasText: 'carol' }).waitFor();
-      await getJson(`${c.url}/mine`);
-      const minedHash = hashBlock(c.node.chain[1]!);
-      await pageD.locator(`#chain li.block[data-index="2"][data-hash="${minedHash}"]`).waitFor();
-      await pageD.locator('#activity li.appended', { hasText: 'Block #2 from a peer' }).waitFor();
-      await pageD.locator('#pending li.empty').waitFor();
-      await pageD.locator('#network-summary', { hasText: 'In agreement' }).waitFor();
-      expect(await pageD.locator('#activity li.replaced').count()).toBe(0);
-      expect(await pageD.evaluate('window.explorerMarker')).toBe('loaded once');
-      await pageD.screenshot({ path: join(ARTIFACTS, 'explorer-gossip.png'), fullPage: true });
-      await pageD.close();
-      expect(problems).toEqual([]);
-    } finally {
-      await Promise.all([c.close(), d.close()]);
-    }
+    expect((await postJson(`${c.url}/transactions/new`, { sender: 'carol', recipient: 'dave', amount: 7 })).status).toBe(201);
+    await pageD.locator('#pending li.tx', { hasText: 'carol' }).waitFor();
+    await getJson(`${c.url}/mine`);
+    const minedHash = hashBlock(c.node.chain[1]!);
+    await pageD.locator(`#chain li.block[data-index="2"][data-hash="${minedHash}"]`).waitFor();
+    await pageD.locator('#activity li.appended', { hasText: 'Block #2 from a peer' }).waitFor();
+    await pageD.locator('#pending li.empty').waitFor();
+    await pageD.locator('#network-summary', { hasText: 'In agreement' }).waitFor();
+    expect(await pageD.locator('#activity li.replaced').count()).toBe(0);
+    expect(await pageD.evaluate('window.explorerMarker')).toBe('loaded once');
+    await pageD.screenshot({ path: join(ARTIFACTS, 'explorer-gossip.png'), fullPage: true });
+    await pageD.close();
+    expect(problems).toEqual([]);
   });
 });

@@ -5,9 +5,11 @@
 // Run by `npm run test:interop` (jest.interop.config.js), not by `npm test`: the original is not
 // ours to ship, and REFERENCE_NODE names its script (see support/reference-node.ts).
 import { readConfig } from '../src/config.ts';
-import { silentLogger } from '../src/node/log.ts';
-import { startNode, type RunningNode } from '../src/node/server.ts';
-import { eventually } from './support/eventually.ts';
+import { silentLogger } from '../src/log/log.ts';
+import { startNode, type RunningNode } from '../src/server.ts';
+import { closable, type Closable } from '../test/support/closable.ts';
+import { eventually } from '../test/support/eventually.ts';
+import { disposeAfterAll } from './support/dispose-after-all.ts';
 import { getJson, postJson, type Reply } from './support/http.ts';
 import { assignedId, type Block } from './support/notebook.ts';
 import { freePort } from './support/ports.ts';
@@ -28,13 +30,13 @@ describe('a chainlab node with GOSSIP=off and the reference node', () => {
   let ours: RunningNode;
   const ourAddress = () => ours.url.replace('http://', '');
 
+  const resources = disposeAfterAll();
+
   beforeAll(async () => {
-    reference = await startReferenceNode(referenceCommand);
-    ours = await startNode(readConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ID: 'chainlab-node', GOSSIP: 'off' }), silentLogger);
-  });
-  afterAll(async () => {
-    await ours?.close();
-    await reference?.stop();
+    reference = resources.use(await startReferenceNode(referenceCommand));
+    ours = resources.use(
+      closable(await startNode(readConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ID: 'chainlab-node', GOSSIP: 'off' }), silentLogger)),
+    );
   });
 
   const chainOf = async (url: string) => (await getJson(`${url}/chain`)).body as ChainBody;
@@ -94,7 +96,7 @@ describe('a mixed network: two gossiping chainlab nodes around the reference nod
   const GOSSIP_TIMEOUT_MS = 10_000;
 
   /** A port picked before the node starts, since the node advertises it to its peers. */
-  async function startGossipingNode(nodeId: string, peers: string[]): Promise<RunningNode> {
+  async function startGossipingNode(nodeId: string, peers: string[]): Promise<RunningNode & Closable> {
     const port = await freePort();
     const env = {
       PORT: String(port),
@@ -105,39 +107,43 @@ describe('a mixed network: two gossiping chainlab nodes around the reference nod
       SYNC_INTERVAL_MS: '500',
       MINING_THREADS: '1',
     };
-    return startNode(readConfig(env), silentLogger);
+    return closable(await startNode(readConfig(env), silentLogger));
   }
 
+  const resources = disposeAfterAll();
+
   beforeAll(async () => {
-    reference = await startReferenceNode(referenceCommand);
+    reference = resources.use(await startReferenceNode(referenceCommand));
     // a knows only the reference; it learns of b when b introduces itself.
-    a = await startGossipingNode('chainlab-a', [reference.address]);
-    b = await startGossipingNode('chainlab-b', [reference.address, addressOf(a)]);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await reference?.stop();
+    a = resources.use(await startGossipingNode('chainlab-a', [reference.address]));
+    b = resources.use(await startGossipingNode('chainlab-b', [reference.address, addressOf(a)]));
   });
 
   const chainOf = async (url: string) => (await getJson(`${url}/chain`)).body as ChainBody;
   const expectFollowing = (url: string) =>
-    eventually(async () => {
-      const [followed, ofA, ofB] = await Promise.all([chainOf(url), chainOf(a.url), chainOf(b.url)]);
-      expect(ofA).toEqual(followed);
-      expect(ofB).toEqual(followed);
-    }, GOSSIP_TIMEOUT_MS, 100);
+    eventually(
+      async () => {
+        const [followed, ofA, ofB] = await Promise.all([chainOf(url), chainOf(a.url), chainOf(b.url)]);
+        expect(ofA).toEqual(followed);
+        expect(ofB).toEqual(followed);
+      },
+      { timeoutMs: GOSSIP_TIMEOUT_MS, intervalMs: 100 },
+    );
 
   test('the chainlab nodes introduce themselves to the reference, in a form it understands, and to each other', async () => {
-    await eventually(async () => {
-      // Registering nobody answers with the nodes the reference knows; it keeps only an http:// address's netloc.
-      const known = await postJson(`${reference.url}/nodes/register`, { nodes: [] });
-      expect(known.status).toBe(201);
-      expect([...(known.body as { total_nodes: string[] }).total_nodes].sort()).toEqual([addressOf(a), addressOf(b)].sort());
-      expect(((await getJson(`${a.url}/health`)).body as { peers: string[] }).peers).toContain(addressOf(b));
-    }, GOSSIP_TIMEOUT_MS, 200);
+    await eventually(
+      async () => {
+        // Registering nobody answers with the nodes the reference knows; it keeps only an http:// address's netloc.
+        const known = await postJson(`${reference.url}/nodes/register`, { nodes: [] });
+        expect(known.status).toBe(201);
+        expect([...(known.body as { total_nodes: string[] }).total_nodes].sort()).toEqual([addressOf(a), addressOf(b)].sort());
+        expect(((await getJson(`${a.url}/health`)).body as { peers: string[] }).peers).toContain(addressOf(b));
+      },
+      { timeoutMs: GOSSIP_TIMEOUT_MS, intervalMs: 200 },
+    );
   });
 
-  test("blocks mined on the reference reach both chainlab nodes, nobody calling resolve on them", async () => {
+  test('blocks mined on the reference reach both chainlab nodes, nobody calling resolve on them', async () => {
     expect((await postJson(`${reference.url}/transactions/new`, { sender: 'Zoë', recipient: '北京', amount: 0.5 })).status).toBe(201);
     expect((await getJson(`${reference.url}/mine`)).status).toBe(200);
     expect((await getJson(`${reference.url}/mine`)).status).toBe(200);

@@ -11,10 +11,11 @@ describe('bench/fixtures/proofs-d4.json', () => {
   });
 
   test('every proof is valid after the one before it', () => {
-    for (let i = 1; i < proofs.length; i++) expect(isValidProof(proofs[i - 1]!, proofs[i]!, 4) || `proof ${i} invalid`).toBe(true);
+    for (let i = 1; i < proofs.length; i++)
+      expect(isValidProof(proofs[i - 1]!, proofs[i]!, { difficulty: 4, powRule: 'notebook' }, '') || `proof ${i} invalid`).toBe(true);
   });
 
   test('the first ones are the smallest valid proofs, as the reference mines them', () => {
-    for (let i = 1; i <= 20; i++) expect(searchProof(String(proofs[i - 1]), 4, 0, proofs[i]! + 1)).toBe(proofs[i]);
+    for (let i = 1; i <= 20; i++) expect(searchProof(String(proofs[i - 1]), 4, 0, proofs[i]! + 1, '')).toBe(proofs[i]);
   });
 });

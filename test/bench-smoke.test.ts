@@ -23,9 +23,22 @@ test('npm run bench (BENCH_SMOKE=1) measures every section and writes its result
     });
     const { rows } = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
     const sections = new Set(rows.map((row) => row.section.replace(/, \d+ (blocks|connections|nodes)$/, '')));
-    expect([...sections]).toEqual(['hash rate', 'time to mine a block', 'HTTP', 'responsiveness', 'gossip', 'catching up', 'catching up what is missing', 'memory']);
+    expect([...sections]).toEqual([
+      'hash rate',
+      'time to mine a block',
+      'HTTP',
+      'responsiveness',
+      'gossip',
+      'catching up',
+      'catching up what is missing',
+      'memory',
+    ]);
     // A latency under 1 ms reads 0; anything not measured would be NaN or missing.
-    for (const row of rows) expect({ measure: row.measure, measured: Number.isFinite(row.value) && row.value >= 0 }).toEqual({ measure: row.measure, measured: true });
+    for (const row of rows)
+      expect({ measure: row.measure, measured: Number.isFinite(row.value) && row.value >= 0 }).toEqual({
+        measure: row.measure,
+        measured: true,
+      });
     expect(rows.find((row) => row.measure === 'chainlab, 1 core')?.value).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'results.md'), 'utf8')).toContain('| hash rate | chainlab, 1 core |');
   } finally {

@@ -16,7 +16,11 @@ const VALIDATOR = join(ROOT, 'node_modules', '@action-validator', 'cli', 'cli.mj
 /** Runs a Node script of the repository; its exit code, never a throw. */
 async function node(args: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -58,7 +62,10 @@ describe('the workflow and .ci/run', () => {
   const workflow = readFileSync(WORKFLOW, 'utf8');
   const script = readFileSync(CI_SCRIPT, 'utf8');
   const workflowLines = [...workflow.matchAll(/^\s*(?:-\s+)?run:\s*(.+)$/gm)].map((match) => match[1]!.trim());
-  const scriptLines = script.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  const scriptLines = script
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 
   test('run npm ci, npm test and npm run test:interop, in that order', () => {
     expect(stepsIn(workflowLines)).toEqual(STEPS);
@@ -83,7 +90,11 @@ describe('npm test and npm run test:interop', () => {
   const listTests = async (config: string) => {
     const { code, output } = await node([join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', config, '--listTests']);
     expect(code).toBe(0);
-    return output.trim().split('\n').map((file) => relative(ROOT, file)).sort();
+    return output
+      .trim()
+      .split('\n')
+      .map((file) => relative(ROOT, file))
+      .sort();
   };
 
   test('split the suites: the ones that run the original node in test:interop only, every other in npm test', async () => {

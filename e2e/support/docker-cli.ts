@@ -13,7 +13,12 @@ const OUTPUT_TAIL_CHARS = 4000;
  */
 export async function docker(args: readonly string[], timeoutMs = 600_000, env: Readonly<Record<string, string>> = {}): Promise<string> {
   try {
-    const { stdout } = await run('docker', args, { cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
+    const { stdout } = await run('docker', args, {
+      cwd: REPO_ROOT,
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, ...env },
+    });
     return stdout;
   } catch (error) {
     // Compose prints its progress and a build's own output (say, tsc's errors) on stderr.
@@ -41,7 +46,7 @@ export async function publishedPort(container: string, containerPort: number): P
  * the variables the file reads: an image tag and host ports of the test's own (CHAINLAB_IMAGE,
  * CHAINLAB_PORT_1 ...), so it builds over nothing and publishes nothing a developer's network holds.
  */
-export class ComposeProject {
+export class ComposeProject implements AsyncDisposable {
   readonly name: string;
   readonly file: string;
   readonly env: Readonly<Record<string, string>>;
@@ -90,6 +95,11 @@ export class ComposeProject {
   /** Removes the containers, the network and any volumes; safe to call when `up` failed half-way. */
   async down(): Promise<void> {
     await this.#compose('down', '--volumes', '--remove-orphans');
+  }
+
+  /** Disposing the project is taking it down. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.down();
   }
 
   /** Every service's log, to explain a failure. */

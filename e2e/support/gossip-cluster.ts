@@ -1,6 +1,7 @@
 import { Network, type StartedNetwork } from 'testcontainers';
+import { eventually } from '../../test/support/eventually.ts';
+import { disposeAfterAll } from './dispose-after-all.ts';
 import { docker, publishedPort } from './docker-cli.ts';
-import { eventually } from './eventually.ts';
 import { waitForOk } from './http.ts';
 import { execApi, httpApi, type NodeApi } from './node-api.ts';
 import { buildNodeImage, startNodes, type NodeContainers, type NodeEnv } from './node-containers.ts';
@@ -31,12 +32,6 @@ export function faultTestEnv(name: string, peers: readonly string[]): Record<str
 /** How long a restarted node may take to answer /health again. */
 const RESTART_TIMEOUT_MS = 60_000;
 
-/**
- * node1..node3 as containers on their own network, and the faults a test inflicts on them: a
- * SIGKILL and a start again, a network partition and its healing. Each node is reached through its
- * published port, which moves when the container restarts or reconnects, or, while it is cut off
- * from the network and has none, from inside its container.
- */
 /** Building the image the first time (npm ci, tsc on two cores) takes minutes. */
 const SETUP_TIMEOUT_MS = 600_000;
 const STOP_TIMEOUT_MS = 120_000;
@@ -46,20 +41,24 @@ const STOP_TIMEOUT_MS = 120_000;
  * Returns how the tests reach it.
  */
 export function useGossipCluster(): () => GossipCluster {
+  const resources = disposeAfterAll(STOP_TIMEOUT_MS);
   let cluster: GossipCluster | undefined;
   beforeAll(async () => {
-    cluster = await GossipCluster.start();
+    cluster = resources.use(await GossipCluster.start());
   }, SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await cluster?.stop();
-  }, STOP_TIMEOUT_MS);
   return () => {
     if (cluster === undefined) throw new Error('the gossip cluster did not start: see the beforeAll error');
     return cluster;
   };
 }
 
-export class GossipCluster {
+/**
+ * node1..node3 as containers on their own network, and the faults a test inflicts on them: a
+ * SIGKILL and a start again, a network partition and its healing. Each node is reached through its
+ * published port, which moves when the container restarts or reconnects, or, while it is cut off
+ * from the network and has none, from inside its container.
+ */
+export class GossipCluster implements AsyncDisposable {
   readonly network: StartedNetwork;
   readonly nodes: NodeContainers;
   #ports = new Map<NodeName, number>();
@@ -109,7 +108,10 @@ export class GossipCluster {
   async startAgain(name: NodeName): Promise<void> {
     await docker(['start', this.id(name)]);
     if (this.#partitioned.has(name)) {
-      await eventually(async () => expect((await this.api(name).get('/health')).status).toBe(200), RESTART_TIMEOUT_MS, 200);
+      await eventually(async () => expect((await this.api(name).get('/health')).status).toBe(200), {
+        timeoutMs: RESTART_TIMEOUT_MS,
+        intervalMs: 200,
+      });
     } else {
       await this.#refreshPort(name);
       await waitForOk(`${this.url(name)}/health`, RESTART_TIMEOUT_MS, 200);
@@ -143,15 +145,25 @@ export class GossipCluster {
   /** The end of every node's log (warnings and errors), to explain a failure. */
   async logs(tail = 40): Promise<string> {
     const logs = await Promise.all(
-      NODE_NAMES.map(async (name) => `--- ${name} ---\n${await docker(['logs', '--tail', String(tail), this.id(name)]).catch((error: Error) => error.message)}`),
+      NODE_NAMES.map(
+        async (name) =>
+          `--- ${name} ---\n${await docker(['logs', '--tail', String(tail), this.id(name)]).catch((error: Error) => error.message)}`,
+      ),
     );
     return logs.join('\n');
   }
 
-  /** Removes the containers (running or not) and the network. */
+  /** Removes the containers (running or not), then their network, even when a container would not go. */
   async stop(): Promise<void> {
-    await Promise.allSettled(Object.values(this.nodes).map((node) => node.stop()));
-    await this.network.stop();
+    try {
+      await this.nodes[Symbol.asyncDispose]();
+    } finally {
+      await this.network.stop();
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
   }
 
   async #refreshPort(name: NodeName): Promise<void> {

@@ -1,3 +1,5 @@
+import { eventually } from '../../test/support/eventually.ts';
+
 /** A node's answer: the status and the parsed JSON body (or the raw text when it is not JSON). */
 export interface Reply {
   status: number;
@@ -40,19 +42,16 @@ export function parseOrText(text: string): unknown {
  * container started without a health check). On timeout, the error names the URL and the last answer or failure seen.
  */
 export async function waitForOk(url: string, timeoutMs: number, intervalMs = 500): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(intervalMs * 4) });
-      if (response.status === 200) return;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = failureOf(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`GET ${url} did not answer 200 within ${timeoutMs} ms (last: ${last})`);
+  await eventually(
+    async () => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(intervalMs * 4) }).catch((error: unknown) => {
+        throw new Error(failureOf(error));
+      });
+      await response.body?.cancel();
+      if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+    },
+    { timeoutMs, intervalMs, what: `GET ${url} to answer 200` },
+  );
 }
 
 function failureOf(error: unknown): string {

@@ -1,4 +1,5 @@
-import { parseJson } from '../../src/chain/py-json.ts';
+import { parseJson } from '../../src/chain/py-json-parse.ts';
+import type { ChainRules } from '../../src/chain/rules.ts';
 import { validChainResponse, type Verdict } from '../../src/chain/validate.ts';
 import type { NodeApi } from './node-api.ts';
 import type { Block, Transaction } from './notebook.ts';
@@ -19,14 +20,14 @@ export async function ledgerOf(api: NodeApi): Promise<Ledger> {
 }
 
 /**
- * The node's chain checked with the project's own rules. Parsed with Python's number rules, as a
+ * The node's chain checked by the project's own chain core, under `rules`. Parsed with Python's number rules, as a
  * peer would: JSON.parse turns a timestamp like 5.0 into 5, and the hashes would no longer match.
  */
-export async function verdictOnChain(api: NodeApi, difficulty = 4): Promise<Verdict<unknown>> {
+export async function verdictOnChain(api: NodeApi, rules: ChainRules): Promise<Verdict<unknown>> {
   const { status, text } = await api.getText('/chain');
   if (status !== 200) return { ok: false, reason: `GET /chain answered ${status}` };
   const parsed = parseJson(text);
-  return parsed.ok ? validChainResponse(parsed.value, difficulty) : parsed;
+  return parsed.ok ? validChainResponse(parsed.value, rules) : parsed;
 }
 
 /** The ids of the transactions in the chain, each with the number of times it is there. */

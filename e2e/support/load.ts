@@ -1,10 +1,19 @@
+import { sleep } from '../../test/support/eventually.ts';
 import type { NodeApi } from './node-api.ts';
 import type { NodeName } from './nodes.ts';
 
+/** How many runs of a step succeeded and how many failed. */
+export interface Counts {
+  succeeded: number;
+  failed: number;
+}
+
 /** A step run over and over until stopped. */
 export interface Loop {
+  /** The runs so far, for a test that waits until the load has got somewhere. */
+  readonly counts: Readonly<Counts>;
   /** Waits for the step under way, then reports how many runs succeeded and how many failed. */
-  stop(): Promise<{ succeeded: number; failed: number }>;
+  stop(): Promise<Counts>;
 }
 
 /**
@@ -13,7 +22,7 @@ export interface Loop {
  */
 export function repeat(step: () => Promise<void>, pauseMs: number): Loop {
   let stopped = false;
-  const counts = { succeeded: 0, failed: 0 };
+  const counts: Counts = { succeeded: 0, failed: 0 };
   const running = (async () => {
     while (!stopped) {
       try {
@@ -26,16 +35,13 @@ export function repeat(step: () => Promise<void>, pauseMs: number): Loop {
     }
   })();
   return {
+    counts,
     async stop() {
       stopped = true;
       await running;
-      return counts;
+      return { ...counts };
     },
   };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A transaction a node answered 201 to, so one it must never lose. */
@@ -55,7 +61,8 @@ export function streamTransactions(node: NodeName, api: () => NodeApi, acked: Ac
     const reply = await api().post('/transactions/new', { sender: `stream-${node}`, recipient: 'stream-recipient', amount: ++sequence });
     if (reply.status !== 201) throw new Error(`POST /transactions/new on ${node} answered ${reply.status}`);
     const { id } = reply.body as { id: unknown };
-    if (typeof id !== 'string') throw new Error(`POST /transactions/new on ${node} answered 201 without an id: ${JSON.stringify(reply.body)}`);
+    if (typeof id !== 'string')
+      throw new Error(`POST /transactions/new on ${node} answered 201 without an id: ${JSON.stringify(reply.body)}`);
     acked.push({ id, node });
   }, pauseMs);
 }

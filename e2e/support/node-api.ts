@@ -34,7 +34,10 @@ fetch('http://127.0.0.1:${NODE_PORT}' + path, { ...init, signal: AbortSignal.tim
 /** From inside `container` (docker exec), to the node listening there on loopback. */
 export function execApi(container: string): NodeApi {
   const request = async (method: string, path: string, body?: unknown) => {
-    const output = await docker(['exec', container, 'node', '-e', IN_CONTAINER_FETCH, method, path, body === undefined ? '' : JSON.stringify(body)], 60_000);
+    const output = await docker(
+      ['exec', container, 'node', '-e', IN_CONTAINER_FETCH, method, path, body === undefined ? '' : JSON.stringify(body)],
+      60_000,
+    );
     return JSON.parse(output) as { status: number; text: string };
   };
   const reply = async (method: string, path: string, body?: unknown): Promise<Reply> => {

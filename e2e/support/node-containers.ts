@@ -1,7 +1,8 @@
 import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { NODE_NAMES, NODE_PORT, REPO_ROOT, type NodeName, type NodeUrls } from './nodes.ts';
 
-export type NodeContainers = Record<NodeName, StartedTestContainer>;
+/** node1..node3; disposing them stops and removes all three, whichever a test has stopped already. */
+export type NodeContainers = Readonly<Record<NodeName, StartedTestContainer>> & AsyncDisposable;
 
 /**
  * The image every e2e test builds and runs: buildNodeImage here, and the Compose and Swarm tests
@@ -38,11 +39,24 @@ export async function startNodes(image: string, network: StartedNetwork, env: No
     await Promise.allSettled(started.map((node) => node.stop()));
     throw failure.reason;
   }
-  return Object.fromEntries(NODE_NAMES.map((name, i) => [name, started[i]!])) as NodeContainers;
+  const [node1, node2, node3] = started as [StartedTestContainer, StartedTestContainer, StartedTestContainer];
+  return {
+    node1,
+    node2,
+    node3,
+    async [Symbol.asyncDispose]() {
+      await Promise.all(started.map((node) => node.stop()));
+    },
+  };
 }
 
 /** One node on `network` under the alias `name`, started once its /health answers 200. */
-export function startNodeContainer(image: string, network: StartedNetwork, name: string, env: Record<string, string>): Promise<StartedTestContainer> {
+export function startNodeContainer(
+  image: string,
+  network: StartedNetwork,
+  name: string,
+  env: Record<string, string>,
+): Promise<StartedTestContainer> {
   // A new builder per container: GenericContainer is mutable, so sharing one would give every
   // container the last environment and all three aliases.
   return new GenericContainer(image)

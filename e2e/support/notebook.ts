@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eventually } from './eventually.ts';
+import { eventually } from '../../test/support/eventually.ts';
 import { getJson, postJson, type Reply } from './http.ts';
 import { NODE_NAMES, otherNodes, peerAddress, type NodeName, type NodeUrls } from './nodes.ts';
 
@@ -80,32 +80,43 @@ export async function playGossipNotebook(urls: NodeUrls): Promise<Block[]> {
   await step('register peers', () => registerPeers(urls, { anyOrder: true }));
   const id = await step('new transaction on node1', () => newTransaction(urls.node1));
   await step('the transaction reaches every pending pool', () =>
-    eventually(async () => {
-      for (const name of NODE_NAMES) expect(await pendingIdsOf(urls[name])).toEqual([id]);
-    }, GOSSIP_TIMEOUT_MS, 100),
+    eventually(
+      async () => {
+        for (const name of NODE_NAMES) expect(await pendingIdsOf(urls[name])).toEqual([id]);
+      },
+      { timeoutMs: GOSSIP_TIMEOUT_MS, intervalMs: 100 },
+    ),
   );
 
   await step('mine on node1', () => mine(urls.node1, 'node1', [NOTEBOOK_TRANSACTION]));
   const [node1Chain] = await step('chain of node1 after mining', () => expectChainLengths({ node1: urls.node1 }, 2));
   await step("node1's block reaches node2 and node3 without a resolve", () =>
-    eventually(async () => {
-      const [, node2, node3] = await expectChainLengths(urls, 2);
-      expect(node2).toEqual(node1Chain);
-      expect(node3).toEqual(node1Chain);
-      for (const name of NODE_NAMES) expect(await pendingIdsOf(urls[name])).toEqual([]);
-    }, GOSSIP_TIMEOUT_MS, 100),
+    eventually(
+      async () => {
+        const [, node2, node3] = await expectChainLengths(urls, 2);
+        expect(node2).toEqual(node1Chain);
+        expect(node3).toEqual(node1Chain);
+        for (const name of NODE_NAMES) expect(await pendingIdsOf(urls[name])).toEqual([]);
+      },
+      { timeoutMs: GOSSIP_TIMEOUT_MS, intervalMs: 100 },
+    ),
   );
 
   // node2 holds node1's block already, so its block is the third, and its pool is empty.
   await step('mine on node2', () => mine(urls.node2, 'node2', []));
   await step("node2's block reaches node1 and node3 without a resolve", () =>
-    eventually(async () => {
-      const [node1, node2, node3] = await expectChainLengths(urls, 3);
-      expect(node1).toEqual(node2);
-      expect(node3).toEqual(node2);
-    }, GOSSIP_TIMEOUT_MS, 100),
+    eventually(
+      async () => {
+        const [node1, node2, node3] = await expectChainLengths(urls, 3);
+        expect(node1).toEqual(node2);
+        expect(node3).toEqual(node2);
+      },
+      { timeoutMs: GOSSIP_TIMEOUT_MS, intervalMs: 100 },
+    ),
   );
-  await step('resolve finds nothing longer', () => resolveAll(urls, { node1: 'authoritative', node2: 'authoritative', node3: 'authoritative' }));
+  await step('resolve finds nothing longer', () =>
+    resolveAll(urls, { node1: 'authoritative', node2: 'authoritative', node3: 'authoritative' }),
+  );
 
   return step('one chain at the end, holding the transaction once', async () => {
     const [node1, node2, node3] = await expectChainLengths(urls, 3);

@@ -45,7 +45,9 @@ export function referenceNodeCommand(env: NodeJS.ProcessEnv = process.env): Refe
   if (!isFile(script)) throw new Error(`REFERENCE_NODE=${script}: no such file.\n\n${HOW_TO_SET_IT}`);
   const args = (env.REFERENCE_ARGS ?? DEFAULT_ARGS).trim().split(/\s+/);
   if (!args.includes('{port}')) {
-    throw new Error(`REFERENCE_ARGS='${env.REFERENCE_ARGS}' has no {port}: the harness picks the port, e.g. '-p {port}' or '${DEFAULT_ARGS}'.`);
+    throw new Error(
+      `REFERENCE_ARGS='${env.REFERENCE_ARGS}' has no {port}: the harness picks the port, e.g. '-p {port}' or '${DEFAULT_ARGS}'.`,
+    );
   }
   return { python: env.REFERENCE_PYTHON || DEFAULT_PYTHON, script: resolve(script), args };
 }
@@ -54,7 +56,8 @@ function isFile(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
-export interface ReferenceNode {
+/** A running reference node; stop() or disposing it (`await using`) ends its process. */
+export interface ReferenceNode extends AsyncDisposable {
   /** `127.0.0.1:PORT`: the harness reaches it on loopback. */
   address: string;
   url: string;
@@ -84,7 +87,7 @@ export async function startReferenceNode(command: ReferenceNodeCommand = referen
     await stop(child);
     throw new Error(`the reference node did not start (${commandLine}): ${(error as Error).message}\n${stderr}`);
   }
-  return { address: `127.0.0.1:${port}`, url, pid: child.pid!, stop: () => stop(child) };
+  return { address: `127.0.0.1:${port}`, url, pid: child.pid!, stop: () => stop(child), [Symbol.asyncDispose]: () => stop(child) };
 }
 
 async function stop(child: ChildProcess): Promise<void> {

@@ -19,7 +19,9 @@ interface Crash {
 /** Runs crash-writer.ts on `dir` and SIGKILLs it once it has acknowledged `acks` changes. */
 function crashWriter(dir: string, acks: number): Promise<Crash> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', WRITER, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', WRITER, dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const acknowledged: number[] = [];
     let partial = '';
     let stderr = '';
@@ -52,25 +54,29 @@ describe('FileStore after a SIGKILL', () => {
   // (the writer rewrites the log every 50 changes, so some land during a rewrite).
   const rounds = [1, 3, ...Array.from({ length: 6 }, () => 1 + Math.floor(random() * 400))];
 
-  test.each(rounds)('keeps every acknowledged change, in order, when killed after %i acknowledgements', async (acks) => {
-    const dir = await mkdtemp(join(tmpdir(), 'chainlab-crash-'));
-    try {
-      const crash = await crashWriter(dir, acks);
-      expect(crash.stderr).toBe('');
-      expect(crash.signal).toBe('SIGKILL');
-      expect(crash.acknowledged).toEqual(Array.from({ length: crash.acknowledged.length }, (_, seq) => seq));
-      expect(crash.acknowledged.length).toBeGreaterThanOrEqual(acks);
+  test.each(rounds)(
+    'keeps every acknowledged change, in order, when killed after %i acknowledgements',
+    async (acks) => {
+      const dir = await mkdtemp(join(tmpdir(), 'chainlab-crash-'));
+      try {
+        const crash = await crashWriter(dir, acks);
+        expect(crash.stderr).toBe('');
+        expect(crash.signal).toBe('SIGKILL');
+        expect(crash.acknowledged).toEqual(Array.from({ length: crash.acknowledged.length }, (_, seq) => seq));
+        expect(crash.acknowledged.length).toBeGreaterThanOrEqual(acks);
 
-      const store = await FileStore.open(dir, { warn: () => {} });
-      const loaded = await store.load();
-      await store.close();
-      // Every acknowledged change, then maybe some that were written but not yet acknowledged.
-      expect(loaded.length).toBeGreaterThanOrEqual(crash.acknowledged.length);
-      expect(loaded.map(sequenceOf)).toEqual(Array.from({ length: loaded.length }, (_, seq) => seq));
-      expect(toJson(loaded)).toBe(toJson(history(loaded.length)));
-      expect(Blockchain.replay(loaded).length).toBe(1 + Math.floor(loaded.length / 10));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, 10_000);
+        const store = await FileStore.open(dir, { warn: () => {} });
+        const loaded = await store.load();
+        await store.close();
+        // Every acknowledged change, then maybe some that were written but not yet acknowledged.
+        expect(loaded.length).toBeGreaterThanOrEqual(crash.acknowledged.length);
+        expect(loaded.map(sequenceOf)).toEqual(Array.from({ length: loaded.length }, (_, seq) => seq));
+        expect(toJson(loaded)).toBe(toJson(history(loaded.length)));
+        expect(Blockchain.replay(loaded).length).toBe(1 + Math.floor(loaded.length / 10));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    10_000,
+  );
 });

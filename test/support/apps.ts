@@ -11,6 +11,7 @@ import type { PeerClient } from '../../src/peers/peer-client.ts';
 import { PeerSet } from '../../src/peers/peer-set.ts';
 import type { ChainStore } from '../../src/store/chain-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
+import { closable, type Closable } from './closable.ts';
 
 /** A miner that never mines: enough for an app whose /mine is not called. */
 export const idleMiner: Miner = {
@@ -19,13 +20,16 @@ export const idleMiner: Miner = {
 };
 
 /** The real app around a node with stand-in parts: no worker threads, no peers reachable. */
-export function createTestApp({ miner = idleMiner, log = silentLogger, store = new MemoryStore() }: { miner?: Miner; log?: Logger; store?: ChainStore } = {}): { app: Koa; node: ChainNode } {
+export function createTestApp({
+  miner = idleMiner,
+  log = silentLogger,
+  store = new MemoryStore(),
+}: { miner?: Miner; log?: Logger; store?: ChainStore } = {}): { app: Koa; node: ChainNode } {
   const unreachable = async () => ({ ok: false, answered: false, reason: 'no peers in this test' }) as const;
   const peerClient: PeerClient = { getChain: unreachable, getTip: unreachable, post: unreachable };
   const node = new ChainNode({
     nodeId: 'test-node',
-    difficulty: 4,
-    powRule: 'notebook',
+    rules: { difficulty: 4, powRule: 'notebook' },
     blockchain: new Blockchain(),
     store,
     miner,
@@ -37,19 +41,20 @@ export function createTestApp({ miner = idleMiner, log = silentLogger, store = n
   return { app: createApp({ node, log, maxBodyBytes: 4096, peerClient }), node };
 }
 
-/** Serves `app` on a free loopback port. */
-export async function serve(app: Koa): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(app.callback());
+/** Serves `app` on a free loopback port until closed (or disposed, with `await using`). */
+export async function serve(app: Koa): Promise<Closable & { url: string }> {
+  const handle = app.callback();
+  const server = createServer((req, res) => void handle(req, res));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return {
+  return closable({
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {
       server.closeAllConnections();
       server.close();
       await once(server, 'close');
     },
-  };
+  });
 }
 
 /** A JSON-lines logger at `level` whose lines land, parsed, in `lines`. */

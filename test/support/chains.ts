@@ -1,13 +1,14 @@
 import type { Block } from '../../src/chain/block.ts';
 import { Blockchain } from '../../src/chain/blockchain.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
-import { searchProof, type PowRule } from '../../src/chain/proof-of-work.ts';
-import { parseJson, pythonStr, toJson } from '../../src/chain/py-json.ts';
+import { searchProof } from '../../src/chain/proof-of-work.ts';
+import { pythonStr, toJson } from '../../src/chain/py-json.ts';
+import { parseJson } from '../../src/chain/py-json-parse.ts';
 
 /** A valid chain of `length` blocks under `rule`, each with one transaction besides the reward. */
 export function buildChain(
   length: number,
-  { difficulty = 4, miner = 'test-miner', startSeconds = 1_800_000_000.25, rule = 'notebook' as PowRule } = {},
+  { difficulty = 4, miner = 'test-miner', startSeconds = 1_800_000_000.25, rule = 'notebook' } = {},
 ): Block[] {
   const blockchain = new Blockchain();
   while (blockchain.length < length) {

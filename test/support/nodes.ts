@@ -4,31 +4,35 @@ import type { AddressInfo } from 'node:net';
 import { readConfig, type Config } from '../../src/config.ts';
 import { silentLogger, type Logger } from '../../src/log/log.ts';
 import { startNode, type RunningNode } from '../../src/server.ts';
+import { closable, type Closable } from './closable.ts';
+
+/** A node of startTestNode: `await using` stops it, as close() does (once, however often called). */
+export type TestNode = RunningNode & Closable & { address: string };
 
 /**
  * A node on a free loopback port, with quiet logs (unless given `log`) and one mining thread unless
  * told otherwise. Gossip is off unless `env` turns it on: most tests drive the notebook's steps.
  */
-export async function startTestNode(env: Record<string, string> = {}, log: Logger = silentLogger): Promise<RunningNode & { address: string }> {
+export async function startTestNode(env: Record<string, string> = {}, log: Logger = silentLogger): Promise<TestNode> {
   const config: Config = readConfig({ PORT: '0', HOST: '127.0.0.1', MINING_THREADS: '1', PEER_TIMEOUT_MS: '1000', GOSSIP: 'off', ...env });
   const running = await startNode(config, log);
-  return { ...running, address: running.url.replace('http://', '') };
+  return closable({ ...running, address: running.url.replace('http://', '') });
 }
 
 /** A stand-in peer that answers every request with `listener`, for peers that misbehave. */
-export async function startFakePeer(listener: RequestListener): Promise<{ address: string; close(): Promise<void> }> {
+export async function startFakePeer(listener: RequestListener): Promise<Closable & { address: string }> {
   const server = createServer(listener);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  return {
+  return closable({
     address: `127.0.0.1:${port}`,
     async close() {
       server.closeAllConnections();
       server.close();
       await once(server, 'close');
     },
-  };
+  });
 }
 
 export interface JsonResponse {
@@ -38,7 +42,10 @@ export interface JsonResponse {
 }
 
 /** A request with a JSON body (when given), answered as parsed JSON. */
-export async function call(url: string, init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}): Promise<JsonResponse> {
+export async function call(
+  url: string,
+  init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+): Promise<JsonResponse> {
   const headers: Record<string, string> = { ...init.headers };
   let body = init.body;
   if (init.json !== undefined) {

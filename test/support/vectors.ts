@@ -7,6 +7,4 @@ export interface HashVectors {
   proof_chain: { last_proof: number; proof: number }[];
 }
 
-export const vectors: HashVectors = JSON.parse(
-  readFileSync(join(__dirname, '..', 'fixtures', 'hash-vectors.json'), 'utf8'),
-) as HashVectors;
+export const vectors: HashVectors = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'hash-vectors.json'), 'utf8')) as HashVectors;
