@@ -5,42 +5,31 @@ import { POW_RULES, type PowRule } from './chain/proof-of-work.ts';
 import { LOG_FORMATS, type LogFormat } from './log/log.ts';
 import { parsePeerAddress } from './peers/peer-address.ts';
 
-/** Everything the node reads from its environment, validated once at start. */
+/**
+ * Everything the node reads from its environment, validated once at start. What each field means
+ * is said once, in VARIABLES below (and from there in docs/configuration.md).
+ */
 export interface Config {
   readonly port: number;
   readonly host: string;
-  /** Recipient of this node's mining rewards. */
   readonly nodeId: string;
-  /** Peers registered at start, as `host:port` (given as `node2:5000` or `http://node2:5000`). */
+  /** As `host:port`, however they were given. */
   readonly peers: readonly string[];
-  /** Leading hex zeros a proof's hash needs. The reference hard-codes 4. */
   readonly difficulty: number;
   readonly peerTimeoutMs: number;
-  /** How often PEERS names are looked up again in DNS (0: never); see node/peer-discovery.ts. */
   readonly peerDiscoveryMs: number;
   readonly miningThreads: number;
   readonly maxBodyBytes: number;
-  /** What a proof covers: the notebook's rule (the default) or `linked`; see chain/proof-of-work.ts. */
-  readonly powRule: PowRule;
-  /** Where the chain and pending pool are kept across restarts; undefined keeps them in memory only. */
-  readonly dataDir: string | undefined;
-  /**
-   * Whether the node spreads blocks and transactions, syncs on its own and introduces itself to its
-   * peers. Off, it behaves as the notebook's node: nothing moves until /nodes/resolve is called.
-   */
-  readonly gossip: boolean;
-  /** How often the node asks its peers for their tips and catches up (0: only when told). */
-  readonly syncIntervalMs: number;
-  /**
-   * The `host:port` under which peers reach this node, sent when it introduces itself. Undefined:
-   * the host name (a container's, in Docker) or, when HOST is a specific address, that address,
-   * with the port the node listens on (see node/server.ts).
-   */
-  readonly advertiseAddress: string | undefined;
-  /** The least severe log level written: one of pino's levels, or 'silent'. */
   readonly logLevel: LevelWithSilent;
-  /** `json`, one JSON object a line (the default, for log collectors), or `pretty`, one plain line for a person. */
   readonly logFormat: LogFormat;
+  readonly powRule: PowRule;
+  /** Undefined: the chain and the pending pool are kept in memory only. */
+  readonly dataDir: string | undefined;
+  readonly gossip: boolean;
+  /** 0: only when told (GET /nodes/resolve). */
+  readonly syncIntervalMs: number;
+  /** Undefined: server.ts works it out once the node listens, since the port may be PORT=0's pick. */
+  readonly advertiseAddress: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -49,80 +38,173 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Reads a set, trimmed, non-blank value; throws a ConfigError whose message starts with `name`. */
+type Parse<T> = (value: string, name: string) => T;
+
+/** One environment variable: its name, its default, how it is read, and what it means. */
+export interface Variable<T> {
+  readonly name: string;
+  /**
+   * What an unset or blank variable stands for: a value as one would set it (read like one, and
+   * shown as is in the docs), or one worked out at start, with what the docs say of it.
+   */
+  readonly default: string | { readonly shown: string; readonly value: () => T };
+  readonly parse: Parse<T>;
+  /** Markdown, rendered into docs/configuration.md: links are relative to docs/. */
+  readonly description: string;
+}
+
+/**
+ * Every variable the node reads, in the order it reads them (so the first bad one is the one
+ * reported) and documents them. tools/docs/configuration.ts renders this table.
+ */
+export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = {
+  port: { name: 'PORT', default: '5000', parse: integer(0, 65535), description: 'Port to listen on (`0`: any free port).' },
+  host: { name: 'HOST', default: '0.0.0.0', parse: text, description: 'Address to listen on.' },
+  nodeId: {
+    name: 'NODE_ID',
+    default: { shown: 'a random 32-hex-digit id', value: () => randomUUID().replaceAll('-', '') },
+    parse: text,
+    description:
+      "Who receives this node's mining rewards. The node answers every request with it (`X-Chainlab-Node-Id`), so it can recognise itself among its peers.",
+  },
+  peers: {
+    name: 'PEERS',
+    default: { shown: 'none', value: () => Object.freeze([]) },
+    parse: peers,
+    description:
+      'Comma-separated peers registered at start: `node2:5000,http://node3:5000`. A name may be a service: see `PEER_DISCOVERY_MS`.',
+  },
+  difficulty: {
+    name: 'DIFFICULTY',
+    default: '4',
+    parse: integer(1, 16),
+    description:
+      "Leading hex zeros a proof's hash needs (1-16). Every node of a network must use the same; the original node is fixed at 4. Each extra zero makes mining 16 times slower.",
+  },
+  peerTimeoutMs: {
+    name: 'PEER_TIMEOUT_MS',
+    default: '2000',
+    parse: integer(1, 600_000),
+    description: 'Time allowed to one peer for its whole answer: a resolve, a sync, an announcement.',
+  },
+  peerDiscoveryMs: {
+    name: 'PEER_DISCOVERY_MS',
+    default: '5000',
+    parse: integer(0, 3_600_000),
+    description:
+      "How often the host names in `PEERS` are looked up again in DNS; `0` never. A name that resolves to several addresses (a scaled service) stands for all of them, so replicas that come and go are followed; the node's own address is skipped.",
+  },
+  miningThreads: {
+    name: 'MINING_THREADS',
+    default: { shown: 'the number of cores', value: availableParallelism },
+    parse: integer(1, 256),
+    description: 'Worker threads searching for proofs.',
+  },
+  maxBodyBytes: {
+    name: 'MAX_BODY_BYTES',
+    default: '1048576',
+    parse: integer(1, 1_073_741_824),
+    description: 'Largest request body accepted (four times that for `/gossip/*`).',
+  },
+  logLevel: {
+    name: 'LOG_LEVEL',
+    default: 'info',
+    parse: oneOf<LevelWithSilent>([...(Object.keys(levels.values) as LevelWithSilent[]), 'silent']),
+    description:
+      'Least severe log level written: `trace`, `debug`, `info`, `warn`, `error`, `fatal` or `silent`. `warn` keeps the peer failures and errors but not the request lines. See [logs.md](logs.md).',
+  },
+  logFormat: {
+    name: 'LOG_FORMAT',
+    default: 'json',
+    parse: oneOf(LOG_FORMATS),
+    description:
+      '`json` (one JSON object per line, for log collectors) or `pretty` (one readable line per record: time, level, node, message, other fields as `key=value`).',
+  },
+  powRule: {
+    name: 'POW_RULE',
+    default: 'notebook',
+    parse: oneOf(POW_RULES),
+    description:
+      "What a proof covers: `notebook` (the previous proof) or `linked` (also the previous block's hash); see [the proof of work flaw](../README.md#the-proof-of-work-flaw-as-a-lesson). Every node of a network must use the same.",
+  },
+  dataDir: {
+    name: 'DATA_DIR',
+    default: { shown: 'none: memory only', value: () => undefined },
+    parse: (value) => value,
+    description:
+      'Directory where the node keeps its chain and pending pool (`chain.log`), so they survive a restart or a crash. Created if missing.',
+  },
+  gossip: {
+    name: 'GOSSIP',
+    default: 'on',
+    parse: (value, name) => oneOf(['on', 'off'])(value, name) === 'on',
+    description:
+      "`off`: the notebook's behaviour. The node announces nothing, passes on no transaction, introduces itself to nobody and syncs only when `/nodes/resolve` is called. It still answers its peers.",
+  },
+  syncIntervalMs: {
+    name: 'SYNC_INTERVAL_MS',
+    default: '2000',
+    parse: integer(0, 3_600_000),
+    description: 'How often a node asks its peers for their tips and catches up, with gossip on; `0` never (announcements still work).',
+  },
+  advertiseAddress: {
+    name: 'ADVERTISE_ADDRESS',
+    default: { shown: 'the host name, or `HOST` when it is a specific address, with `PORT`', value: () => undefined },
+    parse: peerAddress,
+    description: 'The `host:port` under which peers reach this node, sent when it introduces itself. Compose sets `node1:5000` and so on.',
+  },
+};
+
 /** Reads and validates the configuration; throws a ConfigError naming the first bad variable. */
 export function readConfig(env: Env): Config {
-  return Object.freeze({
-    port: integer(env, 'PORT', 5000, 0, 65535),
-    host: text(env, 'HOST', '0.0.0.0'),
-    nodeId: text(env, 'NODE_ID', randomUUID().replaceAll('-', '')),
-    peers: Object.freeze(peers(env, 'PEERS')),
-    difficulty: integer(env, 'DIFFICULTY', 4, 1, 16),
-    peerTimeoutMs: integer(env, 'PEER_TIMEOUT_MS', 2000, 1, 600_000),
-    peerDiscoveryMs: integer(env, 'PEER_DISCOVERY_MS', 5000, 0, 3_600_000),
-    miningThreads: integer(env, 'MINING_THREADS', availableParallelism(), 1, 256),
-    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1, 1_073_741_824),
-    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    logFormat: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'json'),
-    powRule: oneOf(env, 'POW_RULE', POW_RULES, 'notebook'),
-    dataDir: raw(env, 'DATA_DIR'),
-    gossip: oneOf(env, 'GOSSIP', ['on', 'off'], 'on') === 'on',
-    syncIntervalMs: integer(env, 'SYNC_INTERVAL_MS', 2000, 0, 3_600_000),
-    advertiseAddress: advertiseAddress(env, 'ADVERTISE_ADDRESS'),
-  });
+  return Object.freeze(readAll(env, VARIABLES));
 }
 
-function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
-  const value = raw(env, name)?.toLowerCase() ?? fallback;
-  if (!values.includes(value as T)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got '${value}'`);
-  return value as T;
+function readAll<C>(env: Env, variables: { readonly [K in keyof C]: Variable<C[K]> }): C {
+  const values = {} as C; // every field is set below: `variables` has one entry per field
+  for (const field in variables) values[field] = read(env, variables[field]);
+  return values;
 }
 
-function advertiseAddress(env: Env, name: string): string | undefined {
-  const value = raw(env, name);
-  if (value === undefined) return undefined;
-  const verdict = parsePeerAddress(value);
-  if (!verdict.ok) throw new ConfigError(`${name}: ${verdict.reason}`);
-  return verdict.value;
-}
-
-function raw(env: Env, name: string): string | undefined {
+function read<T>(env: Env, { name, default: fallback, parse }: Variable<T>): T {
   const value = env[name]?.trim();
-  return value === '' ? undefined : value;
+  if (value !== undefined && value !== '') return parse(value, name);
+  return typeof fallback === 'string' ? parse(fallback, name) : fallback.value();
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = raw(env, name);
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got '${value}'`);
-  }
-  return Number(value);
+function integer(min: number, max: number): Parse<number> {
+  return (value, name) => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got '${value}'`);
+    }
+    return Number(value);
+  };
 }
 
-function text(env: Env, name: string, fallback: string): string {
-  const value = raw(env, name) ?? fallback;
-  if (!/^[\x21-\x7e]+$/.test(value)) {
-    throw new ConfigError(`${name} must be printable ASCII without spaces, got '${value}'`);
-  }
+function oneOf<T extends string>(values: readonly T[]): Parse<T> {
+  return (value, name) => {
+    const lower = value.toLowerCase();
+    if (!values.includes(lower as T)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got '${lower}'`);
+    return lower as T;
+  };
+}
+
+function text(value: string, name: string): string {
+  if (!/^[\x21-\x7e]+$/.test(value)) throw new ConfigError(`${name} must be printable ASCII without spaces, got '${value}'`);
   return value;
 }
 
-const LOG_LEVELS: readonly LevelWithSilent[] = [...(Object.keys(levels.values) as LevelWithSilent[]), 'silent'];
-
-function list(env: Env, name: string): string[] {
-  const value = raw(env, name);
-  if (value === undefined) return [];
+function peers(value: string, name: string): readonly string[] {
   const items = value.split(',').map((item) => item.trim());
   if (items.some((item) => item === '')) {
     throw new ConfigError(`${name} must be a comma-separated list without empty entries, got '${value}'`);
   }
-  return items;
+  return Object.freeze(items.map((item) => peerAddress(item, name)));
 }
 
-function peers(env: Env, name: string): string[] {
-  return list(env, name).map((entry) => {
-    const verdict = parsePeerAddress(entry);
-    if (!verdict.ok) throw new ConfigError(`${name}: ${verdict.reason}`);
-    return verdict.value;
-  });
+function peerAddress(value: string, name: string): string {
+  const verdict = parsePeerAddress(value);
+  if (!verdict.ok) throw new ConfigError(`${name}: ${verdict.reason}`);
+  return verdict.value;
 }

@@ -1,34 +1,53 @@
-import { ConfigError, readConfig } from '../src/config.ts';
+import { ConfigError, readConfig, VARIABLES } from '../src/config.ts';
+
+/** One value for every variable, none of them its default. */
+const EVERY_VARIABLE = {
+  PORT: '5001',
+  HOST: '127.0.0.1',
+  NODE_ID: 'node2',
+  PEERS: 'node1:5000, http://node3:5000',
+  DIFFICULTY: '5',
+  PEER_TIMEOUT_MS: '750',
+  PEER_DISCOVERY_MS: '0',
+  MINING_THREADS: '3',
+  MAX_BODY_BYTES: '4096',
+  LOG_LEVEL: 'debug',
+  LOG_FORMAT: 'pretty',
+  POW_RULE: 'linked',
+  DATA_DIR: '/var/lib/chainlab',
+  GOSSIP: 'off',
+  SYNC_INTERVAL_MS: '0',
+  ADVERTISE_ADDRESS: 'http://Node2.example:5001',
+};
 
 describe('readConfig', () => {
   test('gives the documented defaults', () => {
     const config = readConfig({});
-    expect(config).toMatchObject({ port: 5000, host: '0.0.0.0', peers: [], difficulty: 4, peerTimeoutMs: 2000, peerDiscoveryMs: 5000, maxBodyBytes: 1_048_576, logLevel: 'info', logFormat: 'json' });
-    expect(config).toMatchObject({ powRule: 'notebook', dataDir: undefined, gossip: true, syncIntervalMs: 2000, advertiseAddress: undefined });
+    expect(config).toMatchObject({
+      port: 5000,
+      host: '0.0.0.0',
+      peers: [],
+      difficulty: 4,
+      peerTimeoutMs: 2000,
+      peerDiscoveryMs: 5000,
+      maxBodyBytes: 1_048_576,
+      logLevel: 'info',
+      logFormat: 'json',
+    });
+    expect(config).toMatchObject({
+      powRule: 'notebook',
+      dataDir: undefined,
+      gossip: true,
+      syncIntervalMs: 2000,
+      advertiseAddress: undefined,
+    });
     expect(config.nodeId).toMatch(/^[0-9a-f]{32}$/);
     expect(config.miningThreads).toBeGreaterThanOrEqual(1);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   test('reads every variable', () => {
-    const config = readConfig({
-      PORT: '5001',
-      HOST: '127.0.0.1',
-      NODE_ID: 'node2',
-      PEERS: 'node1:5000, http://node3:5000',
-      DIFFICULTY: '5',
-      PEER_TIMEOUT_MS: '750',
-      PEER_DISCOVERY_MS: '0',
-      MINING_THREADS: '3',
-      MAX_BODY_BYTES: '4096',
-      LOG_LEVEL: 'debug',
-      LOG_FORMAT: 'pretty',
-      POW_RULE: 'linked',
-      DATA_DIR: '/var/lib/chainlab',
-      GOSSIP: 'off',
-      SYNC_INTERVAL_MS: '0',
-      ADVERTISE_ADDRESS: 'http://Node2.example:5001',
-    });
+    const config = readConfig(EVERY_VARIABLE);
     expect(config).toEqual({
       port: 5001,
       host: '127.0.0.1',
@@ -79,11 +98,13 @@ describe('readConfig', () => {
     expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`^${name}`));
   });
 
-  test('LOG_LEVEL takes any of pino\'s levels, in any case, and names them when it is wrong', () => {
+  test("LOG_LEVEL takes any of pino's levels, in any case, and names them when it is wrong", () => {
     for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) {
       expect(readConfig({ LOG_LEVEL: level.toUpperCase() }).logLevel).toBe(level);
     }
-    expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow("LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got 'loud'");
+    expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(
+      "LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got 'loud'",
+    );
   });
 
   test('LOG_FORMAT is json or pretty, in any case, and names them when it is wrong', () => {
@@ -96,7 +117,9 @@ describe('readConfig', () => {
     expect(() => readConfig({ POW_RULE: 'fast' })).toThrow("POW_RULE must be one of notebook, linked, got 'fast'");
     expect(() => readConfig({ GOSSIP: 'maybe' })).toThrow("GOSSIP must be one of on, off, got 'maybe'");
     expect(() => readConfig({ SYNC_INTERVAL_MS: '-1' })).toThrow("SYNC_INTERVAL_MS must be a whole number from 0 to 3600000, got '-1'");
-    expect(() => readConfig({ ADVERTISE_ADDRESS: 'not a host:port' })).toThrow("ADVERTISE_ADDRESS: expected http://host:port or host:port, got 'not a host:port'");
+    expect(() => readConfig({ ADVERTISE_ADDRESS: 'not a host:port' })).toThrow(
+      "ADVERTISE_ADDRESS: expected http://host:port or host:port, got 'not a host:port'",
+    );
   });
 
   test('POW_RULE and GOSSIP take any case; a blank DATA_DIR keeps the chain in memory', () => {
@@ -111,5 +134,34 @@ describe('readConfig', () => {
     expect(readConfig({ ADVERTISE_ADDRESS: '10.0.0.7:5003', HOST: '0.0.0.0', PORT: '5000' }).advertiseAddress).toBe('10.0.0.7:5003');
     // The default needs the port actually listened on (PORT may be 0): node/server.ts gives it.
     expect(readConfig({ HOST: '10.0.0.7', PORT: '5003' }).advertiseAddress).toBeUndefined();
+  });
+
+  test('reads the variables in the order they are declared: the first bad one is the one named', () => {
+    expect(() => readConfig({ ADVERTISE_ADDRESS: 'node2', PORT: 'http', GOSSIP: 'maybe' })).toThrow(/^PORT /);
+    expect(() => readConfig({ ADVERTISE_ADDRESS: 'node2', GOSSIP: 'maybe' })).toThrow(/^GOSSIP /);
+  });
+});
+
+describe('VARIABLES', () => {
+  const variables = Object.values(VARIABLES);
+
+  test('every variable has a name of its own and a description', () => {
+    const names = variables.map((variable) => variable.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const { name, description } of variables) {
+      expect(name).toMatch(/^[A-Z][A-Z0-9_]*$/);
+      expect({ name, description: description.trim() }).toEqual({ name, description: expect.stringMatching(/^\S.{10,}[.)]$/s) });
+    }
+  });
+
+  test('every default is given, and a default written as a value reads as one', () => {
+    for (const { name, default: fallback, parse } of variables) {
+      if (typeof fallback === 'string') expect(() => parse(fallback, name)).not.toThrow();
+      else expect(fallback.shown.trim()).not.toBe('');
+    }
+  });
+
+  test('the test that reads every variable sets each one', () => {
+    expect(Object.keys(EVERY_VARIABLE).sort()).toEqual(variables.map((variable) => variable.name).sort());
   });
 });
