@@ -35,4 +35,23 @@ module.exports = tseslint.config(
     },
   },
   { files: ['**/*.js'], languageOptions: { globals: globals.node, sourceType: 'commonjs' } },
+  {
+    // The explorer's page: ES modules run by the browser (tsconfig.explorer.json type-checks them).
+    files: ['src/explorer/page/**/*.js'],
+    // The block above gives every .js file Node's globals: here only the browser's count.
+    languageOptions: {
+      globals: { ...Object.fromEntries(Object.keys(globals.node).map((name) => [name, 'off'])), ...globals.browser },
+      sourceType: 'module',
+    },
+    rules: {
+      // Data reaches the page as text only: transactions come from anyone.
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({
+          property,
+          message: 'Write text (textContent, el()), never markup.',
+        })),
+      ],
+    },
+  },
 );

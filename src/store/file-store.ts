@@ -2,7 +2,8 @@ import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/prom
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { ChainChange } from '../chain/blockchain.ts';
-import { parseJson, toJson, type JsonValue } from '../chain/py-json.ts';
+import { toJson, type JsonValue } from '../chain/py-json.ts';
+import { parseJson } from '../chain/py-json-parse.ts';
 import { isObject, type Verdict } from '../chain/validate.ts';
 import type { ChainStore } from './chain-store.ts';
 
@@ -58,7 +59,10 @@ export class FileStore implements ChainStore {
     try {
       if (problem !== undefined) {
         const discarded = bytes!.length - end;
-        log.warn({ path, discardedBytes: discarded, keptRecords: changes.length, reason: problem }, `discarded the last ${discarded} bytes of ${path}: ${problem}`);
+        log.warn(
+          { path, discardedBytes: discarded, keptRecords: changes.length, reason: problem },
+          `discarded the last ${discarded} bytes of ${path}: ${problem}`,
+        );
         await attempt(`truncate ${path}`, async () => {
           await file.truncate(end);
           await file.datasync();
@@ -221,7 +225,13 @@ function isChange(value: JsonValue): value is ChainChange {
     case 'block':
       return isObject(value.block);
     case 'chain':
-      return typeof value.from === 'number' && Number.isSafeInteger(value.from) && value.from >= 1 && Array.isArray(value.blocks) && value.blocks.every(isObject);
+      return (
+        typeof value.from === 'number' &&
+        Number.isSafeInteger(value.from) &&
+        value.from >= 1 &&
+        Array.isArray(value.blocks) &&
+        value.blocks.every(isObject)
+      );
     default:
       return false;
   }
