@@ -66,13 +66,14 @@ async function peerMember(node: NetworkNode, peer: string, peerClient: PeerClien
   const answer = await peerClient.getChain(peer);
   const body = answer.ok && isObject(answer.value.body) ? answer.value.body : undefined;
   const chain = Array.isArray(body?.chain) ? body.chain : undefined;
-  if (answer.ok)
-    node.notePeerExchange(
-      peer,
-      { answered: true, length: chain?.length, error: chain === undefined ? 'the answer holds no chain' : undefined },
-      answer.value.nodeId,
-    );
-  else node.notePeerExchange(peer, { answered: answer.answered, error: answer.reason }, undefined);
+  if (answer.ok) {
+    // This answer is not validated: a sync's verdict on a peer that answered ('invalid chain …')
+    // stands until the next sync, rather than being wiped by a page poll.
+    const known = node.peerStatuses().find((status) => status.node === peer);
+    const verdict = known?.reachable === true ? known.lastError : undefined;
+    const error = chain === undefined ? 'the answer holds no chain' : verdict;
+    node.notePeerExchange(peer, { answered: true, length: chain?.length, error }, answer.value.nodeId);
+  } else node.notePeerExchange(peer, { answered: answer.answered, error: answer.reason }, undefined);
   // Read back: the peer may be gone meanwhile (it was this node, or another peer under a second name).
   const status = node.peerStatuses().find((known) => known.node === peer);
   return {

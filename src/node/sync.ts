@@ -76,6 +76,8 @@ export class PeerSync {
     const { peers, peerClient, log, nodeId, rules, chain, adopt, events } = this.#deps;
     const registered = peers.list();
     const before = peers.statuses();
+    // A round records a peer twice (its tip, then its chain): news is judged against the round before.
+    const lastErrors = new Map(before.map((status) => [status.node, status.lastError]));
     const skipped: SkippedPeer[] = [];
     const skip = (node: string, reason: string) => {
       skipped.push({ node, reason });
@@ -91,7 +93,7 @@ export class PeerSync {
         return skip(peer, 'this node itself; removed from the peers');
       }
       if (this.#isAlias(peer, poll.nodeId)) return;
-      this.#record(peer, { answered: poll.answered, length: poll.length, error: poll.ok ? undefined : poll.reason });
+      this.#record(peer, { answered: poll.answered, length: poll.length, error: poll.ok ? undefined : poll.reason }, lastErrors.get(peer));
       if (!poll.ok) return skip(peer, poll.reason);
       if (poll.offer !== undefined) offers.push(poll.offer);
     });
@@ -100,7 +102,7 @@ export class PeerSync {
       if (offer.length <= chain().length) break;
       const verdict = await offer.fetch();
       if (!verdict.ok) {
-        this.#record(offer.peer, { answered: true, error: verdict.reason });
+        this.#record(offer.peer, { answered: true, error: verdict.reason }, lastErrors.get(offer.peer));
         skip(offer.peer, verdict.reason);
         continue;
       }
@@ -130,9 +132,8 @@ export class PeerSync {
   }
 
   /** Records an exchange with a peer and logs what it means (see peer-log.ts). */
-  #record(peer: string, exchange: Exchange): void {
+  #record(peer: string, exchange: Exchange, previousError = this.#deps.peers.status(peer)?.lastError): void {
     const { peers, clock, log } = this.#deps;
-    const previousError = peers.status(peer)?.lastError;
     logExchange(log, peer, exchange, peers.record(peer, exchange, clock()), previousError);
   }
 

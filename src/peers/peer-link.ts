@@ -64,7 +64,8 @@ export class PeerLink {
     const { peerClient, silent } = this.#context;
     if (this.#closed || silent.has(this.peer)) return;
     void peerClient.post(this.peer, '/gossip/blocks', { block, length }).then((reply) => {
-      if (!reply.ok) this.#noteFailure('announcing a block', reply);
+      // A late answer to a link closed meanwhile says nothing about the peer registered next.
+      if (!reply.ok && !this.#closed) this.#noteFailure('announcing a block', reply);
     });
   }
 
