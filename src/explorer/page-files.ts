@@ -6,9 +6,12 @@ import { join } from 'node:path';
 
 /**
  * The explorer page's folder: src/explorer/page under ts-jest, dist/explorer/page once built
- * (npm run build copies it there beside the compiled code).
+ * (npm run build copies it there beside the compiled code). A function, so that importing
+ * PAGE_FILES (the contract does) needs no `__dirname`, which an ES module loader lacks.
  */
-export const PAGE_DIR = join(__dirname, 'page');
+export function pageDir(): string {
+  return join(__dirname, 'page');
+}
 
 const HTML = 'text/html; charset=utf-8';
 const CSS = 'text/css; charset=utf-8';

@@ -6,7 +6,7 @@ import type { NetworkRole } from '../http/app.ts';
 import type { ChainNode } from '../node/chain-node.ts';
 import { subscribe } from '../node/node-events.ts';
 import { openEventStream } from './event-stream.ts';
-import { PAGE_DIR, pageRoutes, readPage } from './page-files.ts';
+import { pageDir, pageRoutes, readPage } from './page-files.ts';
 import { cachedHash } from '../chain/block-hash-cache.ts';
 import { networkView } from './network-view.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
@@ -24,7 +24,7 @@ export function explorerRoutes(
   router: Router,
   { node, peerClient, role }: { node: ChainNode; peerClient: PeerClient; role: NetworkRole },
 ): void {
-  pageRoutes(router, readPage(PAGE_DIR));
+  pageRoutes(router, readPage(pageDir()));
 
   router.get('/events', (ctx) => streamEvents(ctx, node, role));
 

@@ -9,7 +9,7 @@ import Koa from 'koa';
 import { hashBlock } from '../../src/chain/hash.ts';
 import type { NodeEvents } from '../../src/node/node-events.ts';
 import { openEventStream } from '../../src/explorer/event-stream.ts';
-import { PAGE_DIR, PAGE_FILES, pageRoutes, readPage } from '../../src/explorer/page-files.ts';
+import { pageDir, PAGE_FILES, pageRoutes, readPage } from '../../src/explorer/page-files.ts';
 import { errorHandler } from '../../src/http/errors.ts';
 import { serve } from '../support/apps.ts';
 import { eventually } from '../support/eventually.ts';
@@ -137,7 +137,7 @@ describe('the explorer', () => {
         .map(({ path }) => path)
         .sort(),
     );
-    expect(readdirSync(PAGE_DIR).sort()).toEqual(PAGE_FILES.map(({ file }) => file).sort());
+    expect(readdirSync(pageDir()).sort()).toEqual(PAGE_FILES.map(({ file }) => file).sort());
     const script = [...sources.values()].join('\n');
     expect(script).toContain("new EventSource('/events')");
     expect(script).not.toContain('innerHTML');

@@ -3,7 +3,7 @@
 // belongs with the shared test kit (test/support) once that is free to change; Chromium runs the page
 // for real in e2e/explorer.test.ts.
 import { compileFunction, createContext, SourceTextModule, type Context, type Module } from 'node:vm';
-import { PAGE_DIR, readPage } from '../../src/explorer/page-files.ts';
+import { pageDir, readPage } from '../../src/explorer/page-files.ts';
 import { eventually } from './eventually.ts';
 
 type Child = FakeElement | string;
@@ -139,7 +139,7 @@ export async function openExplorerPage(url: string): Promise<ExplorerPage> {
 async function runPage(context: Context): Promise<Module['namespace'][]> {
   if (typeof SourceTextModule !== 'function')
     throw new Error('the page is made of ES modules: run jest with NODE_OPTIONS=--experimental-vm-modules');
-  const page = readPage(PAGE_DIR);
+  const page = readPage(pageDir());
   if (page instanceof Error) throw page;
   const files = [...page.values()];
   const html = page.get('/')!.body.toString('utf8');

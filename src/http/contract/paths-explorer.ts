@@ -1,5 +1,6 @@
 /** The explorer: a live page of this node and its network, for a browser. */
 
+import { PAGE_FILES } from '../../explorer/page-files.ts';
 import { array, badRequest, COMMON_HEADERS, DEFAULT_ERROR, json, object, schema, text, type PathItem } from './builders.ts';
 
 const EVENTS =
@@ -10,26 +11,18 @@ const EVENTS =
   'whose `returned_count` transactions are pending again; `transaction` {transaction, pending_count}; `peers` {peers}; ' +
   '`peerFailure` {node, reason}. `blocks` holds the newest 100 blocks. Each `data` is one line of JSON; a block comes as {hash, block}.';
 
-const HTML = 'text/html; charset=utf-8';
-const CSS = 'text/css; charset=utf-8';
-const JS = 'text/javascript; charset=utf-8';
-
-/**
- * The page's files, as src/explorer/page-files.ts serves them (its PAGE_FILES; the router test
- * holds the two lists together). That module is not imported: it reads `__dirname` as it loads,
- * which `node tools/docs/generate.ts` (an ES module) does not have.
- */
-const PAGE: readonly { path: string; type: string; operationId?: string; summary?: string }[] = [
-  { path: '/', type: HTML, operationId: 'explorerPage', summary: "The explorer's page: this node live, and its network side by side" },
-  { path: '/explorer/explorer.css', type: CSS, operationId: 'explorerStyle', summary: "The explorer page's style sheet" },
-  {
-    path: '/explorer/explorer.js',
-    type: JS,
+/** Names for the page's entry points; every other file is a module of its script. */
+const NAMED: Readonly<Record<string, { operationId: string; summary: string }>> = {
+  '/': { operationId: 'explorerPage', summary: "The explorer's page: this node live, and its network side by side" },
+  '/explorer/explorer.css': { operationId: 'explorerStyle', summary: "The explorer page's style sheet" },
+  '/explorer/explorer.js': {
     operationId: 'explorerScript',
     summary: "The explorer page's script, an ES module importing the others beside it",
   },
-  ...['actions', 'dom', 'events', 'network', 'node-view', 'state'].map((name) => ({ path: `/explorer/${name}.js`, type: JS })),
-];
+};
+
+/** The page's files as the explorer serves them (its PAGE_FILES), in one list. */
+const PAGE = PAGE_FILES.map(({ path, type }) => ({ path, type, ...NAMED[path] }));
 
 const pascal = (name: string): string => name.replace(/(?:^|-)([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 
