@@ -20,6 +20,12 @@ export interface Config {
   readonly peerDiscoveryMs: number;
   readonly miningThreads: number;
   readonly maxBodyBytes: number;
+  readonly maxBlockBytes: number;
+  readonly maxPending: number;
+  readonly maxPendingBytes: number;
+  readonly maxPeers: number;
+  readonly maxEventClients: number;
+  readonly eventBufferBytes: number;
   readonly logLevel: LevelWithSilent;
   readonly logFormat: LogFormat;
   readonly powRule: PowRule;
@@ -106,6 +112,46 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     default: '1048576',
     parse: integer(1, 1_073_741_824),
     description: 'Largest request body accepted (four times that for `/gossip/*`).',
+  },
+  maxBlockBytes: {
+    name: 'MAX_BLOCK_BYTES',
+    default: '8388608',
+    parse: integer(65_536, 268_435_456),
+    description:
+      "Largest block, as JSON, that the node mines or takes from a peer. A block holds the pending transactions that fit, oldest first; the rest wait for the next. A transaction too large for any block is refused with 413. Every node of a network should use the same.",
+  },
+  maxPending: {
+    name: 'MAX_PENDING',
+    default: '100000',
+    parse: integer(1, 10_000_000),
+    description: 'Most transactions the pending pool holds. A new one beyond it is refused with 429 until a block is mined.',
+  },
+  maxPendingBytes: {
+    name: 'MAX_PENDING_BYTES',
+    default: '33554432',
+    parse: integer(1024, 1_073_741_824),
+    description:
+      'Most bytes of JSON the pending pool holds. A transaction that would take it past this is refused with 429 until a block is mined.',
+  },
+  maxPeers: {
+    name: 'MAX_PEERS',
+    default: '64',
+    parse: integer(1, 4096),
+    description:
+      'Most peers the node keeps. When full, a new peer takes the place of one that has not answered for a while; with none such it is refused with 429. A scaled service of 24 replicas is a full mesh of 23 peers each.',
+  },
+  maxEventClients: {
+    name: 'MAX_EVENT_CLIENTS',
+    default: '100',
+    parse: integer(1, 100_000),
+    description: 'Most explorer pages (`GET /events` streams) open at once; one more is refused with 429.',
+  },
+  eventBufferBytes: {
+    name: 'EVENT_BUFFER_BYTES',
+    default: '1048576',
+    parse: integer(65_536, 268_435_456),
+    description:
+      'Most bytes of events waiting to be read by one `/events` client. A client that falls further behind is cut off; its page reconnects and starts afresh.',
   },
   logLevel: {
     name: 'LOG_LEVEL',
