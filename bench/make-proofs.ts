@@ -12,7 +12,10 @@ async function main(count: number): Promise<void> {
   try {
     while (proofs.length < count) {
       proofs.push(
-        await miner.proofOfWork({ lastProof: String(proofs[proofs.length - 1]), lastHash: '' }, { difficulty: 4, powRule: 'notebook' }),
+        await miner.proofOfWork(
+          { lastProof: String(proofs[proofs.length - 1]), lastHash: '' },
+          { difficulty: 4, powRule: 'notebook', maxBlockBytes: 8_388_608 },
+        ),
       );
       if (proofs.length % 1000 === 0) console.log(`${proofs.length} proofs`);
     }

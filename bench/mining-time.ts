@@ -19,7 +19,10 @@ export async function miningTimes(difficulty: number, blocks: number, threads: n
     let lastProof = 100;
     for (let i = 0; i < blocks; i++) {
       const started = performance.now();
-      lastProof = await miner.proofOfWork({ lastProof: String(lastProof), lastHash: '' }, { difficulty, powRule: 'notebook' });
+      lastProof = await miner.proofOfWork(
+        { lastProof: String(lastProof), lastHash: '' },
+        { difficulty, powRule: 'notebook', maxBlockBytes: 8_388_608 },
+      );
       times.push(performance.now() - started);
     }
   } finally {

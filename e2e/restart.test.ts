@@ -63,7 +63,9 @@ describe('a gossiping node killed with SIGKILL under load', () => {
         // Alone, node3 has only its disk: a valid chain, and every transaction it acknowledged in it or pending.
         await cluster().disconnect('node3');
         await cluster().startAgain('node3');
-        expect(await verdictOnChain(api('node3'), { difficulty: 4, powRule: 'notebook' })).toMatchObject({ ok: true });
+        expect(await verdictOnChain(api('node3'), { difficulty: 4, powRule: 'notebook', maxBlockBytes: 8_388_608 })).toMatchObject({
+          ok: true,
+        });
         expect(audit(ackedByNode3, await ledgerOf(api('node3')))).toEqual(CLEAN_AUDIT);
 
         await cluster().reconnect('node3');

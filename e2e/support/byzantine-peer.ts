@@ -8,7 +8,7 @@ import { buildChain, copyChain } from '../../test/support/chains.ts';
 import { REPO_ROOT } from './nodes.ts';
 
 /** How a fake peer misbehaves; see e2e/fixtures/byzantine-peer.js. */
-export type Behaviour = 'serve' | 'garbage' | 'slow-body' | 'hang';
+export type Behaviour = 'serve' | 'garbage' | 'slow-body' | 'hang' | 'claim-id' | 'stall';
 
 /** One fake peer: a port of the byzantine container and what it does there. */
 export interface FakePeer {
@@ -18,6 +18,8 @@ export interface FakePeer {
   behaviour: Behaviour;
   /** The chain it serves on /chain (with behaviour 'serve'), as exact JSON text. */
   chain: Block[];
+  /** With behaviour 'claim-id': the `host:port` of the node whose id (from its /health) every answer claims. */
+  claimsIdOf?: string;
 }
 
 /** The network alias of the container that runs every fake peer. */
@@ -61,7 +63,7 @@ function breakLastProof(valid: readonly Block[], difficulty: number): Block[] {
   const last = chain[chain.length - 1]!;
   const lastProof = chain[chain.length - 2]!.proof;
   let proof = (last.proof as number) + 1;
-  while (isValidProof(lastProof, proof, { difficulty, powRule: 'notebook' }, '')) proof++;
+  while (isValidProof(lastProof, proof, { difficulty, powRule: 'notebook', maxBlockBytes: 8_388_608 }, '')) proof++;
   last.proof = proof;
   return chain;
 }
@@ -71,9 +73,10 @@ function breakLastProof(valid: readonly Block[], difficulty: number): Block[] {
  * others as `byzantine:PORT`.
  */
 export function startByzantinePeers(image: string, network: StartedNetwork, peers: readonly FakePeer[]): Promise<StartedTestContainer> {
-  const config = peers.map(({ port, behaviour, chain }) => ({
+  const config = peers.map(({ port, behaviour, chain, claimsIdOf }) => ({
     port,
     behaviour,
+    claimsIdOf,
     chain: toJson({ chain, length: chain.length }),
     tip: toJson({ length: chain.length, hash: hashBlock(chain[chain.length - 1]!) }),
   }));

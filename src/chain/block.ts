@@ -1,3 +1,4 @@
+import { jsonLength } from './json-length.ts';
 import type { JsonObject, JsonValue } from './py-json.ts';
 import { canonicalJson, PyFloat } from './py-json.ts';
 
@@ -37,8 +38,8 @@ export const REWARD_AMOUNT = 1;
 
 /**
  * The reference stamps its genesis block with the time it started, so no two nodes share one.
- * Ours is fixed, so every chainlab node starts from the same history. The reference's rules never
- * look at the genesis block's contents, so chains from reference nodes remain acceptable.
+ * Ours is fixed, so every chainlab node starts from the same history. validChain accepts a genesis
+ * block with any timestamp, so chains from reference nodes remain acceptable.
  */
 export const GENESIS_TIMESTAMP = 1506988800.0; // 2017-10-03, the week the tutorial was published
 
@@ -52,9 +53,21 @@ export function genesisBlock(): Block {
   };
 }
 
-/** The key that recognises copies of a transaction: its id, or for one without, its whole content. */
+/**
+ * The key the pool keeps a transaction under: its id, or for one without, its whole content. One
+ * key holds one pending transaction; in the chain, a copy under the same id is the same
+ * transaction only if its content is too (see ChainTransactions).
+ */
 export function transactionKey(transaction: Transaction): string {
   return typeof transaction.id === 'string' ? `id:${transaction.id}` : `json:${canonicalJson(transaction)}`;
+}
+
+/**
+ * What a transaction costs in the pool, on the wire and (give or take a space after each ',' and
+ * ':') in a block: the length of toJson(transaction), counted without writing it.
+ */
+export function transactionBytes(transaction: Transaction): number {
+  return jsonLength(transaction, 'compact');
 }
 
 /** A mining reward, as the reference writes it: from "0", with no id. It is never pooled again. */

@@ -1,6 +1,8 @@
-import { genesisBlock, isReward, rewardTransaction, transactionKey, type Block, type ForgedBlock, type Transaction } from './block.ts';
-import { hashBlock } from './hash.ts';
-import { pyFloat } from './py-json.ts';
+import { genesisBlock, REWARD_SENDER, rewardTransaction, transactionKey, type Block, type ForgedBlock, type Transaction } from './block.ts';
+import { cachedHash } from './block-hash-cache.ts';
+import { ChainTransactions, sameTransaction } from './chain-transactions.ts';
+import { PendingPool } from './pending-pool.ts';
+import { canonicalJson, pyFloat } from './py-json.ts';
 import { isObject } from './validate.ts';
 
 /**
@@ -26,25 +28,18 @@ export interface Reorg {
 
 /**
  * The chain and the pending transactions of one node: pure state, changed only through `apply`.
- * No clock, no I/O: the caller passes the time and decides what to persist.
+ * No clock, no I/O: the caller passes the time and decides what to persist. A transaction is
+ * identified by its id and its content together (see ChainTransactions): a block that holds a
+ * pending transaction's id with other content leaves the pending one pending.
  */
 export class Blockchain {
   #chain: Block[];
-  #pending: Transaction[] = [];
-  /** Keys (see transactionKey) of the pending transactions. */
-  #pendingKeys = new Map<string, Transaction>();
-  /**
-   * The ids of the transactions in the chain, to the first copy. Only ids: a key for each of
-   * 10,000 transactions without one (the reference's) would cost its canonical JSON in memory.
-   * Those are looked for in the blocks themselves, which only transactions from reference nodes need.
-   */
-  #chainIds = new Map<string, Transaction>();
-  /** Ids held by more than one block (a peer may send such a chain), with how many hold them. */
-  #idCopies = new Map<string, number>();
+  #pool = new PendingPool();
+  #included = new ChainTransactions(() => this.#chain);
 
   constructor(chain: Block[] = [genesisBlock()]) {
     this.#chain = chain;
-    for (const block of chain) this.#index(block, 1);
+    for (const block of chain) this.#included.add(block);
   }
 
   /** The state after `changes`, applied in order to a new chain. */
@@ -59,7 +54,12 @@ export class Blockchain {
   }
 
   get pending(): readonly Transaction[] {
-    return this.#pending;
+    return this.#pool.transactions;
+  }
+
+  /** The pending transactions' size: the sum of their transactionBytes. */
+  get pendingBytes(): number {
+    return this.#pool.bytes;
   }
 
   get length(): number {
@@ -70,53 +70,80 @@ export class Blockchain {
     return this.#chain[this.#chain.length - 1]!;
   }
 
-  /** The fewest changes that rebuild this state: the chain, then each pending transaction. */
+  /**
+   * The fewest changes that rebuild this state: the genesis block, each later block on its own,
+   * then each pending transaction. One change per block, so that in a log one damaged record
+   * costs one block and what follows it, not the whole chain.
+   */
   snapshot(): ChainChange[] {
+    const [genesis, ...later] = this.#chain;
     return [
-      { type: 'chain', from: 1, blocks: [...this.#chain] },
-      ...this.#pending.map((transaction) => ({ type: 'transaction' as const, transaction })),
+      { type: 'chain', from: 1, blocks: [genesis!] },
+      ...later.map((block) => ({ type: 'block' as const, block })),
+      ...this.pending.map((transaction) => ({ type: 'transaction' as const, transaction })),
     ];
   }
 
   /** The pending transaction with this key, if any. */
   pendingTransaction(key: string): Transaction | undefined {
-    return this.#pendingKeys.get(key);
-  }
-
-  /** The copy of `transaction` (same id, or for one without, same content) in a block of the chain, if any. */
-  includedTransaction(transaction: Transaction): Transaction | undefined {
-    if (typeof transaction.id === 'string') return this.#chainIds.get(transaction.id);
-    return findIn(this.#chain, transactionKey(transaction));
+    return this.#pool.get(key);
   }
 
   /**
-   * The reference's `new_block`, not yet applied: the pending transactions plus the reward,
-   * appended last, on top of the current tip.
+   * The chain's copy of `transaction`: the same id and content if a block holds it, else another
+   * transaction under its id (a conflict), else undefined. For one without an id, the same content.
    */
-  forgeBlock(proof: number, timestampSeconds: number, minerId: string): ForgedBlock {
-    return {
+  includedTransaction(transaction: Transaction): Transaction | undefined {
+    return this.#included.find(transaction);
+  }
+
+  /**
+   * The reference's `new_block`, not yet applied: the pending transactions, oldest first, plus the
+   * reward, appended last, on top of the current tip. Unlike the reference's, a block holds only
+   * the pending transactions that keep its canonical JSON within `maxBlockBytes`: it stops at the
+   * first that does not fit, and the rest wait for the next block. One too large for any block
+   * (only a reorg could pool one: the node refuses them) is passed over, so it holds up no other.
+   */
+  forgeBlock(proof: number, timestampSeconds: number, minerId: string, maxBlockBytes: number): ForgedBlock {
+    const reward = rewardTransaction(minerId);
+    const block: ForgedBlock = {
       index: this.length + 1,
       timestamp: pyFloat(timestampSeconds),
-      transactions: [...this.#pending, rewardTransaction(minerId)],
+      transactions: [reward],
       proof,
-      previous_hash: hashBlock(this.lastBlock),
+      previous_hash: cachedHash(this.lastBlock),
     };
+    // Exact, not an estimate: each transaction adds its canonical JSON and the ', ' after it.
+    const empty = canonicalJson(block).length;
+    let bytes = empty;
+    const taken: Transaction[] = [];
+    for (const { transaction, blockBytes } of this.#pool.entries()) {
+      const added = blockBytes + 2;
+      if (bytes + added <= maxBlockBytes) {
+        taken.push(transaction);
+        bytes += added;
+      } else if (empty + added <= maxBlockBytes) {
+        break;
+      }
+    }
+    block.transactions = [...taken, reward];
+    return block;
   }
 
   /**
    * Applies one change; the caller has validated it. For a `chain` change (a reorg), the
-   * transactions of the dropped blocks, rewards aside, go back to the pool unless the new blocks
-   * hold them, and pending transactions that the new blocks hold leave the pool.
+   * transactions of the dropped blocks, rewards aside, go back to the pool unless the new chain
+   * holds them, and pending transactions that the new chain holds leave the pool.
    */
   apply(change: ChainChange): Reorg {
     switch (change.type) {
       case 'transaction':
-        this.#pool([change.transaction], (transaction) => this.includedTransaction(transaction) !== undefined);
+        this.#offer(transactionKey(change.transaction), change.transaction);
         return { dropped: [], returned: [] };
       case 'block':
         this.#chain.push(change.block);
-        this.#index(change.block, 1);
-        this.#unpool([change.block]);
+        this.#included.add(change.block);
+        this.#unpool(change.block);
         return { dropped: [], returned: [] };
       case 'chain':
         return this.#replace(change.from, change.blocks);
@@ -127,83 +154,58 @@ export class Blockchain {
     const dropped = this.#chain.slice(from - 1);
     // A new array: whoever holds the old one (a cached /chain body, an event) keeps a consistent view.
     this.#chain = [...this.#chain.slice(0, from - 1), ...blocks];
-    for (const block of dropped) this.#index(block, -1);
-    for (const block of blocks) this.#index(block, 1);
-    const before = new Set(this.#pendingKeys.keys());
-    const orphaned = dropped.flatMap(paymentsOf);
+    for (const block of dropped) this.#included.remove(block);
+    for (const block of blocks) this.#included.add(block);
+    const pending = this.#pool.drain();
+    const returned: Transaction[] = [];
     // The dropped blocks' transactions go first: they were accepted before those still pending.
-    const pool = this.#pending;
-    this.#pending = [];
-    this.#pendingKeys.clear();
-    // Only the new blocks can hold a dropped transaction: the blocks before them held it nowhere.
-    let inNewBlocks: Set<string> | undefined;
-    this.#pool([...orphaned, ...pool], (transaction) =>
-      typeof transaction.id === 'string'
-        ? this.#chainIds.has(transaction.id)
-        : (inNewBlocks ??= keysIn(blocks)).has(transactionKey(transaction)),
-    );
-    this.#unpool(blocks);
-    const returned = this.#pending.filter((transaction) => !before.has(transactionKey(transaction)));
+    for (const transaction of dropped.flatMap(returnable)) {
+      const key = transactionKey(transaction);
+      const rival = pending.get(key);
+      if (rival === undefined) {
+        if (this.#offer(key, transaction)) returned.push(transaction);
+      } else if (sameTransaction(rival, transaction)) {
+        this.#offer(key, rival);
+      }
+      // Under a pending transaction's id but with other content: the pending one keeps its id, or
+      // a block that stole it, once dropped, would push it out of the pool.
+    }
+    for (const [key, transaction] of pending) this.#offer(key, transaction);
     return { dropped, returned };
   }
 
-  /** Adds transactions to the pool that are neither pending nor, by `inChain`, in the chain already. */
-  #pool(transactions: Transaction[], inChain: (transaction: Transaction) => boolean): void {
-    for (const transaction of transactions) {
-      const key = transactionKey(transaction);
-      if (this.#pendingKeys.has(key) || inChain(transaction)) continue;
-      this.#pending.push(transaction);
-      this.#pendingKeys.set(key, transaction);
-    }
+  /** Pools `transaction` unless it is pending or in the chain already; true if it was pooled. */
+  #offer(key: string, transaction: Transaction): boolean {
+    if (this.#pool.has(key) || this.#included.holds(transaction)) return false;
+    this.#pool.add(key, transaction);
+    return true;
   }
 
-  /** Takes out of the pool what `blocks`, just added to the chain, hold. */
-  #unpool(blocks: readonly Block[]): void {
-    if (this.#pending.length === 0) return;
-    const held = keysIn(blocks);
-    let taken = false;
-    for (const key of this.#pendingKeys.keys()) {
-      if (held.has(key)) taken = this.#pendingKeys.delete(key);
-    }
-    // The map keeps the pool's order: it is filled in step with it.
-    if (taken) this.#pending = [...this.#pendingKeys.values()];
-  }
-
-  #index(block: Block, delta: 1 | -1): void {
-    // Run for every block of an adopted chain: it allocates nothing for a transaction without an id.
+  /** Takes out of the pool the transactions `block`, just appended, holds: the same id and the same content. */
+  #unpool(block: Block): void {
     const { transactions } = block;
-    if (!Array.isArray(transactions)) return;
-    for (const transaction of transactions) {
-      const id = isObject(transaction) ? transaction.id : undefined;
-      if (typeof id !== 'string') continue;
-      const copies = (this.#idCopies.get(id) ?? (this.#chainIds.has(id) ? 1 : 0)) + delta;
-      if (copies === 0) this.#chainIds.delete(id);
-      else if (!this.#chainIds.has(id)) this.#chainIds.set(id, transaction as Transaction);
-      if (copies > 1) this.#idCopies.set(id, copies);
-      else this.#idCopies.delete(id);
+    if (this.#pool.size === 0 || !Array.isArray(transactions)) return;
+    for (const item of transactions) {
+      if (!isObject(item)) continue;
+      const transaction = item as Transaction;
+      if (typeof transaction.id === 'string') {
+        const key = transactionKey(transaction);
+        const pending = this.#pool.get(key);
+        if (pending !== undefined && sameTransaction(pending, transaction)) this.#pool.delete(key);
+      } else if (this.#pool.withoutId > 0) {
+        this.#pool.delete(transactionKey(transaction));
+      }
     }
   }
-}
-
-/** The keys of the payments in `blocks`. */
-function keysIn(blocks: readonly Block[]): Set<string> {
-  return new Set(blocks.flatMap((block) => paymentsOf(block).map(transactionKey)));
-}
-
-/** The first payment in `chain` with this key: a search, for the rare transaction without an id. */
-function findIn(chain: readonly Block[], key: string): Transaction | undefined {
-  for (const block of chain) {
-    for (const transaction of paymentsOf(block)) if (transactionKey(transaction) === key) return transaction;
-  }
-  return undefined;
 }
 
 /**
- * A block's transactions other than the mining reward, those that are JSON objects: a peer's block
- * may hold anything the reference accepts.
+ * What a dropped block gives back to the pool: its transactions that are JSON objects (a peer's
+ * block may hold anything the reference accepts), except anything from the reward's sender.
+ * Rewards exist only inside the blocks that pay them, and a fake one pooled would be mined forever.
  */
-function paymentsOf(block: Block): Transaction[] {
+function returnable(block: Block): Transaction[] {
   const { transactions } = block;
   if (!Array.isArray(transactions)) return [];
-  return transactions.filter((transaction): transaction is Transaction => isObject(transaction) && !isReward(transaction as Transaction));
+  return transactions.filter((transaction): transaction is Transaction => isObject(transaction) && transaction.sender !== REWARD_SENDER);
 }

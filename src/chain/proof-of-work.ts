@@ -13,10 +13,11 @@ export const POW_RULES: readonly PowRule[] = ['notebook', 'linked'];
 
 /**
  * The reference's `valid_proof`: the hex sha256 of `f"{last_proof}{proof}"` starts with
- * `rules.difficulty` zeros. Python's str() of each value is what gets hashed, so any scalar works
- * as a proof there; arrays and objects are never valid here. Under the `linked` rule the previous
- * block's hash, `lastHash`, follows, as in `f"{last_proof}{proof}{last_hash}"`; the notebook's rule
- * does not read it.
+ * `rules.difficulty` zeros. Python's str() of each value is what gets hashed, as the reference
+ * does for any scalar; arrays and objects are never valid here. A chain's proofs are integers
+ * from 0 to 2^53 - 1 before they get here (see validChain): the reference's own always are. Under
+ * the `linked` rule the previous block's hash, `lastHash`, follows, as in
+ * `f"{last_proof}{proof}{last_hash}"`; the notebook's rule does not read it.
  */
 export function isValidProof(lastProof: JsonValue, proof: JsonValue, rules: ChainRules, lastHash: string): boolean {
   const last = pythonStr(lastProof);

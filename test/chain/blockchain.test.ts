@@ -3,7 +3,7 @@ import { Blockchain } from '../../src/chain/blockchain.ts';
 import { forkPoint, preferenceOrder } from '../../src/chain/consensus.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
 import { PyFloat, toJson } from '../../src/chain/py-json.ts';
-import { buildChain, copyChain } from '../support/chains.ts';
+import { blockOn, buildChain, copyChain, MAX_BLOCK_BYTES } from '../support/chains.ts';
 import type { Block, Transaction } from '../../src/chain/block.ts';
 import type { ChainChange } from '../../src/chain/blockchain.ts';
 
@@ -18,7 +18,7 @@ describe('Blockchain', () => {
   test('forges a block like new_block: pending transactions, then the reward, linked to the tip', () => {
     const blockchain = new Blockchain();
     blockchain.apply({ type: 'transaction', transaction: { sender: 'a', recipient: 'b', amount: 5 } });
-    const block = blockchain.forgeBlock(35293, 1_800_000_000.5, 'miner-1');
+    const block = blockchain.forgeBlock(35293, 1_800_000_000.5, 'miner-1', MAX_BLOCK_BYTES);
     blockchain.apply({ type: 'block', block });
     expect(block).toEqual({
       index: 2,
@@ -35,7 +35,7 @@ describe('Blockchain', () => {
   });
 
   test('a whole-second timestamp is still written as a float, as time() gives', () => {
-    const block = new Blockchain().forgeBlock(35293, 1_800_000_000, 'm');
+    const block = new Blockchain().forgeBlock(35293, 1_800_000_000, 'm', MAX_BLOCK_BYTES);
     expect(toJson(block)).toContain('"timestamp":1800000000.0');
   });
 });
@@ -62,11 +62,6 @@ describe('preferenceOrder', () => {
 
 describe('Blockchain.apply', () => {
   const pay = (id: string, amount = 1): Transaction => ({ sender: 'alice', recipient: 'bob', amount, id });
-  /** A block on `tip` holding `transactions` then a reward; its proof is not checked here. */
-  const blockOn = (blockchain: Blockchain, transactions: Transaction[], miner = 'm'): Block => ({
-    ...blockchain.forgeBlock(1, 1_800_000_000.5, miner),
-    transactions: [...transactions, { sender: '0', recipient: miner, amount: 1 }],
-  });
 
   test('pools a transaction once: a copy with the same id is not pooled again', () => {
     const blockchain = new Blockchain();
@@ -136,8 +131,33 @@ describe('Blockchain.apply', () => {
     for (const rebuilt of [Blockchain.replay(changes), Blockchain.replay(blockchain.snapshot())]) {
       expect(rebuilt.chain).toEqual(blockchain.chain);
       expect(rebuilt.pending).toEqual(blockchain.pending);
+      expect(rebuilt.pendingBytes).toBe(blockchain.pendingBytes);
     }
     expect(blockchain.pending.map((transaction) => transaction.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  test('a snapshot is one record per block, so a damaged record in a log costs one block, not the chain', () => {
+    const blockchain = new Blockchain(copyChain(buildChain(4)));
+    blockchain.apply({ type: 'transaction', transaction: pay('p') });
+    const snapshot = blockchain.snapshot();
+    expect(snapshot.map((change) => change.type)).toEqual(['chain', 'block', 'block', 'block', 'transaction']);
+    expect(snapshot[0]).toEqual({ type: 'chain', from: 1, blocks: [blockchain.chain[0]] });
+    expect(snapshot.slice(1, 4)).toEqual(blockchain.chain.slice(1).map((block) => ({ type: 'block', block })));
+    const rebuilt = Blockchain.replay(snapshot);
+    expect(rebuilt.chain).toEqual(blockchain.chain);
+    expect(rebuilt.pendingTransaction('id:p')).toEqual(pay('p'));
+    expect(rebuilt.includedTransaction({ sender: 'alice', recipient: 'bob', amount: 2 })).toEqual({
+      sender: 'alice',
+      recipient: 'bob',
+      amount: 2,
+    });
+  });
+
+  test("a snapshot rebuilds a reference node's chain, whose genesis has a timestamp of its own", () => {
+    const chain = copyChain(buildChain(3));
+    chain[0] = { ...chain[0]!, timestamp: 1_795_493_718.5428212 };
+    const blockchain = new Blockchain(chain);
+    expect(Blockchain.replay(blockchain.snapshot()).chain).toEqual(chain);
   });
 });
 

@@ -6,8 +6,8 @@ import { PyFloat } from '../../src/chain/py-json.ts';
 import type { ChainRules } from '../../src/chain/rules.ts';
 import { vectors } from '../support/vectors.ts';
 
-const NOTEBOOK: ChainRules = { difficulty: 4, powRule: 'notebook' };
-const LINKED: ChainRules = { difficulty: 4, powRule: 'linked' };
+const NOTEBOOK: ChainRules = { difficulty: 4, powRule: 'notebook', maxBlockBytes: 8_388_608 };
+const LINKED: ChainRules = { difficulty: 4, powRule: 'linked', maxBlockBytes: 8_388_608 };
 
 describe('proof of work', () => {
   test.each(vectors.proof_chain)('$proof is valid after $last_proof, as the reference says', ({ last_proof, proof }) => {
@@ -28,7 +28,8 @@ describe('proof of work', () => {
     expect(searchProof('100', 4, 35293, 35294, '')).toBe(35293);
   });
 
-  test("proofs are hashed as Python's str() of the value, so a string proof counts like the reference", () => {
+  // The guess itself, as the reference forms it; validChain admits only integer proofs (see hostile-blocks.test.ts).
+  test("proofs are hashed as Python's str() of the value, as the reference hashes them", () => {
     expect(isValidProof('100', '35293', NOTEBOOK, '')).toBe(true);
     // str(35293.0) is '35293.0': a different guess, and not a valid one.
     expect(isValidProof(100, new PyFloat(35293), NOTEBOOK, '')).toBe(false);

@@ -11,11 +11,11 @@ import { searchProof, type PowRule } from '../../src/chain/proof-of-work.ts';
 import { pythonStr } from '../../src/chain/py-json.ts';
 import type { ChainRules } from '../../src/chain/rules.ts';
 import { validChain } from '../../src/chain/validate.ts';
-import { buildChain, copyChain } from '../support/chains.ts';
+import { buildChain, copyChain, MAX_BLOCK_BYTES } from '../support/chains.ts';
 
 const DIFFICULTY = 4;
-const NOTEBOOK: ChainRules = { difficulty: DIFFICULTY, powRule: 'notebook' };
-const LINKED: ChainRules = { difficulty: DIFFICULTY, powRule: 'linked' };
+const NOTEBOOK: ChainRules = { difficulty: DIFFICULTY, powRule: 'notebook', maxBlockBytes: MAX_BLOCK_BYTES };
+const LINKED: ChainRules = { difficulty: DIFFICULTY, powRule: 'linked', maxBlockBytes: MAX_BLOCK_BYTES };
 
 /** Alice's payment to bob in block 2 (buildChain has her pay bob 1 there). */
 function paymentInBlock2(chain: readonly Block[]): Transaction {
@@ -61,7 +61,7 @@ describe("the notebook's rule: a proof does not cover the block's contents", () 
     // Step 3: mine a single block, as any node does every few milliseconds at difficulty 4.
     const attacker = new Blockchain(tampered);
     const proof = mine(attacker.lastBlock, 'notebook');
-    attacker.apply({ type: 'block', block: attacker.forgeBlock(proof, 1_900_000_000.5, 'attacker') });
+    attacker.apply({ type: 'block', block: attacker.forgeBlock(proof, 1_900_000_000.5, 'attacker', MAX_BLOCK_BYTES) });
     const longer = [...attacker.chain];
 
     // Every honest node that resolves now adopts the attacker's history.

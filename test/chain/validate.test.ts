@@ -5,10 +5,10 @@ import { parseJson } from '../../src/chain/py-json-parse.ts';
 import { isValidProof } from '../../src/chain/proof-of-work.ts';
 import type { ChainRules } from '../../src/chain/rules.ts';
 import { validChain, validChainResponse, validTransaction } from '../../src/chain/validate.ts';
-import { buildChain, copyChain } from '../support/chains.ts';
+import { buildChain, copyChain, MAX_BLOCK_BYTES } from '../support/chains.ts';
 import { vectors } from '../support/vectors.ts';
 
-const RULES: ChainRules = { difficulty: 4, powRule: 'notebook' };
+const RULES: ChainRules = { difficulty: 4, powRule: 'notebook', maxBlockBytes: MAX_BLOCK_BYTES };
 const chain = buildChain(5);
 const reasonOf = (input: JsonValue | undefined) => {
   const verdict = validChain(input, RULES);
@@ -61,12 +61,16 @@ describe('validChain', () => {
     ['an empty chain', [], 'chain is empty'],
     ['a block that is a number', [chain[0]!, 7], 'block 2 is not an object'],
     ['a block that is an array', [[], chain[1]!], 'block 1 is not an object'],
-    ['a block without a proof', [chain[0]!, { previous_hash: 'x' }], 'block 2 has no proof'],
-    ['a block without previous_hash', [chain[0]!, { proof: 35293 }], 'block 2 has no previous_hash'],
-    ['a proof that is an object', [chain[0]!, { proof: { p: 1 }, previous_hash: 'x' }], 'block 2: proof must be a number or a string'],
+    ['a block without a proof', [chain[0]!, { index: 2, previous_hash: 'x' }], 'block 2 has no proof'],
+    ['a block without previous_hash', [chain[0]!, { index: 2, proof: 35293 }], 'block 2 has no previous_hash'],
+    [
+      'a proof that is an object',
+      [chain[0]!, { index: 2, proof: { p: 1 }, previous_hash: 'x' }],
+      'block 2: proof must be an integer from 0 to 9007199254740991, not an object',
+    ],
     [
       'a previous_hash of the wrong type',
-      [chain[0]!, { proof: 35293, previous_hash: 5 }],
+      [chain[0]!, { index: 2, proof: 35293, previous_hash: 5 }],
       'block 2: previous_hash does not match the hash of block 1',
     ],
   ])('rejects %s with a reason', (_name, input, reason) => {
@@ -112,7 +116,11 @@ describe('validChainResponse', () => {
     ['not an object', [], 'response is not a JSON object'],
     ['no chain', { length: 1 }, 'response has no chain array'],
     ['a lying length', { chain: [...chain], length: 99 }, 'length 99 does not match a chain of 5 blocks'],
-    ['an invalid chain', { chain: [{}, {}], length: 2 }, 'invalid chain: block 1 has no proof'],
+    [
+      'an invalid chain',
+      { chain: [{}, {}], length: 2 },
+      'invalid chain: block 1 is not a genesis block: it has no index, timestamp, transactions, proof, previous_hash',
+    ],
   ])('rejects %s', (_name, body, reason) => {
     expect(validChainResponse(body, RULES)).toEqual({ ok: false, reason });
   });
@@ -136,5 +144,22 @@ describe('validTransaction', () => {
     [{ sender: 'a', recipient: 'b', amount: NaN }, 'amount must be a finite number'],
   ])('rejects %j: %s', (body, reason) => {
     expect(validTransaction(body)).toEqual({ ok: false, reason });
+  });
+
+  test('refuses a sender of "0", whatever the caller requires: a pending reward would be mined into every block', () => {
+    const reward = { sender: '0', recipient: 'mallory', amount: 1_000_000 };
+    const reason = 'sender "0" is the mining reward\'s: rewards exist only inside blocks';
+    expect(validTransaction(reward)).toEqual({ ok: false, reason });
+    expect(validTransaction({ ...reward, id: 'fake-reward' }, { idRequired: true })).toEqual({ ok: false, reason });
+  });
+
+  test("requires an id when asked to (a peer's transactions always have one), and keeps it", () => {
+    const payment = { sender: 'a', recipient: 'b', amount: 5 };
+    expect(validTransaction(payment, { idRequired: true })).toEqual({
+      ok: false,
+      reason: 'id is required: every chainlab node gives the transactions it accepts one',
+    });
+    expect(validTransaction({ ...payment, id: 't-1' }, { idRequired: true })).toEqual({ ok: true, value: { ...payment, id: 't-1' } });
+    expect(validTransaction(payment, { idRequired: false })).toEqual({ ok: true, value: payment });
   });
 });

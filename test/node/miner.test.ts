@@ -11,7 +11,7 @@ import { vectors } from '../support/vectors.ts';
 
 /** A search after `lastProof` under the notebook's rule, which reads no hash. */
 const after = (lastProof: string): ProofBase => ({ lastProof, lastHash: '' });
-const notebook = (difficulty: number): ChainRules => ({ difficulty, powRule: 'notebook' });
+const notebook = (difficulty: number): ChainRules => ({ difficulty, powRule: 'notebook', maxBlockBytes: 8_388_608 });
 
 describe('createMiner', () => {
   test('finds the smallest proof with several threads, the one the reference finds', async () => {
@@ -124,9 +124,9 @@ describe('createMiner', () => {
     const miner = createMiner(2);
     try {
       const lastHash = hashBlock(genesisBlock());
-      const proof = await miner.proofOfWork({ lastProof: '100', lastHash }, { difficulty: 4, powRule: 'linked' });
-      expect(isValidProof(100, proof, { difficulty: 4, powRule: 'linked' }, lastHash)).toBe(true);
-      expect(isValidProof(100, proof, { difficulty: 4, powRule: 'notebook' }, '')).toBe(false);
+      const proof = await miner.proofOfWork({ lastProof: '100', lastHash }, { difficulty: 4, powRule: 'linked', maxBlockBytes: 8_388_608 });
+      expect(isValidProof(100, proof, { difficulty: 4, powRule: 'linked', maxBlockBytes: 8_388_608 }, lastHash)).toBe(true);
+      expect(isValidProof(100, proof, { difficulty: 4, powRule: 'notebook', maxBlockBytes: 8_388_608 }, '')).toBe(false);
       expect(proof).toBe(searchProof('100', 4, 0, Number.MAX_SAFE_INTEGER, lastHash));
     } finally {
       await miner.close();
