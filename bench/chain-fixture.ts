@@ -20,14 +20,14 @@ export function buildChain(length: number, proofs: readonly number[] = loadProof
   const blockchain = new Blockchain();
   for (let i = 1; i < length; i++) {
     blockchain.apply({ type: 'transaction', transaction: { sender: 'bench-sender', recipient: 'bench-recipient', amount: i } });
-    blockchain.apply({ type: 'block', block: blockchain.forgeBlock(proofs[i]!, 1_800_000_000.5 + i, 'bench-miner') });
+    blockchain.apply({ type: 'block', block: blockchain.forgeBlock(proofs[i]!, 1_800_000_000.5 + i, 'bench-miner', 8_388_608) });
   }
   return [...blockchain.chain];
 }
 
 /** Makes `dir` a DATA_DIR whose node starts holding `blocks`: a node restored, not one that fetched them. */
 export async function storeChain(dir: string, blocks: readonly Block[]): Promise<void> {
-  const store = await FileStore.open(dir, { warn: () => undefined });
+  const store = await FileStore.open(dir, { warn: () => undefined, error: () => undefined });
   try {
     await store.record({ type: 'chain', from: 1, blocks: [...blocks] });
   } finally {

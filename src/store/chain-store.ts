@@ -1,6 +1,7 @@
 import type { ChainChange } from '../chain/blockchain.ts';
+import type { StoreDamage } from './log-files.ts';
 
-export type { ChainChange };
+export type { ChainChange, StoreDamage };
 
 /**
  * Where a node keeps the changes that built its state: `Blockchain.replay(await store.load())`
@@ -9,6 +10,11 @@ export type { ChainChange };
  * survive a crash.
  */
 export interface ChainStore {
+  /**
+   * Damage found when the store was opened, and what was kept (see FileStore): the node reports
+   * it. Undefined for a store that opened clean, or that cannot be damaged (memory).
+   */
+  readonly damage?: StoreDamage | undefined;
   /** Every change recorded so far, oldest first; [] for a new store. */
   load(): Promise<ChainChange[]>;
   /**

@@ -1,16 +1,20 @@
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import type { ChainChange } from '../chain/blockchain.ts';
-import { toJson, type JsonValue } from '../chain/py-json.ts';
-import { parseJson } from '../chain/py-json-parse.ts';
-import { isObject, type Verdict } from '../chain/validate.ts';
 import type { ChainStore } from './chain-store.ts';
+import {
+  attempt,
+  messageOf,
+  readLog,
+  replaceFile,
+  setAsideDamage,
+  syncDirectory,
+  type StoreDamage,
+  type StoreLogger,
+} from './log-files.ts';
+import { encodeRecord, readRecords } from './log-records.ts';
 
-/** What the store reports through: a bad tail it discarded. Any pino logger will do. */
-export interface StoreLogger {
-  warn(details: object, message: string): void;
-}
+export type { StoreDamage, StoreLogger };
 
 const LOG_FILE = 'chain.log';
 
@@ -21,15 +25,17 @@ interface Batch {
 }
 
 /**
- * Keeps the changes in one append-only file, `chain.log`, one record per line:
- * `<crc32 of the JSON, 8 hex digits> <JSON>\n`. A crash can only tear the end of the file, and
- * `open` cuts a torn or corrupt tail off, so the log is always a prefix of what was recorded that
- * holds every change whose `record` resolved.
+ * Keeps the changes in one append-only file, `chain.log`, one record per line (log-records.ts). A
+ * crash can only tear the end of the file, and `open` cuts a torn tail off, so the log holds every
+ * change whose `record` resolved. Damage anywhere else is set aside, never cut off (log-files.ts).
  */
 export class FileStore implements ChainStore {
-  readonly #dir: string;
+  /** The damage `open` recovered from, if the log was damaged: the node reports it. */
+  readonly damage: StoreDamage | undefined;
   readonly #path: string;
   #file: FileHandle;
+  /** The log's length in bytes: where it ends after the last durable write. */
+  #size: number;
   /** What `open` read, handed to the first `load` so the log is not read and parsed twice at start. */
   #recovered: ChainChange[] | undefined;
   /** The batch that records join until its write starts. */
@@ -40,28 +46,36 @@ export class FileStore implements ChainStore {
   #failure: Error | undefined;
   #closing: Promise<void> | undefined;
 
-  private constructor(dir: string, file: FileHandle, recovered: ChainChange[]) {
-    this.#dir = dir;
-    this.#path = join(dir, LOG_FILE);
+  private constructor(path: string, file: FileHandle, size: number, recovered: ChainChange[], damage: StoreDamage | undefined) {
+    this.#path = path;
     this.#file = file;
+    this.#size = size;
     this.#recovered = recovered;
+    this.damage = damage;
   }
 
-  /** Opens the store in `dir` (created if missing), cutting off a torn or corrupt end of its log. */
+  /**
+   * Opens the store in `dir` (created if missing). A torn end of its log is cut off with a warning;
+   * a damaged log is set aside whole and replaced by its records before the damage, with an error
+   * logged and `damage` set.
+   */
   static async open(dir: string, log: StoreLogger): Promise<FileStore> {
     const path = join(dir, LOG_FILE);
     await attempt(`create the store directory ${dir}`, () => mkdir(dir, { recursive: true }));
     // A rewrite that crashed before its rename leaves this behind; the log itself is intact.
     await attempt(`remove ${path}.tmp`, () => rm(`${path}.tmp`, { force: true }));
     const bytes = await readLog(path);
-    const { changes, end, problem } = readRecords(bytes ?? Buffer.alloc(0));
+    const contents = readRecords(bytes ?? Buffer.alloc(0));
+    const { changes, end, problem } = contents;
+    // Only a torn tail is cut off below: see setAsideDamage for the rule on everything else.
+    const damage = problem?.kind === 'damaged' ? await setAsideDamage(path, bytes!, contents, log) : undefined;
     const file = await attempt(`open ${path}`, () => open(path, 'a'));
     try {
-      if (problem !== undefined) {
+      if (problem?.kind === 'torn') {
         const discarded = bytes!.length - end;
         log.warn(
-          { path, discardedBytes: discarded, keptRecords: changes.length, reason: problem },
-          `discarded the last ${discarded} bytes of ${path}: ${problem}`,
+          { path, discardedBytes: discarded, keptRecords: changes.length, reason: problem.reason },
+          `discarded the last ${discarded} bytes of ${path}: ${problem.reason}`,
         );
         await attempt(`truncate ${path}`, async () => {
           await file.truncate(end);
@@ -75,7 +89,7 @@ export class FileStore implements ChainStore {
       await file.close();
       throw error;
     }
-    return new FileStore(dir, file, changes);
+    return new FileStore(path, file, end, changes, damage);
   }
 
   load(): Promise<ChainChange[]> {
@@ -106,12 +120,33 @@ export class FileStore implements ChainStore {
     const lines: string[] = [];
     const durable = this.#write('append to', async () => {
       if (this.#open?.lines === lines) this.#open = undefined; // later records go in the next batch
-      await this.#file.appendFile(lines.join(''));
-      // Durability rule: a record resolves only after its bytes are on disk. The node acknowledges a
-      // change only once record resolved, so no acknowledged change can be lost in a crash.
-      await this.#file.datasync();
+      const text = lines.join('');
+      try {
+        await this.#file.appendFile(text);
+        // Durability rule: a record resolves only after its bytes are on disk. The node acknowledges a
+        // change only once record resolved, so no acknowledged change can be lost in a crash.
+        await this.#file.datasync();
+      } catch (error) {
+        await this.#cutBack();
+        throw error;
+      }
+      this.#size += Buffer.byteLength(text);
     });
     return { lines, durable };
+  }
+
+  /**
+   * After a failed append, cuts off what it may have written (a full disk takes part of a batch),
+   * so that a record that was refused does not come back after a restart. Best effort: the store
+   * has failed either way, and the append's error is the one reported.
+   */
+  async #cutBack(): Promise<void> {
+    try {
+      await this.#file.truncate(this.#size);
+      await this.#file.datasync();
+    } catch {
+      // A torn tail that stays is cut off at the next open; whole records that stay are the risk.
+    }
   }
 
   async rewrite(changes: ChainChange[]): Promise<void> {
@@ -124,20 +159,10 @@ export class FileStore implements ChainStore {
   }
 
   async #replace(text: string): Promise<void> {
-    const temporary = `${this.#path}.tmp`;
-    const file = await open(temporary, 'w');
-    try {
-      await file.writeFile(text);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    // The rename is the commit point: a crash before it leaves the old log, after it the new one,
-    // both complete. Syncing the directory makes the rename itself durable.
-    await rename(temporary, this.#path);
-    await syncDirectory(this.#dir);
+    await replaceFile(this.#path, text);
     await this.#file.close();
     this.#file = await open(this.#path, 'a');
+    this.#size = Buffer.byteLength(text);
   }
 
   /** Waits for the records and rewrites already made, then closes the log. */
@@ -175,101 +200,6 @@ export class FileStore implements ChainStore {
   }
 }
 
-/** One line of the log. toJson writes ASCII only, so no newline and no multi-byte character sits inside the JSON. */
-function encodeRecord(change: ChainChange): string {
-  const json = toJson(change);
-  return `${checksum(json)} ${json}\n`;
-}
-
-function checksum(json: string | Buffer): string {
-  return crc32(json).toString(16).padStart(8, '0');
-}
-
-interface Recovered {
-  changes: ChainChange[];
-  /** Where the last good record ends. */
-  end: number;
-  /** Why reading stopped before the end of the file, if it did. */
-  problem?: string;
-}
-
-/** The valid prefix of a log: its complete lines up to the first whose checksum, JSON or shape is bad. */
-function readRecords(bytes: Buffer): Recovered {
-  const changes: ChainChange[] = [];
-  let end = 0;
-  while (end < bytes.length) {
-    const newline = bytes.indexOf(0x0a, end);
-    if (newline === -1) return { changes, end, problem: `torn write: the record at byte ${end} has no end of line` };
-    const change = decodeRecord(bytes.subarray(end, newline));
-    if (!change.ok) return { changes, end, problem: `${change.reason} in the record at byte ${end}` };
-    changes.push(change.value);
-    end = newline + 1;
-  }
-  return { changes, end };
-}
-
-function decodeRecord(line: Buffer): Verdict<ChainChange> {
-  const json = line.subarray(9);
-  if (line[8] !== 0x20 || line.subarray(0, 8).toString('latin1') !== checksum(json)) return { ok: false, reason: 'checksum mismatch' };
-  const parsed = parseJson(json.toString('utf8'));
-  if (!parsed.ok) return { ok: false, reason: `unparseable JSON (${parsed.reason})` };
-  if (!isChange(parsed.value)) return { ok: false, reason: 'not a chain change' };
-  return { ok: true, value: parsed.value };
-}
-
-function isChange(value: JsonValue): value is ChainChange {
-  if (!isObject(value)) return false;
-  switch (value.type) {
-    case 'transaction':
-      return isObject(value.transaction);
-    case 'block':
-      return isObject(value.block);
-    case 'chain':
-      return (
-        typeof value.from === 'number' &&
-        Number.isSafeInteger(value.from) &&
-        value.from >= 1 &&
-        Array.isArray(value.blocks) &&
-        value.blocks.every(isObject)
-      );
-    default:
-      return false;
-  }
-}
-
-/** The log's bytes, or undefined when there is no log yet. */
-async function readLog(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read ${path}: ${messageOf(error)}`, { cause: error });
-  }
-}
-
-/** Makes a file's creation or renaming durable: the name lives in the directory, not in the file. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function attempt<T>(what: string, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    throw new Error(`cannot ${what}: ${messageOf(error)}`, { cause: error });
-  }
-}
-
 function failedStore(path: string, failure: Error): Error {
   return new Error(`the store at ${path} failed earlier and takes nothing more: ${failure.message}`, { cause: failure });
-}
-
-/** An error's message; not by `instanceof Error`, which fails for errors from another realm (a vm context). */
-function messageOf(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
 }

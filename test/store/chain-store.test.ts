@@ -8,7 +8,7 @@ import { FileStore } from '../../src/store/file-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { buildChain } from '../support/chains.ts';
 
-const silent = { warn: () => {} };
+const silent = { warn: () => {}, error: () => {} };
 
 /** How each implementation is made fresh for one test, and cleaned up after it. */
 const implementations: [string, () => Promise<{ store: ChainStore; cleanup: () => Promise<void> }>][] = [

@@ -7,7 +7,7 @@ import { pyFloat } from '../../src/chain/py-json.ts';
  * number (the transaction's id, the block's proof), so a log can be checked for gaps.
  */
 export function crashChange(seq: number, blockchain: Blockchain): ChainChange {
-  if (seq % 10 === 9) return { type: 'block', block: blockchain.forgeBlock(seq, 1_800_000_000 + seq, 'crash-writer') };
+  if (seq % 10 === 9) return { type: 'block', block: blockchain.forgeBlock(seq, 1_800_000_000 + seq, 'crash-writer', 8_388_608) };
   return { type: 'transaction', transaction: { sender: 'alice', recipient: 'Zoë', amount: pyFloat(seq), id: `tx-${seq}` } };
 }
 

@@ -1,38 +1,11 @@
-import { appendFile, mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import type { ChainChange } from '../../src/chain/blockchain.ts';
-import { pyFloat, toJson } from '../../src/chain/py-json.ts';
+import { toJson } from '../../src/chain/py-json.ts';
 import { silentLogger } from '../../src/log/log.ts';
 import { FileStore } from '../../src/store/file-store.ts';
-import { buildChain } from '../support/chains.ts';
-
-const chain = buildChain(3, { difficulty: 2 });
-
-function transaction(n: number): ChainChange {
-  return { type: 'transaction', transaction: { sender: 'alice', recipient: 'bob', amount: pyFloat(n), id: `tx-${n}` } };
-}
-
-const changes: ChainChange[] = [transaction(1), { type: 'block', block: chain[1]! }, transaction(2), { type: 'block', block: chain[2]! }];
-
-/** A logger that keeps what it was told. */
-function recordingLogger() {
-  const warnings: { details: object; message: string }[] = [];
-  return { warnings, warn: (details: object, message: string) => void warnings.push({ details, message }) };
-}
-
-/** A log line as FileStore writes it, for a JSON text of our choosing. */
-function line(json: string): string {
-  return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
-}
-
-/** The prototype every FileHandle shares, to count or fail its real fdatasync calls. */
-async function fileHandlePrototype(dir: string) {
-  const handle = await open(join(dir, 'probe'), 'w');
-  await handle.close();
-  return Object.getPrototypeOf(handle) as { datasync(): Promise<void> };
-}
+import { changes, fileHandlePrototype, line, noSpace, recordingLogger, setAside, transaction } from './log-fixtures.ts';
 
 describe('FileStore', () => {
   let root: string;
@@ -98,12 +71,9 @@ describe('FileStore', () => {
   });
 
   test.each([
-    ['half a record with no newline (a torn write)', (text: string) => text.slice(0, text.length / 2), /torn write/],
-    ['garbage with no newline', () => '\u0000\u0000\u00ff\u0007', /torn write/],
-    ['a garbage line', () => 'not a record at all\n', /checksum mismatch/],
-    ['a line with a good checksum but bad JSON', () => line('{"type":"block","block":'), /unparseable JSON/],
-    ['a line with a good checksum but no known change', () => line('{"type":"vote","block":{}}'), /not a chain change/],
-  ])('discards %s at the end, says so, truncates the log and goes on recording', async (_what, tail, reason) => {
+    ['half a record with no newline (a torn write)', (text: string) => text.slice(0, text.length / 2)],
+    ['garbage with no newline', () => '\u0000\u0000\u00ff\u0007'],
+  ])('cuts off %s at the end, says so, and goes on recording', async (_what, tail) => {
     await writeLog(changes.slice(0, 2));
     const good = (await stat(logFile)).size;
     const junk = tail(line(toJson(changes[2]!)));
@@ -112,8 +82,11 @@ describe('FileStore', () => {
     let { store, loaded, log } = await reopen();
     expect(toJson(loaded)).toBe(toJson(changes.slice(0, 2)));
     expect(log.warnings).toHaveLength(1);
-    expect(log.warnings[0]!.message).toMatch(reason);
+    expect(log.warnings[0]!.message).toMatch(`torn write: the record at byte ${good} has no end of line`);
     expect(log.warnings[0]!.details).toMatchObject({ discardedBytes: junk.length, keptRecords: 2 });
+    expect(log.errors).toEqual([]);
+    expect(store.damage).toBeUndefined();
+    expect(await setAside(dir)).toEqual([]);
     expect((await stat(logFile)).size).toBe(good);
 
     await store.record(changes[3]!);
@@ -121,21 +94,6 @@ describe('FileStore', () => {
     ({ store, loaded, log } = await reopen());
     expect(toJson(loaded)).toBe(toJson([changes[0]!, changes[1]!, changes[3]!]));
     expect(log.warnings).toEqual([]);
-    await store.close();
-  });
-
-  test('a flipped byte in a middle record discards it and everything after it', async () => {
-    await writeLog(changes.slice(0, 3));
-    const bytes = await readFile(logFile);
-    const firstEnd = bytes.indexOf('\n') + 1;
-    bytes[firstEnd + 20]! ^= 0x01;
-    await writeFile(logFile, bytes);
-
-    const { store, loaded, log } = await reopen();
-    expect(toJson(loaded)).toBe(toJson(changes.slice(0, 1)));
-    expect(log.warnings[0]!.message).toMatch(`checksum mismatch in the record at byte ${firstEnd}`);
-    expect(log.warnings[0]!.details).toMatchObject({ discardedBytes: bytes.length - firstEnd });
-    expect((await stat(logFile)).size).toBe(firstEnd);
     await store.close();
   });
 
@@ -164,6 +122,51 @@ describe('FileStore', () => {
     await expect(store.rewrite([])).rejects.toThrow(/failed earlier/);
     await expect(store.load()).rejects.toThrow(/failed earlier/);
     await store.close();
+  });
+
+  test('a full disk rejects the records it failed on and everything after, naming the first failure', async () => {
+    const store = await FileStore.open(dir, recordingLogger());
+    await store.record(changes[0]!);
+    let fail!: (error: Error) => void;
+    let started!: () => void;
+    const writing = new Promise<void>((resolve) => (started = resolve));
+    const appendFile = jest.spyOn(await fileHandlePrototype(dir), 'appendFile').mockImplementationOnce(() => {
+      started();
+      return new Promise((_resolve, reject) => (fail = reject));
+    });
+    const failed = store.record(changes[1]!);
+    await writing;
+    const queued = store.record(changes[2]!); // waits for the next batch, behind the failing one
+    fail(noSpace());
+    await expect(failed).rejects.toThrow(`cannot append to ${logFile}: ENOSPC: no space left on device, write`);
+    const firstFailure = /failed earlier and takes nothing more: cannot append to .*chain\.log: ENOSPC/;
+    await expect(queued).rejects.toThrow(firstFailure);
+    await expect(store.record(changes[3]!)).rejects.toThrow(firstFailure);
+    await expect(store.rewrite([changes[0]!])).rejects.toThrow(firstFailure);
+    await expect(store.load()).rejects.toThrow(firstFailure);
+    await store.close();
+    expect(appendFile).toHaveBeenCalledTimes(1); // nothing after the failure was even tried
+    expect(await readFile(logFile, 'utf8')).toBe(line(toJson(changes[0]!)));
+  });
+
+  test('a full disk that took part of a batch: the part is cut off, and no refused record comes back', async () => {
+    const store = await FileStore.open(dir, recordingLogger());
+    await store.record(changes[0]!);
+    const prototype = await fileHandlePrototype(dir);
+    const realAppend = prototype.appendFile;
+    jest.spyOn(prototype, 'appendFile').mockImplementationOnce(async function (this: typeof prototype, data) {
+      const text = data as string; // the store appends text
+      await realAppend.call(this, text.slice(0, text.indexOf('\n') + 20)); // the first record whole, 20 bytes of the second
+      throw noSpace();
+    });
+    const refused = [store.record(changes[1]!), store.record(changes[2]!)];
+    for (const record of refused) await expect(record).rejects.toThrow(/ENOSPC/);
+    await store.close();
+    expect(await readFile(logFile, 'utf8')).toBe(line(toJson(changes[0]!)));
+    const { store: reopened, loaded, log } = await reopen();
+    expect(toJson(loaded)).toBe(toJson(changes.slice(0, 1)));
+    expect([...log.warnings, ...log.errors]).toEqual([]);
+    await reopened.close();
   });
 
   test('close waits for the records under way; a record after close is refused', async () => {
