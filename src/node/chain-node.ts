@@ -1,29 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { cachedHash } from '../chain/block-hash-cache.ts';
-import { transactionKey, type Block, type ForgedBlock, type Transaction } from '../chain/block.ts';
+import type { Block, ForgedBlock, Transaction } from '../chain/block.ts';
 import type { Blockchain, ChainChange, Reorg } from '../chain/blockchain.ts';
 import { forkPoint } from '../chain/consensus.ts';
-import { canonicalJson, pythonStr } from '../chain/py-json.ts';
+import { pythonStr } from '../chain/py-json.ts';
 import type { ChainRules } from '../chain/rules.ts';
 import { validExtension } from '../chain/validate.ts';
 import type { Logger } from '../log/log.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
-import type { Exchange, PeerSet, PeerStatus } from '../peers/peer-set.ts';
-import type { ChainStore } from '../store/chain-store.ts';
+import type { Lookup } from '../peers/peer-discovery.ts';
+import type { Admission, Exchange, PeerSet, PeerSource, PeerStatus } from '../peers/peer-set.ts';
+import type { ChainStore, StoreDamage } from '../store/chain-store.ts';
+import { DurableWrites, StoreFailedError } from './durable-writes.ts';
 import type { Miner } from './miner.ts';
 import type { NodeEvents } from './node-events.ts';
+import { PoolIntake, type BatchOutcome, type PoolLimits, type TransactionOutcome } from './pool-intake.ts';
 import { PeerSync, type Resolution } from './sync.ts';
+
+export type { BatchOutcome, PoolLimits, Refusal, TransactionOutcome } from './pool-intake.ts';
+export { StoreFailedError } from './durable-writes.ts';
 
 export interface ChainNodeDeps {
   nodeId: string;
   /** The network's rules: what every block this node mines or takes must satisfy. */
   rules: ChainRules;
+  /** The bounds of the pending pool and of the blocks this node mines. */
+  limits: PoolLimits;
   blockchain: Blockchain;
   store: ChainStore;
   miner: Miner;
   peers: PeerSet;
   peerClient: PeerClient;
+  /** What host names resolve to, the evidence that two peers are one (see sameEndpoint); without it, a name is known by itself only. */
+  lookup?: Lookup;
   /** Seconds since the epoch, as a float (Python's `time()`). */
   clock: () => number;
   log: Logger;
@@ -31,19 +41,15 @@ export interface ChainNodeDeps {
   newId?: () => string;
 }
 
-export interface Registration {
-  totalNodes: readonly string[];
-  /** Addresses not registered because they name this node itself. */
-  ignored: string[];
-}
-
-/** What became of a transaction given to the node. */
-export type TransactionOutcome =
-  | { status: 'added'; transaction: Transaction; index: number }
-  /** A copy of one the node holds already (pending or in the chain): nothing was stored. */
-  | { status: 'known'; transaction: Transaction }
-  /** Its id belongs to another transaction: nothing was stored. */
-  | { status: 'conflict'; transaction: Transaction };
+/** What registering peers did: all were registered (or known), or none, with the refusal (see PeerSet.admit). */
+export type Registration =
+  | {
+      ok: true;
+      totalNodes: readonly string[];
+      /** Addresses not registered because they name this node itself. */
+      ignored: string[];
+    }
+  | Extract<Admission, { ok: false }>;
 
 /** What became of a block a peer announced. */
 export type BlockOutcome =
@@ -56,12 +62,15 @@ export type BlockOutcome =
 
 /**
  * One blockchain node: its chain and pool, its peers, mining and consensus (the sync round is in
- * sync.ts). HTTP lives in src/http, talking to peers on its own initiative in src/peers/gossip.ts.
+ * sync.ts, the pool's intake in pool-intake.ts). HTTP lives in src/http, talking to peers on its
+ * own initiative in src/peers/gossip.ts.
  *
- * Every change goes through #commit, which applies it and records it in the store in one
- * synchronous step, so changes are serialised and the store holds them in the order they happened.
- * What reaches the chain only after waiting (a proof, a peer's blocks) is checked again against the
- * chain as it is at that moment.
+ * Every change is checked against the state, recorded in the store, and applied only once it is
+ * durable (see DurableWrites), so the node never applies, announces or acknowledges what a restart
+ * would lose, and once the store fails it refuses every change with a 503. A change that moves the
+ * tip (a block, a chain) is checked only once every change before it has been applied; what reaches
+ * the chain only after waiting (a proof, a peer's blocks) is thus checked against the chain as it is
+ * then.
  */
 export class ChainNode {
   readonly nodeId: string;
@@ -69,20 +78,35 @@ export class ChainNode {
   readonly events = new EventEmitter<NodeEvents>();
   #deps: ChainNodeDeps;
   #newId: () => string;
+  #writes: DurableWrites;
+  #intake: PoolIntake;
   #mining: Promise<unknown> = Promise.resolve();
   /** Aborts the proof search under way: the tip it builds on has changed. */
   #search: AbortController | undefined;
   #peerSync: PeerSync;
-  #storeError: string | undefined;
 
   constructor(deps: ChainNodeDeps) {
     this.#deps = deps;
     this.nodeId = deps.nodeId;
     this.rules = deps.rules;
     this.#newId = deps.newId ?? (() => randomUUID().replaceAll('-', ''));
-    const { nodeId, rules, peers, peerClient, clock, log } = deps;
+    const { nodeId, rules, blockchain, limits, peers, peerClient, clock, log } = deps;
+    this.#writes = new DurableWrites(deps.store, log);
+    this.#intake = new PoolIntake({ blockchain, minerId: nodeId, writes: this.#writes, limits, events: this.events });
     const adopt = (chain: Block[], peer: string) => this.#adopt(chain, peer);
-    this.#peerSync = new PeerSync({ nodeId, rules, chain: () => this.chain, adopt, events: this.events, peers, peerClient, clock, log });
+    const lookup = deps.lookup ?? (async () => []);
+    this.#peerSync = new PeerSync({
+      nodeId,
+      rules,
+      chain: () => this.chain,
+      adopt,
+      events: this.events,
+      peers,
+      peerClient,
+      lookup,
+      clock,
+      log,
+    });
   }
 
   get chain(): readonly Block[] {
@@ -101,12 +125,17 @@ export class ChainNode {
     return this.#deps.peers.statuses();
   }
 
+  /** What was wrong with the store's log when the node started, and what was kept: /health says so. */
+  get storeDamage(): StoreDamage | undefined {
+    return this.#deps.store.damage;
+  }
+
   /**
    * Why the store failed, once it has: from then on nothing the node acknowledges would survive a
    * restart, so /health says so and the node is no longer healthy.
    */
   get storeError(): string | undefined {
-    return this.#storeError;
+    return this.#writes.failure;
   }
 
   /** The pending transaction with this key (see transactionKey), for gossip. */
@@ -116,34 +145,15 @@ export class ChainNode {
 
   /**
    * Pools a transaction, giving it an id unless it has one. Resolves once it is stored, so an
-   * acknowledgement survives a crash.
+   * acknowledgement survives a crash; rejects with a StoreFailedError once the store has failed.
    */
-  async addTransaction(transaction: Transaction): Promise<TransactionOutcome> {
-    const withId = typeof transaction.id === 'string' ? transaction : { ...transaction, id: this.#newId() };
-    const { outcome, durable } = this.#pool(withId);
-    await durable;
-    return outcome;
+  addTransaction(transaction: Transaction): Promise<TransactionOutcome> {
+    return this.#intake.add(typeof transaction.id === 'string' ? transaction : { ...transaction, id: this.#newId() });
   }
 
-  /** Transactions a peer passed on, each with its id: pools those it lacks. */
-  async receiveTransactions(transactions: readonly Transaction[]): Promise<{ added: number; known: number; conflicting: number }> {
-    const pooled = transactions.map((transaction) => this.#pool(transaction));
-    await Promise.all(pooled.flatMap(({ durable }) => durable ?? []));
-    const count = (status: TransactionOutcome['status']) => pooled.filter(({ outcome }) => outcome.status === status).length;
-    return { added: count('added'), known: count('known'), conflicting: count('conflict') };
-  }
-
-  #pool(transaction: Transaction): { outcome: TransactionOutcome; durable?: Promise<void> } {
-    const { blockchain } = this.#deps;
-    const key = transactionKey(transaction);
-    // Pending or in a block: a copy is known; another transaction under the same id is a conflict.
-    const held = blockchain.pendingTransaction(key) ?? blockchain.includedTransaction(transaction);
-    if (held !== undefined) {
-      return { outcome: { status: canonicalJson(held) === canonicalJson(transaction) ? 'known' : 'conflict', transaction: held } };
-    }
-    const { durable } = this.#commit({ type: 'transaction', transaction });
-    this.events.emit('transaction', { transaction });
-    return { outcome: { status: 'added', transaction, index: blockchain.length + 1 }, durable };
+  /** Transactions a peer passed on, each with its id: pools those it lacks, if the pool can take them all. */
+  receiveTransactions(transactions: readonly Transaction[]): Promise<BatchOutcome> {
+    return this.#intake.addAll(transactions);
   }
 
   /**
@@ -157,8 +167,9 @@ export class ChainNode {
   }
 
   async #mineOnTip(): Promise<ForgedBlock> {
-    const { blockchain, miner, clock, nodeId } = this.#deps;
+    const { blockchain, miner, clock, nodeId, limits } = this.#deps;
     for (;;) {
+      this.#writes.refuseIfFailed(); // no minutes of hashing for a block that could not be stored
       const tip = blockchain.lastBlock;
       const search = new AbortController();
       this.#search = search;
@@ -173,13 +184,15 @@ export class ChainNode {
       } finally {
         if (this.#search === search) this.#search = undefined;
       }
-      // Checked again even without an abort: never build on a stale tip.
-      if (blockchain.lastBlock !== tip) continue;
-      const block = blockchain.forgeBlock(proof, clock(), nodeId);
-      const { durable } = this.#commit({ type: 'block', block });
-      this.events.emit('mined', { block, miningMs: performance.now() - started });
-      await durable;
-      return block;
+      const mined = await this.#writes.inTurn(async () => {
+        // Checked again even without an abort, once the changes before are applied: never build on a stale tip.
+        if (blockchain.lastBlock !== tip) return undefined;
+        const block = blockchain.forgeBlock(proof, clock(), nodeId, limits.maxBlockBytes);
+        await this.#commit({ type: 'block', block });
+        this.events.emit('mined', { block, miningMs: performance.now() - started });
+        return block;
+      });
+      if (mined !== undefined) return mined;
     }
   }
 
@@ -187,27 +200,37 @@ export class ChainNode {
    * A block a peer announced, with the length of the peer's chain. One that extends the tip is
    * checked and appended; one that does not, from a longer chain, makes the node sync.
    */
-  async receiveBlock(block: Block, length: number): Promise<BlockOutcome> {
+  receiveBlock(block: Block, length: number): Promise<BlockOutcome> {
     const { blockchain } = this.#deps;
-    if (length <= blockchain.length) return { status: 'known' };
-    const tip = blockchain.lastBlock;
-    if (length === blockchain.length + 1 && block.previous_hash === cachedHash(tip)) {
-      const verdict = validExtension(tip, blockchain.length + 1, [block], this.rules);
-      if (!verdict.ok) return { status: 'rejected', reason: verdict.reason };
-      const { durable } = this.#commit({ type: 'block', block });
-      this.events.emit('appended', { block });
-      await durable;
-      return { status: 'appended' };
-    }
-    void this.sync();
-    return { status: 'syncing' };
+    return this.#writes.inTurn(async (): Promise<BlockOutcome> => {
+      if (length <= blockchain.length) return { status: 'known' };
+      const tip = blockchain.lastBlock;
+      if (length === blockchain.length + 1 && block.previous_hash === cachedHash(tip)) {
+        const verdict = validExtension(tip, blockchain.length + 1, [block], this.rules);
+        if (!verdict.ok) return { status: 'rejected', reason: verdict.reason };
+        await this.#commit({ type: 'block', block });
+        this.events.emit('appended', { block });
+        return { status: 'appended' };
+      }
+      void this.sync();
+      return { status: 'syncing' };
+    });
   }
 
-  /** Registers peers given as normalised `host:port`, skipping this node itself. */
-  registerPeers(addresses: readonly string[]): Registration {
-    const outcomes = addresses.map((address) => this.#deps.peers.add(address));
-    if (outcomes.includes('added')) this.events.emit('peers', { peers: this.peerStatuses() });
-    return { totalNodes: this.peers, ignored: addresses.filter((_, i) => outcomes[i] === 'self') };
+  /**
+   * Registers peers, as `host:port` or `http://host:port` in any spelling, skipping this node itself:
+   * all of them, or none with the reason (a bad address, too many, the cap or the rate: see PeerSet.admit).
+   */
+  registerPeers(addresses: readonly string[], source: PeerSource): Registration {
+    const { peers, clock, log } = this.#deps;
+    const admission = peers.admit(addresses, source, clock());
+    if (!admission.ok) return admission;
+    for (const { peer, silentSeconds } of admission.replaced) {
+      const silent = Math.round(silentSeconds);
+      log.info({ peer, silent_s: silent }, `peer ${peer}, without a valid answer for ${silent} s, made room for a new one`);
+    }
+    if (admission.added.length > 0 || admission.replaced.length > 0) this.events.emit('peers', { peers: this.peerStatuses() });
+    return { ok: true, totalNodes: this.peers, ignored: admission.self };
   }
 
   /** Forgets peers that are gone (a replica removed); registered peers are otherwise kept for good. */
@@ -216,9 +239,14 @@ export class ChainNode {
     if (removed.length > 0) this.events.emit('peers', { peers: this.peerStatuses() });
   }
 
-  /** The reference's consensus, as GET /nodes/resolve asks for it: see sync(). */
-  resolve(): Promise<Resolution> {
-    return this.sync();
+  /**
+   * The reference's consensus, as GET /nodes/resolve asks for it: see sync(). Rejects with a
+   * StoreFailedError once the store has failed: the node could adopt nothing.
+   */
+  async resolve(): Promise<Resolution> {
+    const resolution = await this.sync();
+    this.#writes.refuseIfFailed();
+    return resolution;
   }
 
   /** The reference's consensus, against the peers as they answer now: see PeerSync.sync(). */
@@ -239,36 +267,41 @@ export class ChainNode {
     this.events.emit('closed');
   }
 
-  /** Adopts a valid chain if it is still longer than ours; keeps the blocks both share. */
-  #adopt(chain: Block[], peer: string): boolean {
-    if (chain.length <= this.chain.length) return false;
-    const from = forkPoint(this.chain, chain);
-    const { durable, reorg } = this.#commit({ type: 'chain', from, blocks: chain.slice(from - 1) });
-    const { log } = this.#deps;
-    log.info(
-      { peer, length: chain.length, from, dropped: reorg.dropped.length, returned: reorg.returned.length },
-      `adopted the chain of ${peer} (${chain.length} blocks, from block ${from} on)`,
-    );
-    this.events.emit('replaced', { chain: this.chain, peer, from, ...reorg });
-    durable.catch(() => undefined); // a failed write is logged by #commit; the sync goes on
-    return true;
+  /**
+   * Adopts a valid chain if it is still longer than ours; keeps the blocks both share. A chain the
+   * store could not take is not adopted: the sync goes on (its failure is logged), and never rejects
+   * for it, since gossip syncs unattended.
+   */
+  async #adopt(chain: Block[], peer: string): Promise<boolean> {
+    try {
+      return await this.#writes.inTurn(async () => {
+        if (chain.length <= this.chain.length) return false;
+        const from = forkPoint(this.chain, chain);
+        const reorg = await this.#commit({ type: 'chain', from, blocks: chain.slice(from - 1) });
+        this.#deps.log.info(
+          { peer, length: chain.length, from, dropped: reorg.dropped.length, returned: reorg.returned.length },
+          `adopted the chain of ${peer} (${chain.length} blocks, from block ${from} on)`,
+        );
+        this.events.emit('replaced', { chain: this.chain, peer, from, ...reorg });
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof StoreFailedError) return false;
+      throw error;
+    }
   }
 
   /**
-   * The one way the node's state changes: applied now, recorded in the store in the same order.
-   * `durable` resolves once the store has it; a proof search on a tip that is no longer the tip is
-   * stopped.
+   * A change that moves the tip, written (see DurableWrites) and applied once durable; a proof
+   * search on a tip that is no longer the tip is stopped then.
    */
-  #commit(change: ChainChange): { durable: Promise<void>; reorg: Reorg } {
-    const { blockchain, store, log } = this.#deps;
-    const tip = blockchain.lastBlock;
-    const reorg = blockchain.apply(change);
-    const durable = store.record(change);
-    durable.catch((error: unknown) => {
-      this.#storeError ??= error instanceof Error ? error.message : String(error);
-      log.error({ err: error, change: change.type }, `could not store a ${change.type} change: ${String(error)}`);
+  #commit(change: ChainChange): Promise<Reorg> {
+    const { blockchain } = this.#deps;
+    return this.#writes.write(change, () => {
+      const tip = blockchain.lastBlock;
+      const reorg = blockchain.apply(change);
+      if (blockchain.lastBlock !== tip) this.#search?.abort();
+      return reorg;
     });
-    if (blockchain.lastBlock !== tip) this.#search?.abort();
-    return { durable, reorg };
   }
 }

@@ -7,13 +7,17 @@ import type { ChainNode } from '../../node/chain-node.ts';
 import { bodyOf, jsonBody } from '../json-body.ts';
 import { sendJson } from '../send-json.ts';
 
+/** Room in a gossip request for what surrounds a block or a batch: `{"block": ..., "length": N}`. */
+const ENVELOPE_BYTES = 65_536;
+
 /**
  * What nodes say to each other (see gossip.ts): a node's tip, announced blocks and passed-on
  * transactions. The pending pool is here too: it is what transactions spread into.
  */
-export function gossipRoutes(router: Router, { node, maxBodyBytes }: { node: ChainNode; maxBodyBytes: number }): void {
-  // Announcements carry a block; passed-on transactions come in batches: allow more than one request's worth.
-  const json = jsonBody(maxBodyBytes * 4);
+export function gossipRoutes(router: Router, { node, maxBlockBytes }: { node: ChainNode; maxBlockBytes: number }): void {
+  // An announcement carries a block, and a batch of passed-on transactions may fill one: each must
+  // fit in its request, with room for the envelope.
+  const json = jsonBody(maxBlockBytes + ENVELOPE_BYTES);
 
   router.get('/chain/tip', (ctx) => {
     const { chain } = node;
@@ -39,12 +43,18 @@ export function gossipRoutes(router: Router, { node, maxBodyBytes }: { node: Cha
     const body = bodyOf(ctx);
     const list = isObject(body) ? body.transactions : undefined;
     if (!Array.isArray(list)) ctx.throw(400, 'expected {"transactions": [...]}');
-    // All or nothing: one bad transaction stores none of them.
+    // All or nothing: one bad transaction stores none of them. A peer passes each on with the id it
+    // was given; only a replayed log of old could hold one without.
     const transactions: Transaction[] = list.map((item, i) => {
-      const verdict = validTransaction(item);
+      const verdict = validTransaction(item, { idRequired: true });
       if (!verdict.ok) ctx.throw(400, `transactions[${i}]: ${verdict.reason}`);
       return verdict.value;
     });
-    sendJson(ctx, 200, await node.receiveTransactions(transactions));
+    // A failed store rejects with a 503 meant for the client (StoreFailedError).
+    const outcome = await node.receiveTransactions(transactions);
+    if (outcome.status === 'too large') ctx.throw(413, outcome.reason);
+    if (outcome.status === 'full') ctx.throw(429, outcome.reason);
+    const { added, known, conflicting } = outcome;
+    sendJson(ctx, 200, { added, known, conflicting });
   });
 }

@@ -5,7 +5,6 @@ import { toJson, type JsonValue } from '../../chain/py-json.ts';
 import { isObject, validTransaction } from '../../chain/validate.ts';
 import type { ChainNode } from '../../node/chain-node.ts';
 import { bodyOf, jsonBody } from '../json-body.ts';
-import { parsePeerAddress } from '../../peers/peer-address.ts';
 import { sendJson } from '../send-json.ts';
 
 /** The reference's endpoints, with its statuses and JSON shapes. */
@@ -22,7 +21,10 @@ export function notebookRoutes(router: Router, { node, maxBodyBytes }: { node: C
   router.post('/transactions/new', json, async (ctx: Context) => {
     const verdict = validTransaction(bodyOf(ctx));
     if (!verdict.ok) ctx.throw(400, verdict.reason);
+    // A failed store rejects with a 503 meant for the client (StoreFailedError).
     const outcome = await node.addTransaction(verdict.value);
+    if (outcome.status === 'too large') ctx.throw(413, outcome.reason);
+    if (outcome.status === 'full') ctx.throw(429, outcome.reason);
     const id = outcome.transaction.id as string; // the node gives every pooled transaction an id
     if (outcome.status === 'conflict') ctx.throw(409, `transaction ${id} is already known with other content`);
     if (outcome.status === 'known') sendJson(ctx, 200, { message: `Transaction ${id} is already known`, id });
@@ -46,19 +48,27 @@ export function notebookRoutes(router: Router, { node, maxBodyBytes }: { node: C
   });
 
   router.post('/nodes/register', json, (ctx: Context) => {
-    const addresses = peerAddresses(ctx, bodyOf(ctx));
-    const { totalNodes, ignored } = node.registerPeers(addresses);
+    const registration = node.registerPeers(peerAddresses(ctx, bodyOf(ctx)), 'client');
+    if (!registration.ok) {
+      const { refusal, reason } = registration;
+      if (refusal === 'address') ctx.throw(400, `nodes[${registration.index}]: ${reason}`);
+      ctx.throw(refusal === 'too-many' ? 413 : 429, `${reason}; nothing was registered`);
+    }
+    const { totalNodes, ignored } = registration;
     const body: JsonValue = { message: 'New nodes have been added', total_nodes: [...totalNodes] };
     if (ignored.length > 0) body.ignored = ignored.map((address) => ({ node: address, reason: 'this node itself' }));
     sendJson(ctx, 201, body);
   });
 
-  router.get('/nodes/resolve', async (ctx) => {
+  // POST too, as for /mine: what the explorer's button sends (see http/cross-site.ts).
+  const resolve = async (ctx: Context) => {
     const { replaced, chain, skipped } = await node.resolve();
     const skippedJson = skipped.map(({ node: peer, reason }) => ({ node: peer, reason }));
     if (replaced) sendJson(ctx, 200, { message: 'Our chain was replaced', new_chain: [...chain], skipped: skippedJson });
     else sendJson(ctx, 200, { message: 'Our chain is authoritative', chain: [...chain], skipped: skippedJson });
-  });
+  };
+  router.get('/nodes/resolve', resolve);
+  router.post('/nodes/resolve', resolve);
 }
 
 /**
@@ -77,14 +87,12 @@ function chainBodyCache(node: ChainNode): () => Buffer {
   };
 }
 
-/** `{nodes: [...]}` as normalised `host:port`; one bad entry rejects the whole request. */
+/** `{nodes: [...]}` as strings, each normalised where it is registered (PeerSet.admit); one bad entry rejects the whole request. */
 function peerAddresses(ctx: Context, body: JsonValue): string[] {
   const nodes = isObject(body) ? body.nodes : undefined;
   if (!Array.isArray(nodes)) ctx.throw(400, 'Error: Please supply a valid list of nodes, as {"nodes": ["http://node2:5000"]}');
   return nodes.map((entry, i) => {
     if (typeof entry !== 'string') ctx.throw(400, `nodes[${i}] must be a string like http://node2:5000`);
-    const verdict = parsePeerAddress(entry);
-    if (!verdict.ok) ctx.throw(400, `nodes[${i}]: ${verdict.reason}`);
-    return verdict.value;
+    return entry;
   });
 }

@@ -26,6 +26,11 @@ export function operationsRoutes(router: Router, { node, role, metrics }: { node
       peers_reachable: statuses.filter((peer) => peer.reachable === true).map((peer) => peer.node),
       mode: modeJson(node, role),
     };
+    // Damage found at start is over (the log was repaired), but an operator must hear of it.
+    const damage = node.storeDamage;
+    if (damage !== undefined) {
+      body.store_damage = { reason: damage.reason, kept_records: damage.keptRecords, moved_to: damage.movedTo, offset: damage.offset };
+    }
     // A node that can no longer store what it acknowledges is failing: the healthcheck must say so.
     if (storeError === undefined) return sendJson(ctx, 200, body);
     sendJson(ctx, 503, { ...body, status: 'failing', error: `the store failed: ${storeError}` });
