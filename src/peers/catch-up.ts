@@ -3,7 +3,7 @@ import { cachedHash } from '../chain/block-hash-cache.ts';
 import type { JsonValue } from '../chain/py-json.ts';
 import type { ChainRules } from '../chain/rules.ts';
 import { isObject, shown, validChain, validChainResponse, validExtension, type Verdict } from '../chain/validate.ts';
-import type { PeerClient } from './peer-client.ts';
+import { ExchangeDeadline, type PeerClient } from './peer-client.ts';
 
 /** A peer whose chain is longer than ours, and how to get it. */
 export interface Offer {
@@ -36,12 +36,15 @@ const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, re
 /**
  * Asks a peer how long its chain is. A chainlab node answers GET /chain/tip, and its blocks are
  * fetched only if it is ahead, and then only those we lack. A node without /chain/tip (the
- * reference) is asked for its whole chain, as the reference's own resolve does.
+ * reference) is asked for its whole chain, as the reference's own resolve does. The tip and that
+ * whole chain are one exchange, under one deadline.
  */
 export async function askPeer(peer: string, context: CatchUpContext): Promise<PeerPoll> {
   const { peerClient, nodeId, chain } = context;
-  const tip = await peerClient.getTip(peer);
-  if (!tip.ok && (tip.status === 404 || tip.status === 405)) return askForWholeChain(peer, context);
+  using deadline = new ExchangeDeadline();
+  const tip = await peerClient.getTip(peer, { deadline });
+  // Awaited, not returned: leaving this function disposes of the deadline.
+  if (!tip.ok && (tip.status === 404 || tip.status === 405)) return await askForWholeChain(peer, context, deadline);
   if (!tip.ok) return { ...tip, self: false };
   const peerId = tip.value.nodeId;
   if (peerId === nodeId) return { ok: false, self: true };
@@ -59,8 +62,12 @@ export async function askPeer(peer: string, context: CatchUpContext): Promise<Pe
   return { ok: true, self: false, answered: true, length, offer, nodeId: peerId };
 }
 
-async function askForWholeChain(peer: string, { peerClient, nodeId, chain, rules }: CatchUpContext): Promise<PeerPoll> {
-  const answer = await peerClient.getChain(peer);
+async function askForWholeChain(
+  peer: string,
+  { peerClient, nodeId, chain, rules }: CatchUpContext,
+  deadline: ExchangeDeadline,
+): Promise<PeerPoll> {
+  const answer = await peerClient.getChain(peer, undefined, { deadline });
   if (!answer.ok) return { ...answer, self: false };
   const { body, nodeId: peerId } = answer.value;
   if (peerId === nodeId) return { ok: false, self: true };
@@ -78,13 +85,16 @@ async function askForWholeChain(peer: string, { peerClient, nodeId, chain, rules
  * The peer's chain, fetching only the blocks we lack: GET /chain?from=N with N just past our tip.
  * If its first block does not follow our block N-1, the chains forked earlier, so N steps back
  * (1, 2, 4, 8… blocks) until they meet; at N = 1 the whole chain comes and is checked as such. A
- * peer that ignores `from` (its answer has none) sends its whole chain at once.
+ * peer that ignores `from` (its answer has none) sends its whole chain at once. All those steps are
+ * one exchange, under one deadline: a peer that answers each just before the timeout cannot make a
+ * catch-up last several.
  */
 export async function catchUp(peer: string, { peerClient, chain, rules }: CatchUpContext): Promise<Verdict<Block[]>> {
   const ours = chain();
+  using deadline = new ExchangeDeadline();
   for (let back = 0; ; back = back === 0 ? 1 : back * 2) {
     const from = Math.max(1, ours.length + 1 - back);
-    const answer = await peerClient.getChain(peer, from);
+    const answer = await peerClient.getChain(peer, from, { deadline });
     if (!answer.ok) return answer;
     const { body } = answer.value;
     if (!isObject(body)) return fail('response is not a JSON object');

@@ -26,6 +26,8 @@ export interface GossipOptions {
   syncIntervalMs: number;
   /** Waits between retries to a peer that failed: doubling from `minMs` up to `maxMs`. */
   retry?: { minMs: number; maxMs: number };
+  /** Most bytes of JSON in one batch of passed-on transactions: peers take gossip bodies somewhat larger than a block. */
+  maxBatchBytes: number;
 }
 
 /**
@@ -33,8 +35,9 @@ export interface GossipOptions {
  * /nodes/resolve:
  * - every block it mines or adopts is announced to its peers (POST /gossip/blocks), which append it
  *   or sync;
- * - every transaction it pools is passed on (POST /gossip/transactions), batched per peer and
- *   retried with backoff until the peer has it; a peer that comes back gets the whole pool;
+ * - every transaction it pools is passed on (POST /gossip/transactions), batched per peer (by count
+ *   and bytes) and retried with backoff until the peer has it; a peer that comes back gets the
+ *   whole pool;
  * - it introduces itself to every peer it learns of (POST /nodes/register), so registration works
  *   both ways, retrying with backoff until the peer is up;
  * - every `syncIntervalMs` it syncs: asks each peer its tip and catches up from the longest. This
@@ -54,9 +57,17 @@ export class Gossip {
   #stopped = false;
 
   /** Starts at once: links to the node's peers, listens to the node, and syncs. */
-  constructor({ node, peerClient, log, advertiseAddress, syncIntervalMs, retry = { minMs: 500, maxMs: 30_000 } }: GossipOptions) {
+  constructor({
+    node,
+    peerClient,
+    log,
+    advertiseAddress,
+    syncIntervalMs,
+    maxBatchBytes,
+    retry = { minMs: 500, maxMs: 30_000 },
+  }: GossipOptions) {
     this.#node = node;
-    this.#context = { pool: node, peerClient, log, advertiseAddress, retry, silent: new Set() };
+    this.#context = { pool: node, peerClient, log, advertiseAddress, retry, maxBatchBytes, silent: new Set() };
     this.#unsubscribe = subscribe(node.events, {
       mined: () => this.#announce(),
       appended: () => this.#announce(),

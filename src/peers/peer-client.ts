@@ -1,6 +1,10 @@
-import ky, { isHTTPError, isTimeoutError, type KyInstance, type Options } from 'ky';
+import ky, { type KyInstance, type Options } from 'ky';
 import { toJson, type JsonValue } from '../chain/py-json.ts';
 import { parseJson } from '../chain/py-json-parse.ts';
+import { ExchangeDeadline } from './exchange-deadline.ts';
+import { readBody } from './read-body.ts';
+
+export { ExchangeDeadline } from './exchange-deadline.ts';
 
 /** Response header carrying a chainlab node's id, so a node can recognise itself among its peers. */
 export const NODE_ID_HEADER = 'x-chainlab-node-id';
@@ -27,32 +31,44 @@ export interface PeerFailure {
 /** What one request to a peer gave: its parsed answer, or why there is none. */
 export type PeerReply = { ok: true; value: PeerResponse } | PeerFailure;
 
+/** How one request is made. */
+export interface RequestOptions {
+  /**
+   * The exchange this request is part of: every request made with the same deadline shares it, so
+   * a peer slow to answer each of several requests cannot stretch the exchange past one timeout.
+   * Without one, the request is an exchange of its own.
+   */
+  deadline?: ExchangeDeadline;
+}
+
 /** How this node talks to its peers. A failure comes back as a reason, never as a throw. */
 export interface PeerClient {
   /** GET /chain, or with `from`, GET /chain?from=N: the blocks from position N on (a reference node ignores it and sends all). */
-  getChain(peer: string, from?: number): Promise<PeerReply>;
+  getChain(peer: string, from?: number, options?: RequestOptions): Promise<PeerReply>;
   /** GET /chain/tip: the peer's length and the hash of its last block (chainlab nodes only). */
-  getTip(peer: string): Promise<PeerReply>;
+  getTip(peer: string, options?: RequestOptions): Promise<PeerReply>;
   /** POSTs a JSON body (registration, gossip). */
-  post(peer: string, path: string, body: JsonValue): Promise<PeerReply>;
+  post(peer: string, path: string, body: JsonValue, options?: RequestOptions): Promise<PeerReply>;
 }
 
 export interface PeerClientOptions {
-  /** Budget for the whole exchange, from connecting to the last byte of the body. */
+  /** Budget for the whole exchange, from connecting to the last byte of the body of its last request. */
   timeoutMs: number;
   /** A peer sending more than this is cut off, so a hostile peer cannot exhaust our memory. */
   maxResponseBytes?: number;
 }
 
 export function createPeerClient({ timeoutMs, maxResponseBytes = 256 * 1024 * 1024 }: PeerClientOptions): PeerClient {
-  const http = ky.create({ timeout: timeoutMs, retry: 0, throwHttpErrors: true });
-  const exchange = (request: PeerRequest, options: Options = {}) => fetchJson(http, request, options, timeoutMs, maxResponseBytes);
+  // No timeout of ky's (the deadline is ours), no retries inside an exchange, and error statuses as
+  // values: ky would read an error's body, up to 10 MiB, past any deadline. No redirects either: a
+  // peer must not be able to point this node at another host (a reflector aimed at any host:port).
+  const http = ky.create({ timeout: false, retry: 0, throwHttpErrors: false, redirect: 'manual' });
+  const limits = { timeoutMs, maxBytes: maxResponseBytes };
   return {
-    getChain: (peer, from) => exchange({ method: 'GET', peer, path: from === undefined ? '/chain' : `/chain?from=${from}` }),
-    getTip: (peer) => exchange({ method: 'GET', peer, path: '/chain/tip' }),
-    // Our own JSON writer: a float such as 5.0 must reach the peer as 5.0, or the block's hash changes.
-    post: (peer, path, body) =>
-      exchange({ method: 'POST', peer, path }, { body: toJson(body), headers: { 'content-type': 'application/json' } }),
+    getChain: (peer, from, options) =>
+      exchange(http, { method: 'GET', peer, path: from === undefined ? '/chain' : `/chain?from=${from}` }, limits, options),
+    getTip: (peer, options) => exchange(http, { method: 'GET', peer, path: '/chain/tip' }, limits, options),
+    post: (peer, path, body, options) => exchange(http, { method: 'POST', peer, path, body }, limits, options),
   };
 }
 
@@ -61,14 +77,30 @@ interface PeerRequest {
   peer: string;
   /** With the query, if any. */
   path: string;
+  body?: JsonValue;
+}
+
+interface Limits {
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+/** One request under the exchange's deadline, or under one of its own. */
+async function exchange(http: KyInstance, request: PeerRequest, limits: Limits, options: RequestOptions = {}): Promise<PeerReply> {
+  const deadline = options.deadline ?? new ExchangeDeadline();
+  const budgetMs = deadline.start(limits.timeoutMs);
+  try {
+    return await fetchJson(http, request, { budgetMs, maxBytes: limits.maxBytes }, deadline);
+  } finally {
+    if (options.deadline === undefined) deadline[Symbol.dispose]();
+  }
 }
 
 async function fetchJson(
   http: KyInstance,
   request: PeerRequest,
-  options: Options,
-  timeoutMs: number,
-  maxBytes: number,
+  { budgetMs, maxBytes }: { budgetMs: number; maxBytes: number },
+  deadline: ExchangeDeadline,
 ): Promise<PeerReply> {
   const { method, peer, path } = request;
   // Every reason names the request first, as ky's errors do.
@@ -78,38 +110,49 @@ async function fetchJson(
     answered,
     ...(status === undefined ? {} : { status }),
   });
-  // ky's timeout stops at the headers; this signal also bounds a body that never finishes.
-  const signal = AbortSignal.timeout(timeoutMs);
+  const timedOut = () => fail(`timeout after ${budgetMs} ms`, false);
+  const init = encode(request.body);
+  if (!init.ok) return fail(init.reason, false);
+  if (deadline.passed) return timedOut();
   try {
-    const response = await http(`http://${peer}${path}`, { ...options, method, signal });
-    const text = await readText(response, maxBytes);
-    if (text === undefined) return fail(`response larger than ${maxBytes} bytes`, true);
-    const parsed = parseJson(text);
+    const pending = http(`http://${peer}${path}`, { ...init.options, method, signal: deadline.signal });
+    // The race, not only the signal, bounds the headers: the signal fetch follows is a derived one.
+    const response = await Promise.race([pending, deadline.expiry().then(() => undefined)]);
+    if (response === undefined) {
+      // An answer that comes after all is let go.
+      void pending.then(
+        (late) => late.body?.cancel().catch(() => undefined),
+        () => undefined,
+      );
+      return timedOut();
+    }
+    if (!response.ok) {
+      void response.body?.cancel().catch(() => undefined);
+      return fail(`HTTP ${response.status}`, true, response.status);
+    }
+    const read = await readBody(response, maxBytes, deadline.signal);
+    if (!read.ok) return read.why === 'stopped' ? timedOut() : fail(`response larger than ${maxBytes} bytes`, true);
+    const parsed = parseJson(read.text);
     if (!parsed.ok) return fail(`invalid JSON: ${parsed.reason}`, true);
     return { ok: true, value: { body: parsed.value, nodeId: response.headers.get(NODE_ID_HEADER) ?? undefined } };
   } catch (error) {
-    if (isTimeoutError(error) || signal.aborted) return fail(`timeout after ${timeoutMs} ms`, false);
-    if (isHTTPError(error)) return fail(`HTTP ${error.response.status}`, true, error.response.status);
+    if (deadline.passed) return timedOut();
     return fail(`unreachable (${rootCause(error)})`, false);
   }
 }
 
-async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    return undefined;
+/**
+ * The request's body in our own JSON writer (a float such as 5.0 must reach the peer as 5.0, or the
+ * block's hash changes), or why it cannot be written: a body too large for a string is a failure
+ * of this exchange, not of the process.
+ */
+function encode(body: JsonValue | undefined): { ok: true; options: Options } | { ok: false; reason: string } {
+  if (body === undefined) return { ok: true, options: {} };
+  try {
+    return { ok: true, options: { body: toJson(body), headers: { 'content-type': 'application/json' } } };
+  } catch (error) {
+    return { ok: false, reason: `cannot write the body as JSON (${error instanceof Error ? error.message : String(error)})` };
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  // fetch's body yields bytes; the DOM typings leave its chunks untyped.
-  const body = (response.body ?? []) as AsyncIterable<Uint8Array> | Uint8Array[];
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) return undefined; // leaving the loop cancels the stream
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** fetch hides the socket's error (ECONNREFUSED, ENOTFOUND) a few `cause`s deep. */

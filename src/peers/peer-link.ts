@@ -1,10 +1,14 @@
 import { transactionKey, type Block, type Transaction } from '../chain/block.ts';
+import { toJson } from '../chain/py-json.ts';
 import type { Logger } from '../log/log.ts';
 import { Backoff } from './backoff.ts';
 import type { PeerClient, PeerFailure } from './peer-client.ts';
 
-/** Transactions sent to a peer in one request. */
-const BATCH = 500;
+/** Most transactions sent to a peer in one request. */
+const MAX_BATCH = 500;
+
+/** `{"transactions":[]}`: what a batch's JSON is besides its transactions and the commas between them. */
+const EMPTY_BATCH_BYTES = toJson({ transactions: [] }).length;
 
 /** What a link reads of the node: the pool it passes on. */
 export interface PoolSource {
@@ -23,6 +27,11 @@ export interface PeerLinkContext {
   /** Waits between retries to a peer that failed: doubling from `minMs` up to `maxMs`. */
   retry: { minMs: number; maxMs: number };
   /**
+   * Most bytes of JSON in one batch of transactions, since a peer refuses a larger body with 413.
+   * A transaction larger than this on its own is still sent, alone.
+   */
+  maxBatchBytes: number;
+  /**
    * Peers that answered a gossip request with 404: they only take part through sync. Kept by the
    * node, not the link, so a peer forgotten and registered again is not asked again.
    */
@@ -31,9 +40,9 @@ export interface PeerLinkContext {
 
 /**
  * What this node says to one peer on its own initiative, and what it still owes it: the
- * transactions the peer may not have yet (sent in batches, retried with backoff until the peer has
- * them) and the introduction (retried until the peer is up). One link per registered peer; a link
- * closed is done for good.
+ * transactions the peer may not have yet (sent in batches bounded by count and bytes, retried with
+ * backoff until the peer has them) and the introduction (retried until the peer is up). One link
+ * per registered peer; a link closed is done for good.
  */
 export class PeerLink {
   readonly peer: string;
@@ -41,6 +50,8 @@ export class PeerLink {
   /** Keys (transactionKey) of pending transactions the peer may not have yet. */
   readonly #outbox = new Set<string>();
   #sending = false;
+  /** Most transactions in the next batch: halved when the peer answers 413, doubled back with each batch it takes. */
+  #batchLimit = MAX_BATCH;
   /** Set while waiting to retry the outbox. */
   #retryTimer: NodeJS.Timeout | undefined;
   readonly #sendBackoff: Backoff;
@@ -104,30 +115,81 @@ export class PeerLink {
   }
 
   async #send(): Promise<void> {
-    const { pool, peerClient, log, silent } = this.#context;
+    const { peerClient, log, silent } = this.#context;
     const { peer } = this;
     if (this.#closed || this.#sending || this.#retryTimer !== undefined || silent.has(peer)) return;
-    const keys = [...this.#outbox].slice(0, BATCH);
-    if (keys.length === 0) return;
-    const transactions = keys.flatMap((key) => pool.pendingTransaction(key) ?? []);
+    const batch = this.#nextBatch();
+    if (batch.length === 0) return;
     this.#sending = true;
-    // Mined meanwhile: the peer gets those with the block.
-    const reply = transactions.length === 0 ? undefined : await peerClient.post(peer, '/gossip/transactions', { transactions });
+    const transactions = batch.map(({ transaction }) => transaction);
+    const reply = await peerClient.post(peer, '/gossip/transactions', { transactions });
     this.#sending = false;
     if (this.#closed) return;
-    if (reply === undefined || reply.ok || refusedForGood(reply)) {
-      if (reply?.ok === false)
-        log.warn({ peer, reason: reply.reason }, `peer ${peer} refused ${transactions.length} transactions: ${reply.reason}`);
-      for (const key of keys) this.#outbox.delete(key);
-      this.#sendBackoff.reset();
+    if (reply.ok) {
+      this.#batchLimit = Math.min(MAX_BATCH, this.#batchLimit * 2);
+    } else if (reply.status === 413 && batch.length > 1) {
+      // Too large for this peer, whatever our own limit says: the same transactions go again, fewer at a time.
+      this.#batchLimit = Math.floor(batch.length / 2);
+      log.debug({ peer, reason: reply.reason }, `peer ${peer} refused ${batch.length} transactions as too large: sending fewer at a time`);
       return this.#send();
+    } else if (!this.#refusedForGood(batch, reply)) {
+      return this.#retryLater(reply);
     }
-    this.#noteFailure('passing on transactions', reply);
-    if (silent.has(peer)) return;
+    for (const { key } of batch) this.#outbox.delete(key);
+    this.#sendBackoff.reset();
+    return this.#send();
+  }
+
+  /** Whether the peer refused `batch` for good, and would refuse it again: then it says so. */
+  #refusedForGood(batch: readonly Owed[], failure: PeerFailure): boolean {
+    const { log } = this.#context;
+    const { peer } = this;
+    const { status, reason } = failure;
+    if (status === 413) {
+      log.warn({ peer, reason }, `peer ${peer} refused transaction ${describe(batch[0]!)} as too large; not sending it again: ${reason}`);
+      return true;
+    }
+    // Any other 4xx but 404 (a node without gossip) and 429 (its pool is full for now): the same request would get the same answer.
+    if (status === undefined || status < 400 || status >= 500 || status === 404 || status === 429) return false;
+    log.warn({ peer, reason }, `peer ${peer} refused ${batch.length} transactions: ${reason}`);
+    return true;
+  }
+
+  /** The peer is down, busy (429) or failing (5xx, 503 when its store failed): the outbox waits, with backoff. */
+  #retryLater(failure: PeerFailure): void {
+    this.#noteFailure('passing on transactions', failure);
+    if (this.#context.silent.has(this.peer)) return;
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       void this.#send();
     }, this.#sendBackoff.next()).unref();
+  }
+
+  /**
+   * The oldest transactions owed that are still pending, as many as one request takes: at most
+   * #batchLimit, and within maxBatchBytes unless a single one is larger. Those mined meanwhile are
+   * let go, since the peer gets them with the block.
+   */
+  #nextBatch(): Owed[] {
+    const { pool, log, maxBatchBytes } = this.#context;
+    const batch: Owed[] = [];
+    let bytes = EMPTY_BATCH_BYTES;
+    for (const key of this.#outbox) {
+      const transaction = pool.pendingTransaction(key);
+      const size = transaction === undefined ? undefined : jsonBytes(transaction);
+      if (transaction === undefined || size === undefined) {
+        if (transaction !== undefined)
+          log.warn({ peer: this.peer }, `transaction ${describe({ key, transaction })} cannot be written as JSON; not passing it on`);
+        this.#outbox.delete(key);
+        continue;
+      }
+      const added = batch.length === 0 ? size : size + 1; // and its comma
+      if (batch.length > 0 && bytes + added > maxBatchBytes) break;
+      batch.push({ key, transaction });
+      bytes += added;
+      if (batch.length >= this.#batchLimit) break;
+    }
+    return batch;
   }
 
   async #introduce(): Promise<void> {
@@ -157,7 +219,23 @@ export class PeerLink {
   }
 }
 
-/** A 4xx other than 404 (a node without gossip): the same request would get the same answer. */
-function refusedForGood(failure: PeerFailure): boolean {
-  return failure.status !== undefined && failure.status >= 400 && failure.status < 500 && failure.status !== 404;
+/** A transaction owed to the peer, and its key in the outbox. */
+interface Owed {
+  key: string;
+  transaction: Transaction;
+}
+
+/** The bytes of a transaction's JSON (ASCII only: as many as its characters), or undefined if it cannot be written. */
+function jsonBytes(transaction: Transaction): number | undefined {
+  try {
+    return toJson(transaction).length;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A transaction as a warning names it: by its id, or by its key when it has none, cut short (a key can be a megabyte of JSON). */
+function describe({ key, transaction }: Owed): string {
+  const name = typeof transaction.id === 'string' ? transaction.id : key;
+  return name.length > 100 ? `${name.slice(0, 100)}…` : name;
 }
