@@ -3,10 +3,12 @@ import type { Block } from '../chain/block.ts';
 import { preferenceOrder } from '../chain/consensus.ts';
 import type { ChainRules } from '../chain/rules.ts';
 import type { Logger } from '../log/log.ts';
-import { askPeer, type Offer } from '../peers/catch-up.ts';
+import { askPeer, type Offer, type PeerPoll } from '../peers/catch-up.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
+import type { Lookup } from '../peers/peer-discovery.ts';
 import { logExchange } from '../peers/peer-log.ts';
 import type { Exchange, PeerSet, PeerStatus } from '../peers/peer-set.ts';
+import { hostAddresses, sameEndpoint, type HostAddresses } from '../peers/same-endpoint.ts';
 import type { NodeEvents } from './node-events.ts';
 
 export interface SkippedPeer {
@@ -26,12 +28,14 @@ export interface SyncDeps {
   rules: ChainRules;
   /** The node's chain as it is now: read at each step, since it may change while the peers are asked. */
   chain: () => readonly Block[];
-  /** Adopts a valid chain from `peer` if it is still longer than the node's; whether it did. */
-  adopt: (chain: Block[], peer: string) => boolean;
+  /** Adopts a valid chain from `peer` if it is still longer than the node's; whether it did, once it is durable. */
+  adopt: (chain: Block[], peer: string) => Promise<boolean>;
   /** Where the node's `peers` and `peerFailure` events go. */
   events: EventEmitter<NodeEvents>;
   peers: PeerSet;
   peerClient: PeerClient;
+  /** What host names resolve to: the evidence that two peers claiming one id are one endpoint (see sameEndpoint). */
+  lookup: Lookup;
   /** Seconds since the epoch, as a float. */
   clock: () => number;
   log: Logger;
@@ -73,26 +77,30 @@ export class PeerSync {
   }
 
   async #round(): Promise<Resolution> {
-    const { peers, peerClient, log, nodeId, rules, chain, adopt, events } = this.#deps;
+    const { peers, peerClient, log, nodeId, rules, chain, adopt, events, lookup } = this.#deps;
     const registered = peers.list();
     const before = peers.statuses();
     // A round records a peer twice (its tip, then its chain): news is judged against the round before.
-    const lastErrors = new Map(before.map((status) => [status.node, status.lastError]));
+    const lastErrors = new Map(registered.map((peer) => [peer, peers.lastReason(peer)]));
     const skipped: SkippedPeer[] = [];
-    const skip = (node: string, reason: string) => {
+    const report = (node: string, reason: string) => {
       skipped.push({ node, reason });
       events.emit('peerFailure', { node, reason });
     };
+    // Clients see a peer's reason only once it has answered validly (see PeerSet.shownReason).
+    const skip = (node: string, reason: string) => report(node, peers.shownReason(node, reason));
     const polls = await Promise.all(registered.map((peer) => askPeer(peer, { peerClient, nodeId, chain, rules })));
+    const addressesOf = hostAddresses(lookup);
+    const sameAs = await Promise.all(polls.map((poll, i) => this.#sameAs(registered[i]!, poll, addressesOf)));
     const offers: Offer[] = [];
     polls.forEach((poll, i) => {
       const peer = registered[i]!;
       if (poll.self) {
         peers.markSelf(peer);
         log.info({ peer }, `peer ${peer} is this node itself; removed from the peers`);
-        return skip(peer, 'this node itself; removed from the peers');
+        return report(peer, 'this node itself; removed from the peers');
       }
-      if (this.#isAlias(peer, poll.nodeId)) return;
+      if (this.#merge(peer, sameAs[i])) return;
       this.#record(peer, { answered: poll.answered, length: poll.length, error: poll.ok ? undefined : poll.reason }, lastErrors.get(peer));
       if (!poll.ok) return skip(peer, poll.reason);
       if (poll.offer !== undefined) offers.push(poll.offer);
@@ -106,7 +114,7 @@ export class PeerSync {
         skip(offer.peer, verdict.reason);
         continue;
       }
-      replaced = adopt(verdict.value, offer.peer);
+      replaced = await adopt(verdict.value, offer.peer);
       if (replaced) break;
     }
     // A sync runs every few seconds: only news is announced (or logged above debug), not that the peers answered again.
@@ -122,25 +130,37 @@ export class PeerSync {
 
   /**
    * What another part of the node (the explorer's network view) learned by asking a peer: kept with
-   * what syncs learn, so that every view of a peer shows the same standing.
+   * what syncs learn, so that every view of a peer shows the same standing. Whether it is another
+   * peer under a second name is for the next sync to find out.
    */
   noteExchange(peer: string, exchange: Exchange, nodeId: string | undefined): void {
     if (nodeId === this.#deps.nodeId) return; // this node under another name: the next sync removes it
     const before = this.#deps.peers.statuses();
-    if (!this.#isAlias(peer, nodeId)) this.#record(peer, exchange);
+    if (nodeId !== undefined) this.#deps.peers.identify(peer, nodeId);
+    this.#record(peer, exchange);
     this.#announceIfChanged(before);
   }
 
-  /** Records an exchange with a peer and logs what it means (see peer-log.ts). */
-  #record(peer: string, exchange: Exchange, previousError = this.#deps.peers.status(peer)?.lastError): void {
+  /** Records an exchange with a peer and logs what it means, with the exact reason (see peer-log.ts). */
+  #record(peer: string, exchange: Exchange, previousError = this.#deps.peers.lastReason(peer)): void {
     const { peers, clock, log } = this.#deps;
     logExchange(log, peer, exchange, peers.record(peer, exchange, clock()), previousError);
   }
 
-  /** Whether `peer` answered with the id of a peer registered under another name: it is forgotten, then. */
-  #isAlias(peer: string, nodeId: string | undefined): boolean {
-    const sameAs = nodeId === undefined ? undefined : this.#deps.peers.identify(peer, nodeId);
-    if (sameAs === undefined) return false;
+  /**
+   * The peer registered earlier that `peer` is another name of, if any. A peer claiming the id of
+   * another proves nothing (ids are public in /health): only evidence that both addresses reach one
+   * endpoint does. Without it both stay peers, each with the id it claims.
+   */
+  async #sameAs(peer: string, poll: PeerPoll, addressesOf: HostAddresses): Promise<string | undefined> {
+    if (poll.self || poll.nodeId === undefined) return undefined;
+    for (const other of this.#deps.peers.identify(peer, poll.nodeId)) if (await sameEndpoint(peer, other, addressesOf)) return other;
+    return undefined;
+  }
+
+  /** Forgets `peer` as another name of `sameAs`, if it is one; whether it did. */
+  #merge(peer: string, sameAs: string | undefined): boolean {
+    if (sameAs === undefined || !this.#deps.peers.mergeAlias(peer, sameAs)) return false;
     // A replica found by its IP and by its host name: one node, one peer.
     this.#deps.log.info({ peer, same_as: sameAs }, `peer ${peer} is ${sameAs} under another name; removed from the peers`);
     return true;

@@ -1,12 +1,14 @@
 import { isIP } from 'node:net';
+import { joinHostPort, splitHostPort } from './peer-address.ts';
+import type { PeerSource } from './peer-set.ts';
 
 /** All addresses a host name resolves to, e.g. `dns.promises.lookup(host, { all: true })`. */
 export type Lookup = (host: string) => Promise<string[]>;
 
 /** What discovery needs of the node: registering the peers it finds, and forgetting those gone. */
 export interface PeerRegistry {
-  /** Registers normalised `host:port` addresses; this node's own are skipped. */
-  registerPeers(addresses: readonly string[]): unknown;
+  /** Registers `host:port` addresses, from PEERS here; this node's own are skipped. */
+  registerPeers(addresses: readonly string[], source: PeerSource): unknown;
   forgetPeers(addresses: readonly string[]): void;
 }
 
@@ -41,7 +43,7 @@ export function startPeerDiscovery({ node, names, lookup, intervalMs }: PeerDisc
     const peers = addresses.length > 1 ? [...new Set(addresses)].sort().map((address) => joinHostPort(address, port)) : [name];
     const gone = (discovered.get(name) ?? [name]).filter((peer) => !peers.includes(peer));
     node.forgetPeers(gone);
-    node.registerPeers(peers);
+    node.registerPeers(peers, 'config');
     discovered.set(name, peers);
   };
   let running: Promise<void> = Promise.resolve();
@@ -54,13 +56,4 @@ export function startPeerDiscovery({ node, names, lookup, intervalMs }: PeerDisc
     refresh,
     stop: () => clearInterval(timer),
   };
-}
-
-function splitHostPort(address: string): { host: string; port: string } {
-  const colon = address.lastIndexOf(':');
-  return { host: address.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: address.slice(colon + 1) };
-}
-
-function joinHostPort(host: string, port: string): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -1,147 +1,190 @@
-/** What this node last learned of a peer when it asked for its chain. */
-export interface PeerStatus {
-  node: string;
-  /** Undefined until the peer was first asked. */
-  reachable: boolean | undefined;
-  /** Seconds since the epoch of the last good answer. */
-  lastSeen: number | undefined;
-  /** The chain length the peer reported last. */
-  length: number | undefined;
-  /** Why the last exchange failed, when it did. */
-  lastError: string | undefined;
-  /** The id the peer gave (X-Chainlab-Node-Id), once it answered; the reference gives none. */
-  nodeId: string | undefined;
-  /** Seconds since the epoch of the first exchange it did not answer, in the run of them going on. */
-  downSince: number | undefined;
-}
+import { Allowance } from './allowance.ts';
+import { parsePeerAddress } from './peer-address.ts';
+import { noValidAnswer, PeerStanding, START_GRACE_SECONDS, type Exchange, type PeerNews, type PeerStatus } from './peer-standing.ts';
 
-/** What an exchange with a peer answering, or not, may mean for this node. */
-export interface Exchange {
-  answered: boolean;
-  length?: number;
-  /** What was wrong with the exchange or the answer, if anything. */
-  error?: string;
+export { START_GRACE_SECONDS, type Exchange, type PeerNews, type PeerStatus } from './peer-standing.ts';
+
+/** How many new peers clients may register a second, once the burst of `maxPeers` is spent. */
+export const ADMISSIONS_PER_SECOND = 2;
+
+/**
+ * Other names remembered (this node's own, the aliases of peers), oldest let go first beyond it. A
+ * name let go costs only a request: the next sync finds it out again.
+ */
+const MAX_OTHER_NAMES = 1024;
+
+/**
+ * Who names a peer. `config`: PEERS, or DNS for a name in PEERS (peer-discovery.ts): the operator's
+ * choice, never replaced by another peer and taken beyond the cap if it must. `client`: POST
+ * /nodes/register, a person or a peer introducing itself; bounded in count and rate.
+ */
+export type PeerSource = 'config' | 'client';
+
+/** What registering some addresses did: all of them were taken (or known), or none, and why. */
+export type Admission =
+  | { ok: true; added: string[]; self: string[]; replaced: { peer: string; silentSeconds: number }[] }
+  /** `address`: one is no peer address (at `index`); `too-many`: more than maxPeers at once; `full`, `rate`: the bounds. */
+  | { ok: false; refusal: 'address'; reason: string; index: number }
+  | { ok: false; refusal: 'too-many' | 'full' | 'rate'; reason: string };
+
+export interface PeerLimits {
+  /** Most peers kept (MAX_PEERS); also the burst of new peers clients may register at once. */
+  maxPeers: number;
 }
 
 /**
- * What an exchange changed that an operator wants to hear of: the peer answered for the first time,
- * answered again after it was reported down, stopped answering, or has never answered for longer
- * than the grace period. Anything else (still up, still down) is not news.
+ * The registered peers, in the order they were first registered (resolve's tie-break depends on it),
+ * and the one place that records their standing: every part of the node that asks a peer records
+ * here, so all of them show the same. Addresses are normalised here, where they become keys, so that
+ * no spelling of a peer is a second peer.
  */
-export type PeerNews =
-  { kind: 'reached' } | { kind: 'back'; downSeconds: number } | { kind: 'lost' } | { kind: 'missing'; downSeconds: number };
-
-/**
- * How long a peer that has never answered may go on not answering before it is reported. Nodes
- * started together come up in any order: a peer not up yet is expected, not a fault.
- */
-export const START_GRACE_SECONDS = 30;
-
-/** The registered peers, in the order they were first registered (resolve's tie-break depends on it). */
 export class PeerSet {
-  #peers = new Map<string, PeerStatus>();
-  #self: Set<string>;
+  #peers = new Map<string, PeerStanding>();
+  #self = new Set<string>();
   /** Other names of registered peers (a replica by its IP and by its host name), to the name kept. */
   #aliases = new Map<string, string>();
-  /** Peers reported down (PeerNews lost or missing) that have not answered since. */
-  #reportedDown = new Set<string>();
+  #maxPeers: number;
+  /** New peers clients may register: maxPeers at once, then ADMISSIONS_PER_SECOND. */
+  #allowance: Allowance;
 
-  /** `selfAddresses` are the `host:port` forms under which this node would reach itself. */
-  constructor(selfAddresses: Iterable<string> = []) {
-    this.#self = new Set(selfAddresses);
+  constructor({ maxPeers }: PeerLimits) {
+    this.#maxPeers = maxPeers;
+    this.#allowance = new Allowance(maxPeers, ADMISSIONS_PER_SECOND);
   }
 
-  /** Registers a normalised `host:port`; never this node itself. */
-  add(address: string): 'added' | 'known' | 'self' {
-    if (this.#self.has(address)) return 'self';
-    if (this.#peers.has(address) || this.#aliases.has(address)) return 'known';
-    this.#peers.set(address, {
-      node: address,
-      reachable: undefined,
-      lastSeen: undefined,
-      length: undefined,
-      lastError: undefined,
-      nodeId: undefined,
-      downSince: undefined,
-    });
-    return 'added';
+  /**
+   * Registers addresses, normalised (see parsePeerAddress), all of them or none. This node itself is
+   * skipped. When the set is full, a new peer takes the place of one from a client that has given no
+   * valid answer for START_GRACE_SECONDS, the longest silent first; with too few such, a client's
+   * addresses are refused. So are more than clients may add at the rate allowed: a reflector aimed at
+   * other hosts, or a churn of peers, is bounded along with the count. `at`: seconds since the epoch.
+   */
+  admit(addresses: readonly string[], source: PeerSource, at: number): Admission {
+    if (source === 'client' && addresses.length > this.#maxPeers) {
+      const reason = `at most ${this.#maxPeers} nodes can be registered at once, got ${addresses.length}`;
+      return { ok: false, refusal: 'too-many', reason };
+    }
+    const normalised: string[] = [];
+    for (const [index, address] of addresses.entries()) {
+      const verdict = parsePeerAddress(address);
+      if (!verdict.ok) return { ok: false, refusal: 'address', reason: verdict.reason, index };
+      normalised.push(verdict.value);
+    }
+    const fresh = [...new Set(normalised)].filter((address) => !this.#self.has(address) && this.#nameOf(address) === undefined);
+    if (source === 'config') for (const address of normalised) this.#protect(address);
+    const refusal = source === 'client' ? this.#refusal(fresh.length, at) : undefined;
+    if (refusal !== undefined) return refusal;
+    const replaced = this.#replaceable(at).slice(0, this.#lacking(fresh.length));
+    for (const { peer } of replaced) this.#peers.delete(peer);
+    for (const address of fresh) this.#peers.set(address, new PeerStanding(address, source === 'config'));
+    if (source === 'client') this.#allowance.take(fresh.length);
+    return { ok: true, added: fresh, self: normalised.filter((address) => this.#self.has(address)), replaced };
+  }
+
+  #refusal(count: number, at: number): Admission | undefined {
+    if (this.#lacking(count) > this.#replaceable(at).length) {
+      const silent = `too few silent for ${START_GRACE_SECONDS} s to make room for ${count} more`;
+      return { ok: false, refusal: 'full', reason: `the node has ${this.#peers.size} of its ${this.#maxPeers} peers, and ${silent}` };
+    }
+    const available = this.#allowance.available(at);
+    if (count <= available) return undefined;
+    const reason = `too many new peers: ${available} more can be registered now, then ${ADMISSIONS_PER_SECOND} a second`;
+    return { ok: false, refusal: 'rate', reason };
+  }
+
+  /** How many places `count` new peers lack, beyond the room left below maxPeers. */
+  #lacking(count: number): number {
+    return Math.max(0, count - Math.max(0, this.#maxPeers - this.#peers.size));
+  }
+
+  /** Peers from clients that gave no valid answer for the grace period, the longest silent first. */
+  #replaceable(at: number): { peer: string; silentSeconds: number }[] {
+    return [...this.#peers.values()]
+      .flatMap((peer) => (peer.fromConfig ? [] : [{ peer: peer.node, silentSeconds: peer.silentSeconds(at) ?? -1 }]))
+      .filter(({ silentSeconds }) => silentSeconds >= START_GRACE_SECONDS)
+      .sort((a, b) => b.silentSeconds - a.silentSeconds);
+  }
+
+  #protect(address: string): void {
+    const peer = this.#peers.get(this.#nameOf(address) ?? address);
+    if (peer !== undefined) peer.fromConfig = true;
+  }
+
+  /** The name a registered peer is kept under, if `address` is it or one of its aliases. */
+  #nameOf(address: string): string | undefined {
+    return this.#peers.has(address) ? address : this.#aliases.get(address);
   }
 
   /** Forgets a peer, and its aliases (the addresses may be another node's next); returns whether it was registered. */
   remove(address: string): boolean {
-    for (const [alias, name] of this.#aliases) if (name === address || alias === address) this.#aliases.delete(alias);
-    return this.#forget(address);
-  }
-
-  #forget(address: string): boolean {
-    this.#reportedDown.delete(address);
-    return this.#peers.delete(address);
+    const key = normalised(address);
+    for (const [alias, name] of this.#aliases) if (name === key || alias === key) this.#aliases.delete(alias);
+    return this.#peers.delete(key);
   }
 
   /**
-   * Notes the id a peer answered with. When a peer registered earlier has the same id, this is
-   * the same node under another name: it is forgotten and kept as an alias, and the earlier
-   * name is returned.
+   * Notes the id a peer claims. Returns the peers registered before it that claim the same one: the
+   * same node under another name, or a liar. The claim alone decides nothing (see mergeAlias).
    */
-  identify(address: string, nodeId: string): string | undefined {
-    const status = this.#peers.get(address);
-    if (status === undefined) return undefined;
-    const first = [...this.#peers.values()].find((peer) => peer.nodeId === nodeId && peer.node !== address);
-    if (first === undefined) {
-      status.nodeId = nodeId;
-      return undefined;
-    }
-    this.#forget(address);
-    this.#aliases.set(address, first.node);
-    return first.node;
+  identify(address: string, nodeId: string): string[] {
+    const peer = this.#peers.get(address);
+    if (peer === undefined) return [];
+    peer.nodeId = nodeId;
+    const earlier = [...this.#peers.values()].slice(0, [...this.#peers.keys()].indexOf(address));
+    return earlier.filter((other) => other.nodeId === nodeId).map((other) => other.node);
   }
 
-  /** Forgets a peer that turned out to be this node under another name. */
+  /**
+   * Forgets `alias`, shown to be the endpoint of `name` (see sameEndpoint), and keeps it as another
+   * name of that peer; returns whether it did (both may be gone meanwhile).
+   */
+  mergeAlias(alias: string, name: string): boolean {
+    const kept = this.#peers.get(this.#nameOf(name) ?? name);
+    const merged = this.#peers.get(alias);
+    if (kept === undefined || merged === undefined || kept === merged) return false;
+    kept.fromConfig ||= merged.fromConfig;
+    this.#peers.delete(alias);
+    for (const [other, to] of this.#aliases) if (to === alias) this.#aliases.set(other, kept.node);
+    remember(this.#aliases, alias, kept.node);
+    return true;
+  }
+
+  /** Forgets a peer that turned out to be this node under another name, and never registers that name again. */
   markSelf(address: string): void {
-    this.#self.add(address);
-    this.#forget(address);
+    const key = normalised(address);
+    this.#self.delete(key);
+    this.#self.add(key);
+    if (this.#self.size > MAX_OTHER_NAMES) this.#self.delete(this.#self.values().next().value!);
+    this.#peers.delete(key);
   }
 
   /**
    * Records an exchange with a registered peer at `at` seconds: whether it answered at all, the
-   * length it reported, and what was wrong, if anything, with the exchange or the answer. Every
-   * part of the node that asks a peer records here, so all of them show the same standing. Returns
+   * length it reported, and what was wrong, if anything, with the exchange or the answer. Returns
    * the news, if the exchange made any.
    */
-  record(address: string, { answered, length, error }: Exchange, at: number): PeerNews | undefined {
-    const status = this.#peers.get(address);
-    if (status === undefined) return undefined;
-    status.reachable = answered;
-    if (length !== undefined) status.length = length;
-    status.lastError = error;
-    return answered ? this.#answered(status, at) : this.#unanswered(status, at);
+  record(address: string, exchange: Exchange, at: number): PeerNews | undefined {
+    return this.#peers.get(address)?.record(exchange, at);
   }
 
-  #answered(status: PeerStatus, at: number): PeerNews | undefined {
-    const firstTime = status.lastSeen === undefined;
-    const downSeconds = at - (status.downSince ?? at);
-    const wasReported = this.#reportedDown.delete(status.node);
-    status.lastSeen = at;
-    status.downSince = undefined;
-    if (firstTime) return { kind: 'reached' };
-    return wasReported ? { kind: 'back', downSeconds } : undefined;
+  /**
+   * A reason for a failed exchange with a peer, as clients may see it (GET /nodes, resolve, events).
+   * Anyone can register any host:port: if the reasons of a peer that never gave a valid answer told
+   * a refused connection from a timeout or from another service's 404, the node would scan ports for
+   * them. Those peers get one text; the exact reason goes to the log (see lastReason).
+   */
+  shownReason(address: string, reason: string): string {
+    return this.#peers.get(address)?.shownReason(reason) ?? noValidAnswer(address);
   }
 
-  #unanswered(status: PeerStatus, at: number): PeerNews | undefined {
-    status.downSince ??= at;
-    if (this.#reportedDown.has(status.node)) return undefined;
-    const downSeconds = at - status.downSince;
-    // One that answered before is down now; one that never did may still be starting.
-    const news: PeerNews | undefined =
-      status.lastSeen !== undefined ? { kind: 'lost' } : downSeconds >= START_GRACE_SECONDS ? { kind: 'missing', downSeconds } : undefined;
-    if (news !== undefined) this.#reportedDown.add(status.node);
-    return news;
+  /** Why the last exchange with a peer failed, exactly: for the operator's log only. */
+  lastReason(address: string): string | undefined {
+    return this.#peers.get(address)?.lastError;
   }
 
-  /** What is known of one peer; undefined when it is not registered. */
+  /** What is known of one peer, as it is shown; undefined when it is not registered. */
   status(address: string): PeerStatus | undefined {
-    const status = this.#peers.get(address);
-    return status === undefined ? undefined : { ...status };
+    return this.#peers.get(address)?.shown();
   }
 
   list(): readonly string[] {
@@ -149,6 +192,18 @@ export class PeerSet {
   }
 
   statuses(): readonly PeerStatus[] {
-    return [...this.#peers.values()].map((status) => ({ ...status }));
+    return [...this.#peers.values()].map((peer) => peer.shown());
   }
+}
+
+function normalised(address: string): string {
+  const verdict = parsePeerAddress(address);
+  return verdict.ok ? verdict.value : address;
+}
+
+/** Sets `key` in a map of names that keeps at most MAX_OTHER_NAMES, the oldest let go first. */
+function remember(names: Map<string, string>, key: string, value: string): void {
+  names.delete(key);
+  names.set(key, value);
+  if (names.size > MAX_OTHER_NAMES) names.delete(names.keys().next().value!);
 }

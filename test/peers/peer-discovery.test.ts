@@ -32,7 +32,7 @@ describe('startPeerDiscovery', () => {
   test('a name with several addresses stands for each of them, and follows them as they come and go', async () => {
     const answers: Record<string, string[] | Error> = { 'tasks.node': ['10.0.1.7', '10.0.1.5'] };
     const discovery = startPeerDiscovery({ node: node.node, names: ['tasks.node:5000'], lookup: fakeDns(answers), intervalMs: 0 });
-    node.node.registerPeers(['tasks.node:5000']); // as PEERS does at start
+    node.node.registerPeers(['tasks.node:5000'], 'config'); // as PEERS does at start
     await discovery.refresh();
     expect(node.node.peers).toEqual(['10.0.1.5:5000', '10.0.1.7:5000']);
 
@@ -64,7 +64,7 @@ describe('startPeerDiscovery', () => {
 
   test('peers registered by hand are left alone, and addresses given as IPs are not looked up', async () => {
     const lookup = jest.fn(fakeDns({}));
-    node.node.registerPeers(['manual:5000']);
+    node.node.registerPeers(['manual:5000'], 'client');
     const discovery = startPeerDiscovery({ node: node.node, names: ['10.0.0.9:5000'], lookup, intervalMs: 0 });
     await discovery.refresh();
     expect(lookup).not.toHaveBeenCalled();

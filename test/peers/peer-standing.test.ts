@@ -21,16 +21,17 @@ function nodeWithOnePeer() {
   const peerClient: PeerClient = { getTip: tip, getChain: tip, post: tip };
   const node = new ChainNode({
     nodeId: 'node1',
-    rules: { difficulty: 4, powRule: 'notebook' },
+    rules: { difficulty: 4, powRule: 'notebook', maxBlockBytes: 8_388_608 },
+    limits: { maxPending: 100_000, maxPendingBytes: 33_554_432, maxBlockBytes: 8_388_608 },
     blockchain: new Blockchain(),
     store: new MemoryStore(),
     miner: idleMiner,
-    peers: new PeerSet(),
+    peers: new PeerSet({ maxPeers: 64 }),
     peerClient,
     clock: () => world.now,
     log,
   });
-  node.registerPeers([PEER]);
+  node.registerPeers([PEER], 'config');
   /** Syncs `seconds` after the first sync with the peer up or down; returns what it logged about the peer. */
   const syncAt = async (seconds: number, answer: PeerReply) => {
     world.now = 1_700_000_000 + seconds;
@@ -80,8 +81,8 @@ describe('what a node logs of a peer going up and down', () => {
 
 describe('PeerSet.record', () => {
   test('gives news only when a peer first answers, goes down, stays missing past the grace period, or comes back', () => {
-    const peers = new PeerSet();
-    peers.add(PEER);
+    const peers = new PeerSet({ maxPeers: 64 });
+    peers.admit([PEER], 'config', 0);
     const down = { answered: false, error: 'GET node2:5000/chain/tip: timeout after 2000 ms' };
     expect(peers.record(PEER, down, 100)).toBeUndefined();
     expect(peers.record(PEER, down, 100 + START_GRACE_SECONDS)).toEqual({ kind: 'missing', downSeconds: START_GRACE_SECONDS });
