@@ -4,8 +4,14 @@ import { toJson, type JsonValue } from '../chain/py-json.ts';
 
 /** One open server-sent-events response. */
 export interface EventStream {
-  /** Sends one event; its data is one line of JSON written by toJson, so floats keep their form. */
+  /** Sends one event to this client alone (its snapshot); see eventFrame. */
   send(event: string, data: JsonValue): void;
+  /** Sends a frame eventFrame wrote: the same Buffer may go to every client, written once. */
+  write(frame: Buffer): void;
+  /** The bytes written to this client that it has not read yet, as far as this process holds them. */
+  unreadBytes(): number;
+  /** Ends the stream; the client's browser reconnects. */
+  end(): void;
   /** Runs `cleanup` once, when the client goes away or the response ends for any reason. */
   onClose(cleanup: () => void): void;
 }
@@ -13,15 +19,20 @@ export interface EventStream {
 export interface EventStreamOptions {
   /** A comment line this often keeps proxies and browsers from dropping an idle connection. */
   keepAliveMs?: number;
-  /** A client that lets this much pile up unread is cut off; its browser reconnects and starts afresh. */
-  maxBufferedBytes?: number;
+  /** A client that lets more than this pile up unread is cut off; its browser reconnects and starts afresh. */
+  maxBufferedBytes: number;
 }
 
+/** One event as the stream carries it; its data is one line of JSON written by toJson, so floats keep their form. */
+export function eventFrame(event: string, data: JsonValue): Buffer {
+  return Buffer.from(`event: ${event}\ndata: ${toJson(data)}\n\n`);
+}
+
+const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
+const RETRY = Buffer.from('retry: 2000\n\n');
+
 /** Turns the response into a `text/event-stream` that stays open until the client leaves. */
-export function openEventStream(
-  ctx: Context,
-  { keepAliveMs = 15_000, maxBufferedBytes = 8 * 1024 * 1024 }: EventStreamOptions = {},
-): EventStream {
+export function openEventStream(ctx: Context, { keepAliveMs = 15_000, maxBufferedBytes }: EventStreamOptions): EventStream {
   // The socket is idle between events by design: no timeout may close it.
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
@@ -34,12 +45,18 @@ export function openEventStream(
 
   const cleanups: (() => void)[] = [];
   let closed = false;
-  const write = (text: string) => {
+  // What waits in this process: in the stream on both sides, and in the response and its socket.
+  const unreadBytes = () => stream.writableLength + stream.readableLength + ctx.res.writableLength;
+  const write = (frame: Buffer) => {
     if (closed) return;
-    stream.write(text);
-    if (stream.writableLength > maxBufferedBytes) ctx.res.destroy();
+    stream.write(frame);
+    if (unreadBytes() > maxBufferedBytes) {
+      // Closed at once, not when the socket says so: a burst of events must not pile up meanwhile.
+      close();
+      ctx.res.destroy();
+    }
   };
-  const keepAlive = setInterval(() => write(': keep-alive\n\n'), keepAliveMs);
+  const keepAlive = setInterval(() => write(KEEP_ALIVE), keepAliveMs);
   const close = () => {
     if (closed) return;
     closed = true;
@@ -49,12 +66,13 @@ export function openEventStream(
   // 'close' on the response covers both ends: the client hanging up and the response finishing.
   ctx.res.once('close', close);
   stream.once('close', close);
-  write('retry: 2000\n\n');
+  write(RETRY);
 
   return {
-    send(event, data) {
-      write(`event: ${event}\ndata: ${toJson(data)}\n\n`);
-    },
+    send: (event, data) => write(eventFrame(event, data)),
+    write,
+    unreadBytes,
+    end: () => void stream.end(),
     onClose(cleanup) {
       if (closed) cleanup();
       else cleanups.push(cleanup);

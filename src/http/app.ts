@@ -1,11 +1,12 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ChainNode } from '../node/chain-node.ts';
-import { errorHandler } from './errors.ts';
+import { refuseCrossSite } from './cross-site.ts';
+import { errorHandler, reportErrors } from './errors.ts';
 import type { Logger } from '../log/log.ts';
 import { createMetrics } from './metrics.ts';
 import { NODE_ID_HEADER, type PeerClient } from '../peers/peer-client.ts';
-import { requestIdOf, requestLog } from './request-log.ts';
+import { requestLog } from './request-log.ts';
 import { explorerRoutes } from '../explorer/routes.ts';
 import { gossipRoutes } from './routes/gossip.ts';
 import { notebookRoutes } from './routes/notebook.ts';
@@ -15,6 +16,12 @@ export interface AppDeps {
   node: ChainNode;
   log: Logger;
   maxBodyBytes: number;
+  /** MAX_BLOCK_BYTES: what the gossip routes take in one request (a block, or a batch filling one). */
+  maxBlockBytes: number;
+  /** MAX_EVENT_CLIENTS: most GET /events streams open at once. */
+  maxEventClients: number;
+  /** EVENT_BUFFER_BYTES: most bytes of events waiting for one /events client before it is cut off. */
+  eventBufferBytes: number;
   /** How the explorer's GET /network asks the peers for their chains. */
   peerClient: PeerClient;
   /** How the node takes part in the network, as /health and the explorer show it; see NO_ROLE. */
@@ -36,7 +43,8 @@ export const NO_ROLE: NetworkRole = { gossip: false, syncIntervalMs: 0, address:
 /**
  * The node's HTTP API: the reference's endpoints (routes/notebook.ts), what nodes say to each
  * other (routes/gossip.ts), the operators' (routes/operations.ts) and the explorer
- * (routes/explorer.ts); every request logged and timed.
+ * (explorer/routes.ts); every request logged and timed, and none that would drive the node taken from
+ * another site's page (cross-site.ts).
  */
 export function createApp(deps: AppDeps): Koa {
   const { node, log, role = NO_ROLE } = deps;
@@ -55,12 +63,10 @@ export function createApp(deps: AppDeps): Koa {
     ctx.set(NODE_ID_HEADER, node.nodeId);
     await next();
   });
+  app.use(refuseCrossSite((method, path) => router.match(path, method).pathAndMethod.map((layer) => String(layer.path))));
   app.use(router.routes());
   app.use(router.allowedMethods());
-  app.on('error', (error: Error & { code?: string }, ctx?: Koa.Context) => {
-    // A client that hangs up mid-response is not the node's failure.
-    if (!CLIENT_GONE.has(error.code ?? '')) log.error({ err: error, req_id: requestIdOf(ctx) }, `unexpected error: ${error.message}`);
-  });
+  app.on('error', reportErrors(log));
   return app;
 }
 
@@ -80,5 +86,3 @@ export function routesOf(app: Koa): Route[] {
     );
   });
 }
-
-const CLIENT_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);

@@ -1,5 +1,14 @@
 import { STATUS_CODES } from 'node:http';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
+import type { Logger } from '../log/log.ts';
+import { clip } from './clip.ts';
+import { requestIdOf } from './request-log.ts';
+
+/**
+ * Most characters of an error message sent back. Messages may quote what the client sent (a path,
+ * an address): a reason quoting a megabyte would send the megabyte back, and log it.
+ */
+const MESSAGE_CHARS = 1000;
 
 /**
  * The one place errors become responses: `{error}` as JSON with the error's status. Unexpected
@@ -9,17 +18,17 @@ export function errorHandler(): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.body === undefined && ctx.status === 404) ctx.throw(404, `no route for ${ctx.method} ${ctx.path}`);
+      if (ctx.body === undefined && ctx.status === 404) ctx.throw(404, `no route for ${ctx.method} ${clip(ctx.path)}`);
       // The router answers 405 for a known path and 501 for a method it does not know at all; both
       // are the client's mistake.
       if (ctx.body === undefined && (ctx.status === 405 || ctx.status === 501)) {
-        ctx.throw(405, `${ctx.method} is not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow') || 'none'}`);
+        ctx.throw(405, `${ctx.method} is not allowed on ${clip(ctx.path)}; allowed: ${ctx.response.get('Allow') || 'none'}`);
       }
     } catch (error) {
       const { status, message, unexpected } = describe(error);
       ctx.status = status;
       ctx.type = 'application/json';
-      ctx.body = JSON.stringify({ error: message });
+      ctx.body = JSON.stringify({ error: clip(message, MESSAGE_CHARS) });
       if (unexpected) ctx.app.emit('error', error, ctx);
     }
   };
@@ -36,4 +45,39 @@ function describe(error: unknown): { status: number; message: string; unexpected
   if (expose === true && typeof message === 'string') return { status, message, unexpected: false };
   if (status >= 500) return { status, message: 'internal error', unexpected: true };
   return { status, message: STATUS_CODES[status] ?? 'bad request', unexpected: false };
+}
+
+/** Socket errors of a client that hung up mid-response: not the node's failure, and nothing to log. */
+const CLIENT_GONE: ReadonlySet<string> = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/** What Node's HTTP parser says of bytes it could not read (`HPE_INVALID_METHOD`), with what it had read. */
+interface ParseError extends Error {
+  code: string;
+  reason?: unknown;
+  rawPacket?: unknown;
+}
+
+/**
+ * The app's 'error' listener: the one place errors are logged. A client that sends bytes that are
+ * not HTTP (after a request, on the same keep-alive socket) fails that socket with a parse error,
+ * which reaches here through the response: that is the client's problem, logged at debug with its
+ * code and how many bytes were dropped, never the bytes themselves (Node puts them in `rawPacket`).
+ */
+export function reportErrors(log: Logger): (error: Error & { code?: unknown }, ctx?: Context) => void {
+  return (error, ctx) => {
+    const code = typeof error.code === 'string' ? error.code : '';
+    if (CLIENT_GONE.has(code)) return;
+    const req_id = requestIdOf(ctx);
+    if (isParseError(error)) {
+      const bytes = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.length : null;
+      const reason = typeof error.reason === 'string' ? clip(error.reason, 100) : code;
+      log.debug({ req_id, code, bytes }, `a client sent bytes that are not HTTP (${code}: ${reason}); its connection was closed`);
+      return;
+    }
+    log.error({ err: error, req_id }, `unexpected error: ${clip(error.message, MESSAGE_CHARS)}`);
+  };
+}
+
+function isParseError(error: Error & { code?: unknown }): error is ParseError {
+  return typeof error.code === 'string' && error.code.startsWith('HPE_');
 }

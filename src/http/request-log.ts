@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../log/log.ts';
+import { clip } from './clip.ts';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 // A caller's id ends up in our logs and in a response header: only a short, plain one is kept.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Most characters of a url in a log line: a 16 KB url, logged twice per line, would be noise and cost. */
+const URL_CHARS = 500;
 
 /**
  * Routes that peers, healthchecks and scrapers call every few seconds (a sync round asks every peer
@@ -32,7 +36,7 @@ export function routeOf(ctx: Context): string {
 /**
  * Gives each request an id (the caller's `X-Request-Id` when sane, else a new UUID), sends it back
  * in the same header, and logs one line per request (see requestLevel): method, url, status, ms
- * and the id.
+ * and the id. The url is the client's, up to the parser's header limit: it is cut to URL_CHARS.
  */
 export function requestLog(log: Logger): Middleware {
   return async (ctx, next) => {
@@ -45,9 +49,10 @@ export function requestLog(log: Logger): Middleware {
       await next();
     } finally {
       const ms = Number((performance.now() - started).toFixed(1));
+      const url = clip(ctx.url, URL_CHARS);
       log[requestLevel(ctx)](
-        { req_id: requestId, method: ctx.method, url: ctx.url, status: ctx.status, ms },
-        `${ctx.method} ${ctx.url} ${ctx.status} ${ms}ms`,
+        { req_id: requestId, method: ctx.method, url, status: ctx.status, ms },
+        `${ctx.method} ${url} ${ctx.status} ${ms}ms`,
       );
     }
   };

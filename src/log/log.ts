@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type LevelWithSilent, type Logger as PinoLogger } from 'pino';
+import { boundedError } from './bounded-error.ts';
 import { prettyStream } from './pretty-log.ts';
 
 /**
@@ -11,9 +12,9 @@ export type Logger = Pick<PinoLogger, 'debug' | 'info' | 'warn' | 'error' | 'chi
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-/** A JSON-lines logger to standard output (or `destination`), at `level`. */
+/** A JSON-lines logger to standard output (or `destination`), at `level`; an `err` is logged bounded (see boundedError). */
 export function createLogger(level: LevelWithSilent, destination?: DestinationStream): PinoLogger {
-  return pino({ level, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  return pino({ level, timestamp: pino.stdTimeFunctions.isoTime, serializers: { err: boundedError } }, destination);
 }
 
 /**

@@ -80,9 +80,10 @@ describe('the explorer page', () => {
     const [b, dead] = [await start({ NODE_ID: 'b' }), await deadAddress()];
     await using page = await pageOf(b, [dead]);
     const [reason] = (await call(`${b.url}/nodes`)).body.nodes.map((peer: { last_error: string }) => peer.last_error);
-    expect(reason).toMatch(/^GET \S+\/chain: unreachable \(/);
+    // It never answered validly: the node gives one reason, whatever failed (see PeerSet.shownReason).
+    expect(reason).toBe(`GET ${dead}/chain/tip: no valid answer yet`);
     const column = page.byId('network').findAll('th.node-col')[1]!;
-    expect(column.textContent.split('unreachable (')).toHaveLength(2);
+    expect(column.textContent.split('no valid answer yet')).toHaveLength(2);
     const [status] = column.findAll('span.status');
     expect([status?.textContent, status?.className]).toEqual([reason, 'status no']);
   });
@@ -120,6 +121,33 @@ describe('the explorer page', () => {
       () => peerState() === 'unreachable' && columnState() === 'status no',
       'A down in both the Peers table and the network view',
     );
+  });
+
+  test('lists the first 50 pending transactions and counts the rest; a large block says what it leaves out', async () => {
+    const b = await start({ NODE_ID: 'b' });
+    const send = (i: number) =>
+      call(`${b.url}/transactions/new`, { json: { sender: `s${'x'.repeat(6_000)}`, recipient: `r${i}`, amount: i } });
+    for (let i = 0; i < 60; i++) expect((await send(i)).status).toBe(201);
+    await using page = await pageOf(b, []);
+    const pending = () => page.byId('pending').findAll('li');
+    expect(page.byId('pending-count').textContent).toBe('60');
+    expect(pending()).toHaveLength(51);
+    expect(texts(page, 'pending', 'li.more')).toEqual(['and 10 more transactions']);
+    // Each long sender is shown cut, saying by how much.
+    expect(pending()[0]!.findAll('span.party')[0]!.textContent).toMatch(/^sx+\u2026 \(5801 more characters\)$/);
+
+    await send(60);
+    await page.waitFor(() => page.byId('pending-count').textContent === '61', 'the 61st transaction');
+    expect(texts(page, 'pending', 'li.more')).toEqual(['and 11 more transactions']);
+
+    expect((await call(`${b.url}/mine`)).status).toBe(200);
+    await page.waitFor(() => page.evaluate('state.length') === 2, 'the mined block');
+    const [newest] = page.byId('chain').findAll('li.block');
+    expect(newest!.findAll('p.cut').map((note) => note.textContent)).toEqual([
+      expect.stringMatching(/^A large block \(62 transactions, \d+ KB\): only the first 5 shown\.$/),
+    ]);
+    expect(newest!.findAll('li.tx')).toHaveLength(5);
+    expect(page.byId('pending-count').textContent).toBe('0');
   });
 
   test('a peer that fails every sync is in the activity list once, until it answers again', async () => {

@@ -295,15 +295,15 @@ describe('peers', () => {
     expect(status).toBe(200);
     expect(body.message).toBe('Our chain was replaced');
     expect(body.new_chain).toHaveLength(3);
+    // Peers that never gave a valid answer get one reason, whatever failed: else registering any
+    // host:port would tell a client what listens there (the exact reasons go to the log).
+    const noValidAnswer = (peer: { address: string }) => `GET ${peer.address}/chain/tip: no valid answer yet`;
     expect(body.skipped).toEqual([
-      { node: garbage.address, reason: expect.stringMatching(new RegExp(`^GET ${garbage.address}/chain/tip: invalid JSON: `)) },
-      { node: hanging.address, reason: `GET ${hanging.address}/chain/tip: timeout after 500 ms` },
-      { node: failing.address, reason: `GET ${failing.address}/chain/tip: HTTP 500` },
+      { node: garbage.address, reason: noValidAnswer(garbage) },
+      { node: hanging.address, reason: noValidAnswer(hanging) },
+      { node: failing.address, reason: noValidAnswer(failing) },
       { node: liar.address, reason: 'invalid chain: block 3: previous_hash does not match the hash of block 2' },
-      {
-        node: down.address,
-        reason: expect.stringMatching(new RegExp(`^GET ${down.address}/chain/tip: unreachable \\(connect ECONNREFUSED`)),
-      },
+      { node: down.address, reason: noValidAnswer(down) },
     ]);
 
     // What the node learned of each peer: whether it answered at all, and what was wrong.
@@ -318,12 +318,20 @@ describe('peers', () => {
       length: 3,
       last_error: null,
     });
-    expect(statusOf(garbage)).toMatchObject({ reachable: true, last_error: expect.stringMatching(/: invalid JSON: /) });
-    expect(statusOf(failing)).toMatchObject({ reachable: true, last_error: `GET ${failing.address}/chain/tip: HTTP 500` });
+    // Until a peer has answered validly, it is shown the same however it failed.
+    for (const peer of [garbage, failing, hanging, down]) {
+      expect(statusOf(peer)).toEqual({
+        node: peer.address,
+        node_id: null,
+        reachable: false,
+        last_seen: null,
+        down_since: expect.any(Number),
+        length: null,
+        last_error: noValidAnswer(peer),
+      });
+    }
     expect(statusOf(liar)).toMatchObject({ reachable: true, length: 4, last_error: expect.stringMatching(/^invalid chain/) });
-    expect(statusOf(hanging)).toMatchObject({ reachable: false, last_seen: null });
-    expect(statusOf(down)).toMatchObject({ reachable: false, last_seen: null, down_since: expect.any(Number) });
-    expect((await call(`${node.url}/health`)).body.peers_reachable).toEqual([garbage, failing, liar, good].map((p) => p.address));
+    expect((await call(`${node.url}/health`)).body.peers_reachable).toEqual([liar, good].map((p) => p.address));
   });
 
   test('a peer that turns out to be this node is dropped', async () => {

@@ -11,7 +11,8 @@ const tx = (recipient: string, id?: string) => ({ sender: 'a', recipient, amount
 
 describe('real answers match the document', () => {
   /** A node of its own for each test, so that any test can run alone (`-t`): no case depends on another. */
-  const startNode = () => startTestNode({ NODE_ID: 'node-a', MAX_BODY_BYTES: '1024' });
+  const startNode = (env: Record<string, string> = {}) =>
+    startTestNode({ NODE_ID: 'node-a', MAX_BODY_BYTES: '1024', MAX_BLOCK_BYTES: '65536', ...env });
 
   type Init = { json?: unknown; body?: string; headers?: Record<string, string> };
 
@@ -45,6 +46,8 @@ describe('real answers match the document', () => {
     status: number;
     /** Whether the document takes the request; `raw` for a body that is not JSON at all. */
     request: 'valid' | 'invalid' | 'raw';
+    /** The node's configuration, beyond startNode's. */
+    env?: Record<string, string>;
   }
 
   test.each<Case>([
@@ -174,17 +177,91 @@ describe('real answers match the document', () => {
       name: 'a gossip body too large',
       method: 'POST',
       path: '/gossip/transactions',
-      init: { json: { transactions: [tx('x'.repeat(5000))] } },
+      // Gossip takes a block's worth: MAX_BLOCK_BYTES (64 KiB here) and 64 KiB.
+      init: { json: { transactions: [tx('x'.repeat(140_000), 'tx-big')] } },
       status: 413,
       request: 'valid',
     },
-  ])('$name', async ({ given = [], method, path, init = {}, status, request }) => {
-    await using node = await startNode();
+    { name: 'a resolution by POST', given: [registered], method: 'POST', path: '/nodes/resolve', status: 200, request: 'valid' },
+    {
+      name: 'a mine from another site',
+      method: 'GET',
+      path: '/mine',
+      init: { headers: { 'sec-fetch-site': 'cross-site' } },
+      status: 403,
+      request: 'valid',
+    },
+    {
+      name: 'a resolution from another origin',
+      method: 'POST',
+      path: '/nodes/resolve',
+      init: { headers: { origin: 'http://evil.example' } },
+      status: 403,
+      request: 'valid',
+    },
+    {
+      name: 'a transaction from another origin',
+      method: 'POST',
+      path: '/transactions/new',
+      init: { json: tx('b'), headers: { origin: 'http://evil.example' } },
+      status: 403,
+      request: 'valid',
+    },
+    {
+      name: 'a registration from another site',
+      method: 'POST',
+      path: '/nodes/register',
+      init: { json: { nodes: ['127.0.0.1:1'] }, headers: { 'sec-fetch-site': 'same-site' } },
+      status: 403,
+      request: 'valid',
+    },
+    {
+      name: 'an announcement from another site',
+      method: 'POST',
+      path: '/gossip/blocks',
+      init: async (node) => ({ json: { block: await genesis(node), length: 1 }, headers: { 'sec-fetch-site': 'cross-site' } }),
+      status: 403,
+      request: 'valid',
+    },
+    {
+      name: 'a transaction for a full pool',
+      env: { MAX_PENDING: '1' },
+      given: [pooled('b', 'tx-1')],
+      method: 'POST',
+      path: '/transactions/new',
+      init: { json: tx('c', 'tx-2') },
+      status: 429,
+      request: 'valid',
+    },
+    {
+      name: 'passed-on transactions for a full pool',
+      env: { MAX_PENDING: '1' },
+      given: [pooled('b', 'tx-1')],
+      method: 'POST',
+      path: '/gossip/transactions',
+      init: { json: { transactions: [tx('c', 'peer-2')] } },
+      status: 429,
+      request: 'valid',
+    },
+  ])('$name', async ({ given = [], method, path, init = {}, status, request, env }) => {
+    await using node = await startNode(env);
     for (const setUp of given) await setUp(node);
     const sent = typeof init === 'function' ? await init(node) : init;
     if (request === 'valid') expectRequestMatchesContract(method, path, sent.json);
     if (request === 'invalid') expect(requestViolations(method, path, sent.json)).not.toEqual([]);
     await conforming(node, method, path, sent, status);
+  });
+
+  test('GET /events beyond MAX_EVENT_CLIENTS: a 429, before any stream opens', async () => {
+    await using node = await startNode({ MAX_EVENT_CLIENTS: '1' });
+    const open = new AbortController();
+    const first = await fetch(`${node.url}/events`, { signal: open.signal });
+    try {
+      expect(first.status).toBe(200);
+      await conforming(node, 'GET', '/events', {}, 429);
+    } finally {
+      open.abort();
+    }
   });
 
   test("every file of the explorer's page, and a 304 for a copy the browser has", async () => {

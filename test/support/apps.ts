@@ -3,8 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { Blockchain } from '../../src/chain/blockchain.ts';
+import { guessSuffix, searchProof } from '../../src/chain/proof-of-work.ts';
 import { createApp } from '../../src/http/app.ts';
-import { ChainNode } from '../../src/node/chain-node.ts';
+import { ChainNode, type PoolLimits } from '../../src/node/chain-node.ts';
 import { createLogger, silentLogger, type Logger } from '../../src/log/log.ts';
 import type { Miner } from '../../src/node/miner.ts';
 import type { PeerClient } from '../../src/peers/peer-client.ts';
@@ -19,26 +20,50 @@ export const idleMiner: Miner = {
   close: async () => {},
 };
 
+/** A miner that searches on the test's own thread: enough for a few blocks at difficulty 4. */
+export const searchingMiner: Miner = {
+  proofOfWork: async ({ lastProof, lastHash }, { difficulty, powRule }) =>
+    searchProof(lastProof, difficulty, 0, Number.MAX_SAFE_INTEGER, guessSuffix(powRule, lastHash))!,
+  close: async () => {},
+};
+
+/** The bounds of a test app's node unless a test sets some: the configuration's defaults. */
+const TEST_LIMITS: PoolLimits = { maxPending: 100_000, maxPendingBytes: 33_554_432, maxBlockBytes: 8_388_608 };
+
 /** The real app around a node with stand-in parts: no worker threads, no peers reachable. */
 export function createTestApp({
   miner = idleMiner,
   log = silentLogger,
   store = new MemoryStore(),
-}: { miner?: Miner; log?: Logger; store?: ChainStore } = {}): { app: Koa; node: ChainNode } {
+  limits: someLimits,
+}: { miner?: Miner; log?: Logger; store?: ChainStore; limits?: Partial<PoolLimits> } = {}): { app: Koa; node: ChainNode } {
+  const limits = { ...TEST_LIMITS, ...someLimits };
   const unreachable = async () => ({ ok: false, answered: false, reason: 'no peers in this test' }) as const;
   const peerClient: PeerClient = { getChain: unreachable, getTip: unreachable, post: unreachable };
   const node = new ChainNode({
     nodeId: 'test-node',
-    rules: { difficulty: 4, powRule: 'notebook' },
+    rules: { difficulty: 4, powRule: 'notebook', maxBlockBytes: limits.maxBlockBytes },
+    limits,
     blockchain: new Blockchain(),
     store,
     miner,
-    peers: new PeerSet(),
+    peers: new PeerSet({ maxPeers: 64 }),
     peerClient,
     clock: () => 1_700_000_000.5,
     log,
   });
-  return { app: createApp({ node, log, maxBodyBytes: 4096, peerClient }), node };
+  return {
+    app: createApp({
+      node,
+      log,
+      maxBodyBytes: 4096,
+      maxBlockBytes: limits.maxBlockBytes,
+      maxEventClients: 8,
+      eventBufferBytes: 262_144,
+      peerClient,
+    }),
+    node,
+  };
 }
 
 /** Serves `app` on a free loopback port until closed (or disposed, with `await using`). */

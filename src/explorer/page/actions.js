@@ -112,7 +112,7 @@ export function wireActions() {
   });
   byId('resolve').addEventListener('click', (event) => {
     withButton(buttonOf(event), 'Resolving\u2026', async () => {
-      const reply = await callApi('GET', '/nodes/resolve');
+      const reply = await callApi('POST', '/nodes/resolve');
       if (!reply.ok) return showFailure(reply);
       /** @type {{ node: string, reason: string }[]} */
       const skippedPeers = reply.data.skipped;

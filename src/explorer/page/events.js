@@ -3,14 +3,15 @@
 import { byId, count, parse, text } from './dom.js';
 import { scheduleNetwork } from './network.js';
 import { logActivity, peerName, renderChain, renderPeers, renderPending } from './node-view.js';
-import { state } from './state.js';
+import { PENDING_SHOWN, state } from './state.js';
 
 /** @typedef {import('./state.js').HashedBlock} HashedBlock */
 /** @typedef {import('./state.js').Mode} Mode */
 /** @typedef {import('./state.js').Peer} Peer */
 /** @typedef {import('./state.js').Transaction} Transaction */
-/** @typedef {{ node_id: string, mode: Mode, length: number, blocks: HashedBlock[], pending: Transaction[], peers: Peer[] }} Snapshot */
-/** @typedef {{ block: HashedBlock, length: number, pending: Transaction[] }} Extended a block that extended the chain */
+/** @typedef {{ pending: Transaction[], pending_count: number }} Pending the first pending transactions, and how many there are */
+/** @typedef {{ node_id: string, mode: Mode, length: number, blocks: HashedBlock[], peers: Peer[] } & Pending} Snapshot */
+/** @typedef {{ block: HashedBlock, length: number } & Pending} Extended a block that extended the chain */
 /**
  * @typedef {object} Replaced this node adopted a peer's chain
  * @property {string} peer
@@ -21,6 +22,7 @@ import { state } from './state.js';
  * @property {number} dropped_count
  * @property {number} returned_count
  * @property {Transaction[]} pending
+ * @property {number} pending_count
  */
 
 /** One handler per event the node sends, by the event's name. */
@@ -31,7 +33,7 @@ const handlers = {
     state.mode = data.mode;
     state.length = data.length;
     state.blocks = data.blocks;
-    state.pending = data.pending;
+    setPending(data);
     state.peers = data.peers;
     renderChain();
     renderPending();
@@ -64,7 +66,7 @@ const handlers = {
     };
     state.blocks = data.blocks;
     state.length = data.length;
-    state.pending = data.pending;
+    setPending(data);
     renderChain();
     renderPending();
     const changes = ['from block #' + data.from + ' on'];
@@ -77,7 +79,10 @@ const handlers = {
   },
   /** @param {{ transaction: NonNullable<Transaction>, pending_count: number }} data */
   transaction(data) {
-    state.pending = state.pending.concat([data.transaction]);
+    // Listed only while the page lists every pending one, up to PENDING_SHOWN, as the node would.
+    const complete = state.pending.length === state.pendingCount;
+    if (complete && state.pending.length < PENDING_SHOWN) state.pending = state.pending.concat([data.transaction]);
+    state.pendingCount = data.pending_count;
     renderPending();
     const tx = data.transaction;
     logActivity('transaction', 'Transaction ' + text(tx.sender) + ' \u2192 ' + text(tx.recipient) + ': ' + text(tx.amount));
@@ -104,9 +109,15 @@ function addBlock(data) {
   state.fresh.add(data.block.hash);
   state.blocks = state.blocks.concat([data.block]).slice(-100);
   state.length = data.length;
-  state.pending = data.pending;
+  setPending(data);
   renderChain();
   renderPending();
+}
+
+/** @param {Pending} data */
+function setPending(data) {
+  state.pending = data.pending;
+  state.pendingCount = data.pending_count;
 }
 
 /**

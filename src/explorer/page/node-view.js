@@ -30,7 +30,7 @@ function renderFacts() {
   byId('node-gossip').dataset.gossip = state.mode === null ? '' : state.mode.gossip ? 'on' : 'off';
   byId('node-rule').textContent = mode.rule;
   byId('chain-length').textContent = String(state.length);
-  byId('pending-count').textContent = String(state.pending.length);
+  byId('pending-count').textContent = String(state.pendingCount);
   byId('peer-count').textContent = String(state.peers.length);
 }
 
@@ -45,10 +45,25 @@ function transactionRow(tx) {
   ]);
 }
 
+/**
+ * What a cut block leaves out: the node sends a large block with its first transactions only.
+ * @param {HashedBlock} hashed
+ * @param {number} shown
+ */
+function cutNote({ cut, bytes, transaction_count }, shown) {
+  if (!cut) return null;
+  const total = transaction_count || 0;
+  const size = typeof bytes === 'number' ? ', ' + Math.round(bytes / 1024) + ' KB' : '';
+  const what = shown < total ? 'only the first ' + shown + ' shown' : 'long fields cut short';
+  return el('p', { class: 'cut', text: 'A large block (' + count(total, 'transaction') + size + '): ' + what + '.' });
+}
+
 /** @param {HashedBlock} hashed */
-function blockCard({ hash, block }) {
+function blockCard(hashed) {
+  const { hash, block } = hashed;
   const txs = Array.isArray(block.transactions) ? block.transactions : [];
-  const reward = txs[txs.length - 1];
+  // The reward comes last: a cut block does not show it.
+  const reward = hashed.cut ? null : txs[txs.length - 1];
   const minedHere = Boolean(reward) && reward.sender === '0' && reward.recipient === state.nodeId;
   const fresh = state.fresh.has(hash);
   return el('li', { class: 'block' + (fresh ? ' fresh' : ''), data: { index: text(block.index), hash } }, [
@@ -67,6 +82,7 @@ function blockCard({ hash, block }) {
       el('dd', { text: blockTime(block.timestamp) }),
     ]),
     txs.length === 0 ? el('p', { class: 'empty', text: 'no transactions' }) : el('ul', { class: 'tx-list' }, txs.map(transactionRow)),
+    cutNote(hashed, txs.length),
   ]);
 }
 
@@ -99,8 +115,10 @@ export function renderChain() {
 
 export function renderPending() {
   const list = byId('pending');
-  if (state.pending.length === 0) list.replaceChildren(el('li', { class: 'empty', text: 'none' }));
-  else list.replaceChildren(...state.pending.map(transactionRow));
+  const unlisted = state.pendingCount - state.pending.length;
+  const more = unlisted > 0 ? el('li', { class: 'more', text: 'and ' + count(unlisted, 'more transaction') }) : null;
+  if (state.pendingCount === 0) list.replaceChildren(el('li', { class: 'empty', text: 'none' }));
+  else list.replaceChildren(...state.pending.map(transactionRow), ...(more ? [more] : []));
   renderFacts();
 }
 

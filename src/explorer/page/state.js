@@ -9,7 +9,11 @@
  * @typedef {{ sender?: unknown, recipient?: unknown, amount?: unknown } | null} Transaction
  */
 /** @typedef {{ index?: unknown, previous_hash?: unknown, proof?: unknown, timestamp?: unknown, transactions?: unknown }} Block */
-/** @typedef {{ hash: string, block: Block }} HashedBlock a block with its hash beside it */
+/**
+ * A block with its hash beside it. A large block comes cut: `block` holds its reference fields and
+ * only its first transactions, `cut` is true, and `bytes` and `transaction_count` say what it holds.
+ * @typedef {{ hash: string, block: Block, cut?: boolean, bytes?: number, transaction_count?: number }} HashedBlock
+ */
 /**
  * @typedef {object} Peer as GET /nodes lists it
  * @property {string} node
@@ -48,8 +52,10 @@ export const state = {
   length: 0,
   /** @type {HashedBlock[]} the newest blocks of the chain, oldest first */
   blocks: [],
-  /** @type {Transaction[]} */
+  /** @type {Transaction[]} the first pending transactions (the node sends at most PENDING_SHOWN) */
   pending: [],
+  /** how many transactions are pending, listed or not */
+  pendingCount: 0,
   /** @type {Peer[]} */
   peers: [],
   /** @type {Replacement | null} after this node adopted another chain */
@@ -59,3 +65,6 @@ export const state = {
   /** @type {Map<string, string>} peer -> the reason last put in the activity list, until it answers again */
   failures: new Map(),
 };
+
+/** Most pending transactions the page lists, as the node sends at most (src/explorer/event-views.ts). */
+export const PENDING_SHOWN = 50;

@@ -69,11 +69,17 @@ export const bodyErrors = (what: string): Responses => ({
   default: DEFAULT_ERROR,
 });
 
-/** The same for a peer's request: gossip routes take up to four times MAX_BODY_BYTES. */
+/** The same for a peer's request: gossip routes take a block's worth, up to MAX_BLOCK_BYTES and 64 KiB. */
 export const gossipBodyErrors = (what: string): Responses => ({
   ...bodyErrors(what),
-  '413': json('A body larger than four times MAX_BODY_BYTES', schema('Error')),
+  '413': json('A body larger than MAX_BLOCK_BYTES and 64 KiB; nothing was changed', schema('Error')),
 });
+
+/** The answer of a route that changes the node to a browser's request from another site (see http/cross-site.ts). */
+export const CROSS_SITE: Responses = { '403': ref('responses', 'CrossSite') };
+
+/** The answer of a route that stores what it takes, once the store has failed. */
+export const STORE_FAILED: Responses = { '503': ref('responses', 'StoreFailed') };
 
 /** What any route with a JSON body says in its 400 besides its own fields. */
 export const NOT_JSON = 'a body that is not JSON, or is sent without `Content-Type: application/json`';

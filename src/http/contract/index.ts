@@ -27,9 +27,11 @@ export const OPENAPI: ApiDocument = {
     description:
       "A node of the 'Learn Blockchains by Building One' network: the reference's endpoints, plus what nodes say to each other (gossip), " +
       "operators' endpoints and an explorer. " +
-      'Bad input gets `{"error": "what is wrong"}` with the status and changes nothing: 400 bad input, 404 an unknown path, ' +
+      'Bad input gets `{"error": "what is wrong"}` with the status and changes nothing: 400 bad input, ' +
+      "403 a browser's request from another site to a route that changes the node, 404 an unknown path, " +
       '405 a method the path does not take, 409 a transaction id taken by another transaction, 413 a body larger than MAX_BODY_BYTES ' +
-      '(four times that for /gossip/*), 415 a body in an unknown Content-Encoding, 500 a bug. ' +
+      '(MAX_BLOCK_BYTES and 64 KiB for /gossip/*) or a transaction too large for a block, 415 a body in an unknown Content-Encoding, ' +
+      '429 a full pending pool, peer list or set of event streams, 503 a failed store (DATA_DIR), 500 a bug. ' +
       'Every response carries X-Request-Id and X-Chainlab-Node-Id.',
   },
   tags: [

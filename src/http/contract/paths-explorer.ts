@@ -4,12 +4,17 @@ import { PAGE_FILES } from '../../explorer/page-files.ts';
 import { array, badRequest, COMMON_HEADERS, DEFAULT_ERROR, json, object, schema, text, type PathItem } from './builders.ts';
 
 const EVENTS =
-  'Events: `snapshot` {node_id, mode, length, blocks, pending, peers} (`mode` as in /health); `mined` {block, length, mining_ms, pending}; ' +
-  '`appended` {block, length, pending}, a block a peer announced that extended this chain; ' +
-  '`replaced` {peer, from, length, blocks, dropped, dropped_count, returned_count, pending}, this node adopted the chain of `peer` ' +
-  'from position `from` on, dropping `dropped_count` blocks (`dropped` lists the newest 100 as {index, hash}) ' +
-  'whose `returned_count` transactions are pending again; `transaction` {transaction, pending_count}; `peers` {peers}; ' +
-  '`peerFailure` {node, reason}. `blocks` holds the newest 100 blocks. Each `data` is one line of JSON; a block comes as {hash, block}.';
+  'Events: `snapshot` {node_id, mode, length, blocks, pending, pending_count, peers} (`mode` as in /health); ' +
+  '`mined` {block, length, mining_ms, pending, pending_count}; `appended` {block, length, pending, pending_count}, a block a peer announced ' +
+  'that extended this chain; `replaced` {peer, from, length, blocks, dropped, dropped_count, returned_count, pending, pending_count}, this node ' +
+  'adopted the chain of `peer` from position `from` on, dropping `dropped_count` blocks (`dropped` lists the newest 100 as {index, hash}) ' +
+  'whose `returned_count` transactions are pending again; `transaction` {transaction, pending_count}; `peers` {peers}; `peerFailure` {node, reason}. ' +
+  'Each `data` is one line of JSON, and each event is kept to a quarter of EVENT_BUFFER_BYTES whatever the chain and the pool hold: ' +
+  '`blocks` holds the newest blocks (at most 100) that fit, `length` says how many there are; `pending` the first pending transactions ' +
+  '(at most 50) that fit, `pending_count` how many there are. A block comes as {hash, block}; a large one as a summary ' +
+  '{hash, block, cut: true, bytes, transaction_count}, whose `block` holds its index, timestamp, proof and previous_hash and only its first 5 ' +
+  'transactions. A transaction longer than 2 KiB as JSON comes with only sender, recipient, amount and id, each cut to 200 characters. ' +
+  'A client that leaves EVENT_BUFFER_BYTES of events unread is cut off; its browser reconnects and starts with a new snapshot.';
 
 /** Names for the page's entry points; every other file is a module of its script. */
 const NAMED: Readonly<Record<string, { operationId: string; summary: string }>> = {
@@ -58,7 +63,11 @@ export const EXPLORER_PATHS: Record<string, PathItem> = {
       summary: 'Server-sent events: a `snapshot`, then one event per change of this node',
       description: EVENTS,
       tags: ['explorer'],
-      responses: { '200': text('A stream that stays open until the client leaves', 'text/event-stream'), default: DEFAULT_ERROR },
+      responses: {
+        '200': text('A stream that stays open until the client leaves', 'text/event-stream'),
+        '429': json('MAX_EVENT_CLIENTS streams are open already: this one was not opened; a browser retries', schema('Error')),
+        default: DEFAULT_ERROR,
+      },
     },
   },
   '/network': {

@@ -1,6 +1,18 @@
 /** What nodes say to each other: their tips, the blocks they announce, the transactions they pass on. */
 
-import { array, DEFAULT_ERROR, gossipBodyErrors, json, jsonBody, NOT_JSON, object, schema, type PathItem } from './builders.ts';
+import {
+  array,
+  CROSS_SITE,
+  DEFAULT_ERROR,
+  gossipBodyErrors,
+  json,
+  jsonBody,
+  NOT_JSON,
+  object,
+  schema,
+  STORE_FAILED,
+  type PathItem,
+} from './builders.ts';
 
 export const GOSSIP_PATHS: Record<string, PathItem> = {
   '/chain/tip': {
@@ -48,6 +60,8 @@ export const GOSSIP_PATHS: Record<string, PathItem> = {
           `A body that is not \`{"block": {...}, "length": N}\` with N a whole number from 1, ` +
             `\`block rejected: <reason>\` for a block that extends the tip but is not valid there, or ${NOT_JSON}`,
         ),
+        ...CROSS_SITE,
+        ...STORE_FAILED,
       },
     },
   },
@@ -68,8 +82,16 @@ export const GOSSIP_PATHS: Record<string, PathItem> = {
           }),
         ),
         ...gossipBodyErrors(
-          `A body that is not \`{"transactions": [...]}\`, \`transactions[i]: <reason>\` for one that POST /transactions/new would refuse, or ${NOT_JSON}`,
+          `A body that is not \`{"transactions": [...]}\`, \`transactions[i]: <reason>\` for one that POST /transactions/new would refuse ` +
+            `or that has no \`id\`, or ${NOT_JSON}`,
         ),
+        ...CROSS_SITE,
+        '413': json(
+          'A body larger than MAX_BLOCK_BYTES and 64 KiB, or a transaction too large for any block (MAX_BLOCK_BYTES): none was stored',
+          schema('Error'),
+        ),
+        '429': json('The pending pool cannot take them all (MAX_PENDING, MAX_PENDING_BYTES): none was stored', schema('Error')),
+        ...STORE_FAILED,
       },
     },
   },

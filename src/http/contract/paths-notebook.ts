@@ -5,12 +5,14 @@ import {
   array,
   badRequest,
   bodyErrors,
+  CROSS_SITE,
   DEFAULT_ERROR,
   json,
   jsonBody,
   NOT_JSON,
   object,
   schema,
+  STORE_FAILED,
   type Operation,
   type PathItem,
 } from './builders.ts';
@@ -22,7 +24,11 @@ const mine: Operation = {
   tags: ['notebook'],
   responses: {
     '200': json('The block forged', schema('MinedBlock')),
-    '503': json('The node is shutting down; mining was stopped', schema('Error')),
+    ...CROSS_SITE,
+    '503': json(
+      'The node is shutting down, so mining was stopped, or its store (DATA_DIR) has failed: the block would not survive a restart, so it was not added',
+      schema('Error'),
+    ),
     default: DEFAULT_ERROR,
   },
 };
@@ -57,8 +63,18 @@ const newTransaction: Operation = {
     '409': json('Another transaction holds this id, pending or in a block: nothing was stored', schema('Error')),
     ...bodyErrors(
       `A missing field (\`Missing values: amount\`), a field of the wrong type (\`sender\` and \`recipient\` must be non-empty strings, ` +
-        `\`amount\` a finite number, \`id\` 1 to 64 letters, digits, - or _), or ${NOT_JSON}`,
+        `\`amount\` a finite number, \`id\` 1 to 64 letters, digits, - or _), the sender \`"0"\` (rewards exist only inside blocks), or ${NOT_JSON}`,
     ),
+    ...CROSS_SITE,
+    '413': json(
+      'A body larger than MAX_BODY_BYTES, or a transaction too large for any block (MAX_BLOCK_BYTES): nothing was stored',
+      schema('Error'),
+    ),
+    '429': json(
+      'The pending pool is full (MAX_PENDING transactions or MAX_PENDING_BYTES): nothing was stored; retry once a block is mined',
+      schema('Error'),
+    ),
+    ...STORE_FAILED,
   },
 };
 
@@ -106,6 +122,8 @@ const registerNodes: Operation = {
     ...bodyErrors(
       `A body that is not \`{"nodes": [...]}\`, a peer address that is neither \`http://host:port\` nor \`host:port\` (the whole request is refused), or ${NOT_JSON}`,
     ),
+    ...CROSS_SITE,
+    '429': json('The node keeps MAX_PEERS peers, and none of them could make room: no peer was registered', schema('Error')),
   },
 };
 
@@ -120,6 +138,7 @@ const resolve: Operation = {
         object({ message: { const: 'Our chain is authoritative' }, chain: schema('Blocks'), skipped: schema('Skipped') }),
       ],
     }),
+    ...CROSS_SITE,
     default: DEFAULT_ERROR,
   },
 };
@@ -129,5 +148,5 @@ export const NOTEBOOK_PATHS: Record<string, PathItem> = {
   '/transactions/new': { post: newTransaction },
   '/chain': { get: chain },
   '/nodes/register': { post: registerNodes },
-  '/nodes/resolve': { get: resolve },
+  '/nodes/resolve': { get: resolve, post: { ...resolve, operationId: 'resolvePost', summary: `${resolve.summary} (as GET)` } },
 };

@@ -104,6 +104,16 @@ const SCHEMAS: Record<string, OpenAPIV3_1.SchemaObject> = {
       peers: array({ type: 'string' }, 'Every registered peer, as host:port'),
       peers_reachable: array({ type: 'string' }, 'The peers that answered when last asked'),
       mode: schema('Mode'),
+      // Only when the log was found damaged at start (a torn last line is not damage).
+      store_damage: object(
+        {
+          reason: { type: 'string', description: 'What was wrong with the first damaged record' },
+          kept_records: { type: 'integer', minimum: 0, description: 'Records before the damage, kept in chain.log' },
+          moved_to: { type: 'string', description: 'Where the damaged log is kept, byte for byte' },
+          offset: { type: 'integer', minimum: 0, description: 'The byte where the damage starts' },
+        },
+        ['reason', 'kept_records', 'moved_to', 'offset'],
+      ),
     },
     ['status', 'node_id', 'length', 'tip_hash', 'genesis_hash', 'peers', 'peers_reachable', 'mode'],
   ),
@@ -129,6 +139,13 @@ const RESPONSES: Record<string, OpenAPIV3_1.ResponseObject> = {
   Error: errorResponse('An error: 404 for an unknown path, 405 for a method the path does not take, 500 for a bug'),
   PayloadTooLarge: errorResponse('A body larger than MAX_BODY_BYTES; nothing was changed'),
   UnsupportedMediaType: errorResponse('A body in an unknown Content-Encoding; nothing was changed'),
+  CrossSite: errorResponse(
+    'A browser request from another site to a route that changes the node: `Sec-Fetch-Site: cross-site` or `same-site`, or an `Origin` ' +
+      "whose host and port are not the request's `Host`. The `error` names which; nothing was changed. curl, peers and the node's own page send neither.",
+  ),
+  StoreFailed: errorResponse(
+    "The node's store (DATA_DIR) has failed: it takes no change it could not keep, until it is restarted; nothing was changed",
+  ),
 };
 
 const HEADERS: Record<string, OpenAPIV3_1.HeaderObject> = {
