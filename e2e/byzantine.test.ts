@@ -29,11 +29,13 @@ const EXPECTED_REASONS = [
   /previous_hash/,
   /previous_hash/,
   /proof/,
-  /^GET \S+\/chain\/tip: invalid JSON: /,
-  /^GET \S+\/chain\/tip: timeout after \d+ ms$/,
-  /^GET \S+\/chain\/tip: timeout after \d+ ms$/,
+  // These three never gave a valid answer: what went wrong (invalid JSON, a timeout) is for the
+  // node's log only, or registering any host:port and reading the reason would scan its ports.
+  /^GET \S+\/chain\/tip: no valid answer yet$/,
+  /^GET \S+\/chain\/tip: no valid answer yet$/,
+  /^GET \S+\/chain\/tip: no valid answer yet$/,
 ];
-const RULES: ChainRules = { difficulty: 4, powRule: 'notebook' };
+const RULES: ChainRules = { difficulty: 4, powRule: 'notebook', maxBlockBytes: 8_388_608 };
 
 describe('a node among byzantine peers', () => {
   const resources = disposeAfterAll(TEST_TIMEOUT_MS);

@@ -111,14 +111,15 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     name: 'MAX_BODY_BYTES',
     default: '1048576',
     parse: integer(1, 1_073_741_824),
-    description: 'Largest request body accepted (four times that for `/gossip/*`).',
+    description:
+      'Largest request body a client may send. `/gossip/*` bodies, which carry a block or a batch of transactions, may be `MAX_BLOCK_BYTES` + 64 KiB.',
   },
   maxBlockBytes: {
     name: 'MAX_BLOCK_BYTES',
     default: '8388608',
     parse: integer(65_536, 268_435_456),
     description:
-      "Largest block, as JSON, that the node mines or takes from a peer. A block holds the pending transactions that fit, oldest first; the rest wait for the next. A transaction too large for any block is refused with 413. Every node of a network should use the same.",
+      'Largest block, as JSON, that the node mines or takes from a peer. A block holds the pending transactions that fit, oldest first; the rest wait for the next. A transaction too large for any block is refused with 413. Every node of a network should use the same.',
   },
   maxPending: {
     name: 'MAX_PENDING',

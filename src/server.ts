@@ -34,24 +34,27 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
   store ??= config.dataDir === undefined ? new MemoryStore() : await FileStore.open(config.dataDir, log);
   const blockchain = await loadBlockchain(store, log);
   const miner = createMiner(config.miningThreads);
-  const peers = new PeerSet();
+  const peers = new PeerSet({ maxPeers: config.maxPeers });
   const peerClient = createPeerClient({ timeoutMs: config.peerTimeoutMs });
-  const rules: ChainRules = { difficulty: config.difficulty, powRule: config.powRule };
+  const rules: ChainRules = { difficulty: config.difficulty, powRule: config.powRule, maxBlockBytes: config.maxBlockBytes };
   const node = new ChainNode({
     nodeId: config.nodeId,
     rules,
+    limits: { maxPending: config.maxPending, maxPendingBytes: config.maxPendingBytes, maxBlockBytes: config.maxBlockBytes },
     blockchain,
     store,
     miner,
     peers,
     peerClient,
+    lookup: lookupAll,
     clock: () => Date.now() / 1000,
     log,
   });
   // The advertised address may depend on the port listened on (PORT=0): the app reads it once known.
   const advertised: { address?: string } = {};
   const role = { gossip: config.gossip, syncIntervalMs: config.gossip ? config.syncIntervalMs : 0, address: () => advertised.address };
-  const handle = createApp({ node, log, maxBodyBytes: config.maxBodyBytes, peerClient, role }).callback();
+  const { maxBodyBytes, maxBlockBytes, maxEventClients, eventBufferBytes } = config;
+  const handle = createApp({ node, log, maxBodyBytes, maxBlockBytes, maxEventClients, eventBufferBytes, peerClient, role }).callback();
   // Koa's handler answers every request, errors included: its promise never rejects.
   const server = createServer((req, res) => void handle(req, res));
   server.listen(config.port, config.host);
@@ -60,11 +63,11 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
   const advertiseAddress = config.advertiseAddress ?? defaultAdvertiseAddress(config.host, port);
   advertised.address = advertiseAddress;
   for (const address of [advertiseAddress, ...selfAddresses(port)]) peers.markSelf(address);
-  node.registerPeers(config.peers);
+  node.registerPeers(config.peers, 'config');
   const discovery = startPeerDiscovery({ node, names: config.peers, lookup: lookupAll, intervalMs: config.peerDiscoveryMs });
   void discovery.refresh();
   const gossip = config.gossip
-    ? startGossip({ node, peerClient, log, advertiseAddress, syncIntervalMs: config.syncIntervalMs })
+    ? startGossip({ node, peerClient, log, advertiseAddress, syncIntervalMs: config.syncIntervalMs, maxBatchBytes: config.maxBlockBytes })
     : undefined;
 
   return {
