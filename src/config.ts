@@ -24,6 +24,7 @@ export interface Config {
   readonly maxPending: number;
   readonly maxPendingBytes: number;
   readonly maxPeers: number;
+  readonly maxConnections: number;
   readonly maxEventClients: number;
   readonly eventBufferBytes: number;
   readonly logLevel: LevelWithSilent;
@@ -140,6 +141,13 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     parse: integer(1, 4096),
     description:
       'Most peers the node keeps. When full, a new peer takes the place of one that has not answered for a while; with none such it is refused with 429. A scaled service of 24 replicas is a full mesh of 23 peers each.',
+  },
+  maxConnections: {
+    name: 'MAX_CONNECTIONS',
+    default: '1024',
+    parse: integer(16, 1_000_000),
+    description:
+      "Most client and peer connections open at once; one more is closed as it arrives, so idle sockets cannot use up the node's file descriptors. A request must arrive whole within 30 s, its headers within 10 s.",
   },
   maxEventClients: {
     name: 'MAX_EVENT_CLIENTS',

@@ -57,6 +57,12 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
   const handle = createApp({ node, log, maxBodyBytes, maxBlockBytes, maxEventClients, eventBufferBytes, peerClient, role }).callback();
   // Koa's handler answers every request, errors included: its promise never rejects.
   const server = createServer((req, res) => void handle(req, res));
+  // Bounded connections, and bounded time to send a request: a client cannot hold the node's file
+  // descriptors with idle or slowly dripping sockets. /events streams are responses, not requests,
+  // so the request timeout does not cut them.
+  server.maxConnections = config.maxConnections;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
