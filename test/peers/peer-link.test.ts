@@ -5,6 +5,7 @@ import { toJson, type JsonValue } from '../../src/chain/py-json.ts';
 import type { PeerClient, PeerReply } from '../../src/peers/peer-client.ts';
 import { PeerLink } from '../../src/peers/peer-link.ts';
 import { capturingLogger } from '../support/apps.ts';
+import { buildChain } from '../support/chains.ts';
 import { eventually } from '../support/eventually.ts';
 
 const PEER = 'node2:5000';
@@ -146,5 +147,37 @@ describe('when a peer refuses a batch', () => {
     expect(warnings()[0]).toBe(`peer ${PEER} refused 2 transactions: POST ${PEER}/gossip/transactions: HTTP 400`);
     expect(sent).toHaveLength(1);
     stop();
+  });
+});
+
+describe('a link closed while a request is in flight', () => {
+  test('a late 404 to a block announced before close() does not mark the peer, registered again, as silent', async () => {
+    const silent = new Set<string>();
+    const replies: ((reply: PeerReply) => void)[] = [];
+    const post: PeerClient['post'] = () => new Promise((resolve) => replies.push(resolve));
+    const unused = async (): Promise<PeerReply> => refusal(500);
+    const { log } = capturingLogger('debug');
+    const context = {
+      pool: { pending: [], pendingTransaction: () => undefined },
+      peerClient: { getChain: unused, getTip: unused, post },
+      log,
+      advertiseAddress: 'node1:5000',
+      retry: { minMs: 5, maxMs: 20 },
+      maxBatchBytes: 64 * KIB,
+      silent,
+    };
+    const [, block] = buildChain(2);
+    const old = new PeerLink(PEER, context, true);
+    old.announceBlock(block!, 2);
+    expect(replies).toHaveLength(1);
+    old.close(); // the peer is forgotten, then registered again: a new link, the same silent set
+    const renewed = new PeerLink(PEER, context, true);
+
+    replies[0]!({ ok: false, answered: true, status: 404, reason: `POST ${PEER}/gossip/blocks: HTTP 404` });
+    await new Promise(setImmediate); // the reply's handlers have run
+    expect(silent.has(PEER)).toBe(false);
+    renewed.announceBlock(block!, 2);
+    expect(replies).toHaveLength(2);
+    renewed.close();
   });
 });
