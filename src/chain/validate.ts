@@ -134,9 +134,12 @@ function field(object: JsonObject, name: string): JsonValue | undefined {
   return Object.hasOwn(object, name) ? object[name] : undefined;
 }
 
-/** A value as a reason shows it: an array or object as JSON, where String() would say [object Object]. */
+/**
+ * A peer's value as a reason shows it, cut short (see glimpse): never the value written out whole,
+ * which for an array of 95 million strings would outgrow V8's strings and throw.
+ */
 export function shown(value: JsonValue | undefined): string {
-  return typeof value === 'object' && value !== null ? toJson(value) : String(value);
+  return glimpse(value);
 }
 
 const GLIMPSE_CHARS = 40;
@@ -150,7 +153,8 @@ function glimpse(value: JsonValue | undefined): string {
   if (isObject(value)) return 'an object';
   if (typeof value === 'string' && value.length > GLIMPSE_CHARS)
     return `${toJson(value.slice(0, GLIMPSE_CHARS))}... (${value.length} characters)`;
-  const text = typeof value === 'string' ? toJson(value) : shown(value);
+  // What is left is a scalar of bounded size (the parser bounds a number's digits).
+  const text = typeof value === 'string' || value instanceof PyFloat ? toJson(value) : String(value);
   return text.length > GLIMPSE_CHARS ? `${text.slice(0, GLIMPSE_CHARS)}... (${text.length} characters)` : text;
 }
 

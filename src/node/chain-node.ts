@@ -212,7 +212,7 @@ export class ChainNode {
         this.events.emit('appended', { block });
         return { status: 'appended' };
       }
-      void this.sync();
+      void this.sync().catch(() => undefined); // nobody waits for it; a failed round is logged by the sync
       return { status: 'syncing' };
     });
   }

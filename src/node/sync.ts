@@ -76,7 +76,20 @@ export class PeerSync {
     return this.sync();
   }
 
+  /**
+   * One round, with anything unexpected logged: what a peer sends is checked and bounded, so a throw
+   * here is a bug, and syncs run unattended (gossip's timer), where nobody else would hear of it.
+   */
   async #round(): Promise<Resolution> {
+    try {
+      return await this.#askAndAdopt();
+    } catch (error) {
+      this.#deps.log.error({ err: error }, `a sync round failed: ${String(error)}`);
+      throw error;
+    }
+  }
+
+  async #askAndAdopt(): Promise<Resolution> {
     const { peers, peerClient, log, nodeId, rules, chain, adopt, events, lookup } = this.#deps;
     const registered = peers.list();
     const before = peers.statuses();

@@ -80,8 +80,11 @@ export class Gossip {
       peers: ({ peers }) => this.#link(peers),
     });
     this.#link(node.peerStatuses());
-    this.#syncTimer = syncIntervalMs > 0 ? setInterval(() => void node.sync(), syncIntervalMs).unref() : undefined;
-    if (this.#links.size > 0) void node.sync();
+    // Nobody waits for these syncs: a round that failed is logged by the sync itself, and must not
+    // become an unhandled rejection, which would end the process.
+    const syncUnattended = () => void node.sync().catch(() => undefined);
+    this.#syncTimer = syncIntervalMs > 0 ? setInterval(syncUnattended, syncIntervalMs).unref() : undefined;
+    if (this.#links.size > 0) syncUnattended();
   }
 
   stop(): void {
