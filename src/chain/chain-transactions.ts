@@ -3,21 +3,35 @@ import { isReward, type Block, type Transaction } from './block.ts';
 import { canonicalJson } from './py-json.ts';
 import { isObject } from './validate.ts';
 
-/** The copies held under one key: one transaction, or, in the rare case that several blocks hold it, all of them. */
-type Copies = Transaction | Transaction[];
+/** Copies of one transaction (the same canonical JSON), which several blocks may hold: one is kept, and how many. */
+interface Held {
+  readonly transaction: Transaction;
+  count: number;
+}
+
+/** Copies by the digest of their canonical JSON. */
+type ByDigest = Map<string, Held>;
+
+/**
+ * What the chain holds under one id: its one copy, in the common case, or, once several blocks
+ * hold that id, those copies by digest. A lookup then writes the JSON of what is looked for once,
+ * never that of every copy: a peer's blocks may hold thousands under one id.
+ */
+type UnderId = Transaction | ByDigest;
 
 /**
  * The transactions in a chain's blocks, found without scanning the blocks. A transaction is the
  * same as another when both its id and its content are, so that a block which carries a pending
  * transaction's id with other content neither takes the pending one's place nor hides it.
  *
- * Those with an id are kept by id, as they come and go. Those without one (the reference's) are
- * kept by a digest of their canonical JSON, not the JSON itself, to keep memory small; that index
- * is built only once one is looked for, since only transactions from reference nodes need it.
+ * Those with an id are kept by id, as they come and go; no digest is written for an id that only
+ * one block holds. Those without one (the reference's) are kept by a digest of their canonical
+ * JSON, not the JSON itself, to keep memory small; that index is built only once one is looked
+ * for, since only transactions from reference nodes need it.
  */
 export class ChainTransactions {
-  #byId = new Map<string, Copies>();
-  #byDigest: Map<string, Copies> | undefined;
+  #byId = new Map<string, UnderId>();
+  #byDigest: ByDigest | undefined;
   readonly #chain: () => readonly Block[];
 
   /** `chain` gives the blocks as they are now, for building the index of those without an id. */
@@ -27,52 +41,75 @@ export class ChainTransactions {
 
   /** Counts in the transactions of `block`, which joined the chain. */
   add(block: Block): void {
-    this.#each(block, addCopy);
+    for (const transaction of transactionsOf(block)) {
+      if (typeof transaction.id === 'string') this.#addUnderId(transaction.id, transaction);
+      else if (this.#byDigest !== undefined && !isReward(transaction)) addHeld(this.#byDigest, digestOf(transaction), transaction);
+    }
   }
 
   /** Counts out the transactions of `block`, which left the chain. */
   remove(block: Block): void {
-    this.#each(block, removeCopy);
+    for (const transaction of transactionsOf(block)) {
+      if (typeof transaction.id === 'string') this.#removeUnderId(transaction.id, transaction);
+      else if (this.#byDigest !== undefined && !isReward(transaction)) removeHeld(this.#byDigest, digestOf(transaction));
+    }
   }
 
   /**
    * The chain's copy of `transaction`: one with the same id and content if there is one, else
    * another under its id (which the caller calls a conflict), else undefined. For a transaction
-   * without an id, one with the same content. Canonical JSON is written only on an id match.
+   * without an id, one with the same content. Canonical JSON is written at most once, and only
+   * when several blocks hold the id.
    */
   find(transaction: Transaction): Transaction | undefined {
-    if (typeof transaction.id !== 'string') return firstOf(this.#digests().get(digestOf(transaction)));
-    const copies = this.#byId.get(transaction.id);
+    if (typeof transaction.id !== 'string') return this.#digests().get(digestOf(transaction))?.transaction;
+    const under = this.#byId.get(transaction.id);
     // One copy is the answer either way: the same transaction, or a conflict.
-    if (copies === undefined || !Array.isArray(copies)) return copies;
-    return sameIn(copies, transaction) ?? copies[0];
+    if (!(under instanceof Map)) return under;
+    return (under.get(digestOf(transaction)) ?? firstOf(under))?.transaction;
   }
 
   /** Whether the chain holds `transaction` itself: the same id and the same content. */
   holds(transaction: Transaction): boolean {
     if (typeof transaction.id !== 'string') return this.#digests().has(digestOf(transaction));
-    const copies = this.#byId.get(transaction.id);
-    if (copies === undefined) return false;
-    return sameIn(Array.isArray(copies) ? copies : [copies], transaction) !== undefined;
+    const under = this.#byId.get(transaction.id);
+    if (under === undefined) return false;
+    if (under instanceof Map) return under.has(digestOf(transaction));
+    return sameTransaction(under, transaction);
   }
 
-  #each(block: Block, edit: (index: Map<string, Copies>, key: string, transaction: Transaction) => void): void {
-    // Run for every block of an adopted chain: it writes nothing for a transaction without an id
-    // until that index is built.
-    const { transactions } = block;
-    if (!Array.isArray(transactions)) return;
-    for (const item of transactions) {
-      if (!isObject(item)) continue;
-      const transaction = item as Transaction;
-      if (typeof transaction.id === 'string') edit(this.#byId, transaction.id, transaction);
-      else if (this.#byDigest !== undefined && !isReward(transaction)) edit(this.#byDigest, digestOf(transaction), transaction);
+  #addUnderId(id: string, transaction: Transaction): void {
+    const under = this.#byId.get(id);
+    if (under === undefined) return void this.#byId.set(id, transaction);
+    if (under instanceof Map) return addHeld(under, digestOf(transaction), transaction);
+    // A second block holds this id: from now on its copies are told apart by digest.
+    const copies: ByDigest = new Map();
+    addHeld(copies, digestOf(under), under);
+    addHeld(copies, digestOf(transaction), transaction);
+    this.#byId.set(id, copies);
+  }
+
+  #removeUnderId(id: string, transaction: Transaction): void {
+    const under = this.#byId.get(id);
+    if (under === undefined) return;
+    if (!(under instanceof Map)) {
+      if (under === transaction || sameTransaction(under, transaction)) this.#byId.delete(id);
+      return;
     }
+    removeHeld(under, digestOf(transaction));
+    // Back to one copy: kept as the common case is, without a digest.
+    const only = under.size === 1 ? firstOf(under) : undefined;
+    if (under.size === 0) this.#byId.delete(id);
+    else if (only !== undefined && only.count === 1) this.#byId.set(id, only.transaction);
   }
 
-  #digests(): Map<string, Copies> {
+  #digests(): ByDigest {
     if (this.#byDigest === undefined) {
-      this.#byDigest = new Map();
-      for (const block of this.#chain()) this.#each(block, addCopy);
+      const byDigest: ByDigest = new Map();
+      for (const block of this.#chain())
+        for (const transaction of transactionsOf(block))
+          if (typeof transaction.id !== 'string' && !isReward(transaction)) addHeld(byDigest, digestOf(transaction), transaction);
+      this.#byDigest = byDigest;
     }
     return this.#byDigest;
   }
@@ -83,33 +120,31 @@ export function sameTransaction(a: Transaction, b: Transaction): boolean {
   return a === b || canonicalJson(a) === canonicalJson(b);
 }
 
-/** The copy in `copies` that is the same transaction as `transaction`, writing its JSON at most once. */
-function sameIn(copies: readonly Transaction[], transaction: Transaction): Transaction | undefined {
-  if (copies.includes(transaction)) return transaction;
-  const json = canonicalJson(transaction);
-  return copies.find((copy) => canonicalJson(copy) === json);
-}
-
 function digestOf(transaction: Transaction): string {
   return createHash('sha256').update(canonicalJson(transaction)).digest('base64');
 }
 
-function firstOf(copies: Copies | undefined): Transaction | undefined {
-  return Array.isArray(copies) ? copies[0] : copies;
+/** The transactions of `block` that are objects: a block's are checked only as the rules read them. */
+function* transactionsOf(block: Block): Iterable<Transaction> {
+  const { transactions } = block;
+  if (!Array.isArray(transactions)) return;
+  for (const item of transactions) if (isObject(item)) yield item as Transaction;
 }
 
-function addCopy(index: Map<string, Copies>, key: string, transaction: Transaction): void {
-  const copies = index.get(key);
-  if (copies === undefined) index.set(key, transaction);
-  else if (Array.isArray(copies)) copies.push(transaction);
-  else index.set(key, [copies, transaction]);
+function firstOf(copies: ByDigest): Held | undefined {
+  for (const held of copies.values()) return held;
+  return undefined;
 }
 
-function removeCopy(index: Map<string, Copies>, key: string, transaction: Transaction): void {
-  const copies = index.get(key);
-  if (copies === transaction) index.delete(key);
-  if (!Array.isArray(copies)) return;
-  const at = copies.indexOf(transaction);
-  if (at >= 0) copies.splice(at, 1);
-  if (copies.length === 1) index.set(key, copies[0]!);
+function addHeld(copies: ByDigest, digest: string, transaction: Transaction): void {
+  const held = copies.get(digest);
+  if (held === undefined) copies.set(digest, { transaction, count: 1 });
+  else held.count++;
+}
+
+function removeHeld(copies: ByDigest, digest: string): void {
+  const held = copies.get(digest);
+  if (held === undefined) return;
+  held.count--;
+  if (held.count === 0) copies.delete(digest);
 }

@@ -25,8 +25,10 @@ export class PendingPool {
   #withoutId = 0;
 
   /**
-   * The transactions, oldest first. Taking some out makes a new array: whoever holds the old one
-   * (a cached body, an event) keeps a consistent view.
+   * The transactions, oldest first. Taking some out makes a new array, but adding one pushes onto
+   * the array last handed out: whoever keeps it (a cached body, an event) sees later additions
+   * appended, never one taken out or reordered. Copy it to keep a fixed view. Copying on every add
+   * instead would cost the whole pool per transaction, since `.length` is read for each one.
    */
   get transactions(): readonly Transaction[] {
     if (this.#stale) {

@@ -117,11 +117,33 @@ function validLinks(blocks: JsonValue[], previous: Link | undefined, from: numbe
     // Counted, not written: a block too large may be too large even to write as one string.
     const bytes = jsonLength(block, 'canonical');
     if (bytes > rules.maxBlockBytes) return fail(`${where} is ${bytes} bytes as JSON; at most ${rules.maxBlockBytes}`);
+    const twice = idHeldTwice(block);
+    if (twice !== undefined) return fail(`${where} holds id ${glimpse(twice)} twice`);
     // The one serialisation of the block, kept for whoever asks next: the next block here, then
     // mining on the new tip, or a peer asking for it.
     previous = { hash: cachedHash(block), proof };
   }
   return ok(blocks as Block[]);
+}
+
+/**
+ * An id that two of `block`'s transactions carry, if any. No node mines such a block: a chainlab
+ * node's pool holds one transaction per id, and a reference node gives none. Refused so that one
+ * block cannot file thousands of copies under one id; several blocks holding one id stay valid,
+ * since a block that carries a pending transaction's id with other content must not hide it.
+ */
+function idHeldTwice(block: JsonObject): string | undefined {
+  const transactions = field(block, 'transactions');
+  if (!Array.isArray(transactions)) return undefined;
+  const ids = new Set<string>();
+  for (const transaction of transactions) {
+    if (!isObject(transaction) || !Object.hasOwn(transaction, 'id')) continue;
+    const id = transaction.id;
+    if (typeof id !== 'string') continue;
+    if (ids.has(id)) return id;
+    ids.add(id);
+  }
+  return undefined;
 }
 
 /** A proof as the reference's proof of work makes one: a counter from 0, within a JSON number's exact integers. */
