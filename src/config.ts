@@ -17,6 +17,7 @@ export interface Config {
   readonly peers: readonly string[];
   readonly difficulty: number;
   readonly peerTimeoutMs: number;
+  readonly maxPeerResponseBytes: number;
   readonly peerDiscoveryMs: number;
   readonly miningThreads: number;
   readonly maxBodyBytes: number;
@@ -94,6 +95,13 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     default: '2000',
     parse: integer(1, 600_000),
     description: 'Time allowed to one peer for its whole answer: a resolve, a sync, an announcement.',
+  },
+  maxPeerResponseBytes: {
+    name: 'MAX_PEER_RESPONSE_BYTES',
+    default: '67108864',
+    parse: integer(1_048_576, 1_073_741_824),
+    description:
+      'Largest answer the node reads from a peer, a whole chain included: a peer sending more is cut off, and skipped by syncs for a while, as is one whose answer is invalid. Chainlab nodes catch up with `?from=N`, only the blocks they lack; a node that must fetch a longer chain whole (a reference node, or a fork from early on) needs a larger value.',
   },
   peerDiscoveryMs: {
     name: 'PEER_DISCOVERY_MS',

@@ -35,7 +35,7 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
   const blockchain = await loadBlockchain(store, log);
   const miner = createMiner(config.miningThreads);
   const peers = new PeerSet({ maxPeers: config.maxPeers });
-  const peerClient = createPeerClient({ timeoutMs: config.peerTimeoutMs });
+  const peerClient = createPeerClient({ timeoutMs: config.peerTimeoutMs, maxResponseBytes: config.maxPeerResponseBytes });
   const rules: ChainRules = { difficulty: config.difficulty, powRule: config.powRule, maxBlockBytes: config.maxBlockBytes };
   const node = new ChainNode({
     nodeId: config.nodeId,

@@ -10,6 +10,7 @@ import { logExchange } from '../peers/peer-log.ts';
 import type { Exchange, PeerSet, PeerStatus } from '../peers/peer-set.ts';
 import { hostAddresses, sameEndpoint, type HostAddresses } from '../peers/same-endpoint.ts';
 import type { NodeEvents } from './node-events.ts';
+import { PeerPenalties, type Failure } from './peer-penalties.ts';
 
 export interface SkippedPeer {
   node: string;
@@ -49,6 +50,12 @@ export class PeerSync {
   #deps: SyncDeps;
   #syncing: Promise<Resolution> | undefined;
   #queued: Promise<Resolution> | undefined;
+  /**
+   * Peers skipped for a while after an invalid answer. Every round honours them, GET /nodes/resolve
+   * too: otherwise a client calling resolve again and again would have the node read and parse a
+   * hostile peer's huge answer each time, which is the freeze the penalty is there to prevent.
+   */
+  #penalties = new PeerPenalties();
 
   constructor(deps: SyncDeps) {
     this.#deps = deps;
@@ -90,8 +97,9 @@ export class PeerSync {
   }
 
   async #askAndAdopt(): Promise<Resolution> {
-    const { peers, peerClient, log, nodeId, rules, chain, adopt, events, lookup } = this.#deps;
+    const { peers, peerClient, log, nodeId, rules, chain, adopt, events, lookup, clock } = this.#deps;
     const registered = peers.list();
+    this.#penalties.keepOnly(registered);
     const before = peers.statuses();
     // A round records a peer twice (its tip, then its chain): news is judged against the round before.
     const lastErrors = new Map(registered.map((peer) => [peer, peers.lastReason(peer)]));
@@ -102,12 +110,23 @@ export class PeerSync {
     };
     // Clients see a peer's reason only once it has answered validly (see PeerSet.shownReason).
     const skip = (node: string, reason: string) => report(node, peers.shownReason(node, reason));
-    const polls = await Promise.all(registered.map((peer) => askPeer(peer, { peerClient, nodeId, chain, rules })));
+    const asked = registered.filter((peer) => {
+      const penalty = this.#penalties.skipReason(peer, clock());
+      if (penalty !== undefined) skip(peer, penalty);
+      return penalty === undefined;
+    });
+    // Peers that answered validly this round, their tip and any chain fetched from them: their penalty ends.
+    const valid = new Set<string>();
+    const invalid = (peer: string, failure: Failure) => {
+      valid.delete(peer);
+      if (PeerPenalties.isInvalidAnswer(failure)) this.#penalties.penalise(peer, failure.reason, clock());
+    };
+    const polls = await Promise.all(asked.map((peer) => askPeer(peer, { peerClient, nodeId, chain, rules })));
     const addressesOf = hostAddresses(lookup);
-    const sameAs = await Promise.all(polls.map((poll, i) => this.#sameAs(registered[i]!, poll, addressesOf)));
+    const sameAs = await Promise.all(polls.map((poll, i) => this.#sameAs(asked[i]!, poll, addressesOf)));
     const offers: Offer[] = [];
     polls.forEach((poll, i) => {
-      const peer = registered[i]!;
+      const peer = asked[i]!;
       if (poll.self) {
         peers.markSelf(peer);
         log.info({ peer }, `peer ${peer} is this node itself; removed from the peers`);
@@ -115,7 +134,11 @@ export class PeerSync {
       }
       if (this.#merge(peer, sameAs[i])) return;
       this.#record(peer, { answered: poll.answered, length: poll.length, error: poll.ok ? undefined : poll.reason }, lastErrors.get(peer));
-      if (!poll.ok) return skip(peer, poll.reason);
+      if (!poll.ok) {
+        invalid(peer, poll);
+        return skip(peer, poll.reason);
+      }
+      valid.add(peer);
       if (poll.offer !== undefined) offers.push(poll.offer);
     });
     let replaced = false;
@@ -124,12 +147,14 @@ export class PeerSync {
       const verdict = await offer.fetch();
       if (!verdict.ok) {
         this.#record(offer.peer, { answered: true, error: verdict.reason }, lastErrors.get(offer.peer));
+        invalid(offer.peer, verdict);
         skip(offer.peer, verdict.reason);
         continue;
       }
       replaced = await adopt(verdict.value, offer.peer);
       if (replaced) break;
     }
+    for (const peer of valid) this.#penalties.clear(peer);
     // A sync runs every few seconds: only news is announced (or logged above debug), not that the peers answered again.
     this.#announceIfChanged(before);
     if (!replaced) {

@@ -21,7 +21,7 @@ describe('what a sync logs of a peer that keeps failing the same way', () => {
     standIns.set(PEER, { nodeId: 'liar', chain: brokenChain() });
     const skippedReasons: string[] = [];
     for (let round = 0; round < 3; round += 1) {
-      clock.now += 2;
+      clock.now += 600; // past the longest wait after an invalid answer (see sync-penalty.test.ts)
       const { replaced, skipped } = await node.sync();
       expect(replaced).toBe(false);
       skippedReasons.push(...skipped.map(({ reason }) => reason));
