@@ -30,3 +30,8 @@ export function stdoutIn(format: LogFormat, nodeId: string | undefined): Destina
 
 /** For tests: logs nothing. */
 export const silentLogger: Logger = pino({ enabled: false });
+
+/** An error's message; not by `instanceof Error`, which fails for errors from another realm (a vm context). */
+export function messageOf(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+}

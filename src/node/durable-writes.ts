@@ -1,5 +1,5 @@
 import type { ChainChange } from '../chain/blockchain.ts';
-import type { Logger } from '../log/log.ts';
+import { messageOf, type Logger } from '../log/log.ts';
 import type { ChainStore } from '../store/chain-store.ts';
 
 /**
@@ -98,9 +98,4 @@ export class DurableWrites {
     });
     return durable;
   }
-}
-
-/** An error's message; not by `instanceof Error`, which fails for errors from another realm (a vm context). */
-function messageOf(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
 }

@@ -1,17 +1,9 @@
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChainChange } from '../chain/blockchain.ts';
+import { messageOf } from '../log/log.ts';
 import type { ChainStore } from './chain-store.ts';
-import {
-  attempt,
-  messageOf,
-  readLog,
-  replaceFile,
-  setAsideDamage,
-  syncDirectory,
-  type StoreDamage,
-  type StoreLogger,
-} from './log-files.ts';
+import { attempt, readLog, replaceFile, setAsideDamage, syncDirectory, type StoreDamage, type StoreLogger } from './log-files.ts';
 import { encodeRecord, readRecords } from './log-records.ts';
 
 export type { StoreDamage, StoreLogger };

@@ -1,5 +1,6 @@
 import { link, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { messageOf } from '../log/log.ts';
 import type { LogContents } from './log-records.ts';
 
 /** What the store reports through: a torn tail it cut off, a damaged log it set aside. Any pino logger will do. */
@@ -112,9 +113,4 @@ export async function attempt<T>(what: string, action: () => Promise<T>): Promis
   } catch (error) {
     throw new Error(`cannot ${what}: ${messageOf(error)}`, { cause: error });
   }
-}
-
-/** An error's message; not by `instanceof Error`, which fails for errors from another realm (a vm context). */
-export function messageOf(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
 }
