@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Block } from '../src/chain/block.ts';
 import { toJson } from '../src/chain/py-json.ts';
@@ -8,6 +8,7 @@ import { waitForOk } from '../e2e/support/http.ts';
 import { freePort } from '../e2e/support/ports.ts';
 import { referenceNodeCommand, startReferenceNode, type ReferenceNode } from '../e2e/support/reference-node.ts';
 import { startFakePeer } from '../test/support/nodes.ts';
+import { openLog } from './paths.ts';
 
 /** A node under measurement, in a process of its own, like a real deployment. */
 export interface NodeProcess {
@@ -26,10 +27,13 @@ export interface NodeProcess {
 export async function startChainlab(env: Record<string, string> = {}): Promise<NodeProcess> {
   const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
   // With the V8 flag the image runs it with (Dockerfile CMD): the memory measured is the deployed node's.
+  // Its JSON lines go to a file, as they would go to Docker's log: logging costs what it costs deployed.
+  const log = openLog(`chainlab-${env.NODE_ID ?? 'bench'}`);
   const child = spawn(process.execPath, ['--max-semi-space-size=4', join(__dirname, '..', 'src', 'main.js')], {
     env: { ...process.env, HOST: '127.0.0.1', NODE_ID: 'bench', ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', log.fd, 'inherit'],
   });
+  closeSync(log.fd); // the child holds its own copy
   const url = `http://127.0.0.1:${port}`;
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`chainlab exited with code ${code} before answering`);
@@ -41,7 +45,9 @@ export async function startChainlab(env: Record<string, string> = {}): Promise<N
 
 /** The original Python node, as REFERENCE_NODE names it (see e2e/support/reference-node.ts). */
 export async function startReference(): Promise<NodeProcess> {
-  const reference: ReferenceNode = await startReferenceNode(referenceNodeCommand());
+  // Without --quiet, logging each request to a file, as the notebook's node does.
+  const log = openLog('reference');
+  const reference: ReferenceNode = await startReferenceNode(referenceNodeCommand(), { logTo: log.fd }).finally(() => closeSync(log.fd));
   return { name: 'reference', url: reference.url, address: reference.address, pid: reference.pid, stop: () => reference.stop() };
 }
 

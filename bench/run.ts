@@ -1,6 +1,7 @@
 // `npm run bench`: chainlab measured against the reference node and the machine, in one run.
 // BENCH_SMOKE=1 runs every measurement at tiny sizes in seconds (the test suite does, to prove it
-// still runs); BENCH_OUT=dir writes the results elsewhere than bench/.
+// still runs); BENCH_OUT=dir writes the results elsewhere than bench/; BENCH_ONLY=name,… runs only
+// the sections whose names start with one of those (e.g. BENCH_ONLY=gossip,catching), for working on one.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { startCountingProxy } from './counting-proxy.ts';
 import { chainlabHashRate, opensslHashRate, referenceHashRate } from './hash-rate.ts';
 import { load } from './http-load.ts';
 import { miningTimes } from './mining-time.ts';
-import { BENCH_DIR } from './paths.ts';
+import { OUT_DIR } from './paths.ts';
 import { post, residentBytes, serveChain, startChainlab, startReference, type NodeProcess } from './processes.ts';
 import { publish, row, type Row } from './report.ts';
 import { median, percentile } from './stats.ts';
@@ -49,7 +50,11 @@ async function main(): Promise<void> {
   const proofs = loadProofs();
   const rows: Row[] = [];
   const notes: string[] = [];
+  const only = process.env.BENCH_ONLY?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const step = async (name: string, measure: () => Promise<Row[]>) => {
+    if (only !== undefined && !only.some((prefix) => name.startsWith(prefix))) return;
     console.log(`… ${name}`);
     rows.push(...(await measure()));
   };
@@ -63,7 +68,7 @@ async function main(): Promise<void> {
     const whole = await catchUpWhole(chain, notes);
     return [...whole.rows, ...(await catchUpMissing(chain, whole.referenceBytes, notes)), whole.memory];
   });
-  publish(rows, process.env.BENCH_OUT ?? BENCH_DIR, notes);
+  publish(rows, OUT_DIR, notes);
 }
 
 async function hashRates(): Promise<Row[]> {

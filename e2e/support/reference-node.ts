@@ -65,14 +65,26 @@ export interface ReferenceNode extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+export interface ReferenceNodeOptions {
+  /**
+   * An open file to write the node's stdout and stderr to, and no `--quiet`: it logs every request,
+   * as the notebook's node does (the bench measures it so). Without it the node runs as the command
+   * says, and only its stderr is kept, for the error if it does not start.
+   */
+  logTo?: number;
+}
+
 /** Starts the reference node on a free port and waits until it answers GET /chain. */
-export async function startReferenceNode(command: ReferenceNodeCommand = referenceNodeCommand()): Promise<ReferenceNode> {
+export async function startReferenceNode(
+  command: ReferenceNodeCommand = referenceNodeCommand(),
+  { logTo }: ReferenceNodeOptions = {},
+): Promise<ReferenceNode> {
   const port = await freePort();
-  const args = command.args.map((arg) => arg.replaceAll('{port}', String(port)));
+  const args = command.args.map((arg) => arg.replaceAll('{port}', String(port))).filter((arg) => logTo === undefined || arg !== '--quiet');
   const commandLine = [command.python, command.script, ...args].join(' ');
-  const child = spawn(command.python, [command.script, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const child = spawn(command.python, [command.script, ...args], { stdio: ['ignore', logTo ?? 'ignore', logTo ?? 'pipe'] });
+  let stderr = logTo === undefined ? '' : '(its output is in the bench log)';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-65_536)));
   // A node that cannot start (no such interpreter, no Flask, a bad argument) ends at once: say so
   // then, with its stderr, rather than when the wait for an answer runs out.
   const ended = new Promise<never>((_, reject) => {
