@@ -88,16 +88,32 @@ export function blockView(block: Block, wholeBytes: number): JsonObject {
   return { hash, block: head, cut: true, bytes, transaction_count: transactions.length };
 }
 
+/** Where a window of blocks is anchored, by position (1 is the genesis block): at its newest block, or at its oldest. */
+export type WindowAnchor = { to: number } | { from: number };
+
 /** The newest blocks of `chain` (at most CHAIN_TAIL) whose views fit in the budget, oldest first; the newest always. */
-export function tailView(chain: readonly Block[], { wholeBlockBytes, tailBytes }: EventBudget): JsonObject[] {
+export function tailView(chain: readonly Block[], budget: EventBudget): JsonObject[] {
+  return windowView(chain, { to: chain.length }, budget);
+}
+
+/**
+ * At most CHAIN_TAIL blocks of `chain` whose views fit in the budget, oldest first: those up to
+ * position `to` (that one always, or the tip when `to` is past it), or those from position `from`
+ * on (that one always; none when it is past the tip). Only the blocks shown are read, however long
+ * the chain.
+ */
+export function windowView(chain: readonly Block[], anchor: WindowAnchor, { wholeBlockBytes, tailBytes }: EventBudget): JsonObject[] {
+  const down = 'to' in anchor;
   const views: JsonObject[] = [];
   let total = 2;
-  for (const block of chain.slice(-CHAIN_TAIL).reverse()) {
+  let position = down ? Math.min(anchor.to, chain.length) : anchor.from;
+  for (; views.length < CHAIN_TAIL && position >= 1 && position <= chain.length; position += down ? -1 : 1) {
+    const block = chain[position - 1]!;
     const view = blockView(block, wholeBlockBytes);
     // A whole block's canonical JSON is no shorter than what toJson writes: the count errs on the safe side.
     total += (view.cut === true ? jsonLength(view, 'compact') : measureBlock(block).bytes + HASHED_BLOCK_CHARS) + 1;
     if (total > tailBytes && views.length > 0) break;
     views.push(view);
   }
-  return views.reverse();
+  return down ? views.reverse() : views;
 }

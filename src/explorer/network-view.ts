@@ -1,8 +1,21 @@
 import type { JsonObject, JsonValue } from '../chain/py-json.ts';
-import { isObject } from '../chain/validate.ts';
+import { isObject, shown } from '../chain/validate.ts';
 import { cachedHash } from '../chain/block-hash-cache.ts';
 import type { ChainNode } from '../node/chain-node.ts';
-import type { PeerClient } from '../peers/peer-client.ts';
+import { ExchangeDeadline } from '../peers/exchange-deadline.ts';
+import type { PeerClient, PeerFailure } from '../peers/peer-client.ts';
+
+/**
+ * Most blocks of each chain the view shows, at its top: a page poll must not have every peer send
+ * its whole chain (2.7 MB at 10,000 blocks), nor this node hash and send its own.
+ */
+export const NETWORK_BLOCKS = 100;
+
+/** A block as the view lines chains up: its position and hash. */
+export interface Link extends JsonObject {
+  index: number;
+  hash: string;
+}
 
 /** One node's chain as the explorer lines them up: positions and hashes only. */
 export interface NetworkMember extends JsonObject {
@@ -15,15 +28,15 @@ export interface NetworkMember extends JsonObject {
   address: string | null;
   /** As the peers table has it (GET /nodes): null for a peer never asked. */
   reachable: boolean | null;
-  /** The chain's full length; `chain` may hold only its last blocks. */
+  /** The chain's full length; `chain` holds only its last blocks. */
   length: number | null;
-  chain: { index: number; hash: string }[];
+  chain: Link[];
   /** Why this peer's chain is not shown, as the peers table has it: the last exchange's error. */
   error: string | null;
 }
 
 export interface NetworkViewOptions {
-  /** Only the last `last` blocks of each chain: a long chain need not be hashed and sent whole. */
+  /** Only the last `last` blocks of each chain, and never more than NETWORK_BLOCKS. */
   last?: number;
   /** The `host:port` this node advertises to its peers, when known. */
   selfAddress?: string | undefined;
@@ -33,9 +46,11 @@ export interface NetworkViewOptions {
 export type NetworkNode = Pick<ChainNode, 'nodeId' | 'chain' | 'peers' | 'peerStatuses' | 'notePeerExchange'>;
 
 /**
- * This node and each of its peers with their chains, side by side. The browser cannot reach the
- * peers by their Docker hostnames, so the node asks them, all at once, each within the peer
- * client's timeout. Nothing here is validated or adopted: it shows what each node holds. The page's
+ * This node and each of its peers with the top of their chains, side by side. The browser cannot
+ * reach the peers by their Docker hostnames, so the node asks them, all at once, each within the
+ * peer client's timeout: a chainlab peer for its tip, and then only for the blocks of the window
+ * (see peerTop); a reference node, which serves only GET /chain, for its whole chain, of which the
+ * window is shown. Nothing here is validated or adopted: it shows what each node holds. The page's
  * events cover only its own node: a peer's new block shows there once it reaches this node (by
  * gossip or a resolve), while a peer that is behind, or does not gossip, announces nothing. So the
  * page asks again on a timer as well as on its own node's events.
@@ -48,53 +63,130 @@ export async function networkView(
   peerClient: PeerClient,
   { last, selfAddress }: NetworkViewOptions = {},
 ): Promise<NetworkMember[]> {
+  const window = Math.min(last ?? NETWORK_BLOCKS, NETWORK_BLOCKS);
+  const { chain } = node;
   const self: NetworkMember = {
     node: node.nodeId,
     self: true,
     node_id: node.nodeId,
     address: selfAddress ?? null,
     reachable: true,
-    length: node.chain.length,
-    chain: links(node.chain, last),
+    length: chain.length,
+    chain: links(chain, 1, chain.length, window),
     error: null,
   };
-  const peers = await Promise.all(node.peers.map((peer) => peerMember(node, peer, peerClient, last)));
+  const peers = await Promise.all(node.peers.map((peer) => peerMember(node, peer, peerClient, window)));
   return [self, ...peers];
 }
 
-async function peerMember(node: NetworkNode, peer: string, peerClient: PeerClient, last: number | undefined): Promise<NetworkMember> {
-  const answer = await peerClient.getChain(peer);
-  const body = answer.ok && isObject(answer.value.body) ? answer.value.body : undefined;
-  const chain = Array.isArray(body?.chain) ? body.chain : undefined;
-  if (answer.ok) {
+async function peerMember(node: NetworkNode, peer: string, peerClient: PeerClient, window: number): Promise<NetworkMember> {
+  const top = await peerTop(peer, node.chain, peerClient, window);
+  if (top.ok) {
     // This answer is not validated: a sync's verdict on a peer that answered ('invalid chain …')
     // stands until the next sync, rather than being wiped by a page poll.
     const known = node.peerStatuses().find((status) => status.node === peer);
     const verdict = known?.reachable === true ? known.lastError : undefined;
-    const error = chain === undefined ? 'the answer holds no chain' : verdict;
-    node.notePeerExchange(peer, { answered: true, length: chain?.length, error }, answer.value.nodeId);
-  } else node.notePeerExchange(peer, { answered: answer.answered, error: answer.reason }, undefined);
+    node.notePeerExchange(peer, { answered: true, length: top.length, error: verdict }, top.nodeId);
+  } else node.notePeerExchange(peer, { answered: top.answered, error: top.reason }, top.nodeId);
   // Read back: the peer may be gone meanwhile (it was this node, or another peer under a second name).
   const status = node.peerStatuses().find((known) => known.node === peer);
   return {
     node: peer,
     self: false,
-    node_id: status?.nodeId ?? (answer.ok ? (answer.value.nodeId ?? null) : null),
+    node_id: status?.nodeId ?? top.nodeId ?? null,
     address: peer,
-    reachable: status?.reachable ?? (answer.ok || answer.answered),
-    length: chain?.length ?? null,
-    chain: chain === undefined ? [] : links(chain, last),
-    error: status === undefined ? (answer.ok ? null : answer.reason) : (status.lastError ?? null),
+    reachable: status?.reachable ?? (top.ok || top.answered),
+    length: top.ok ? top.length : null,
+    chain: top.ok ? top.chain : [],
+    error: status === undefined ? (top.ok ? null : top.reason) : (status.lastError ?? null),
   };
 }
 
-function links(chain: readonly JsonValue[], last: number | undefined): { index: number; hash: string }[] {
-  const from = last === undefined ? 0 : Math.max(0, chain.length - last);
-  return chain.slice(from).map((block, i) => ({ index: indexOf(block, from + i), hash: cachedHash(block) }));
+/** What asking a peer for the top of its chain gave: its length and last blocks, or why there are none; and the id it gave. */
+type PeerTop = ({ ok: true; length: number; chain: Link[] } | PeerFailure) & { nodeId: string | undefined };
+
+/**
+ * The last `window` blocks of a peer's chain, in one exchange (one deadline). A chainlab peer gives
+ * its tip; when that is a block of ours, the peer holds our chain up to it (each block names the one
+ * before), so its window is ours and no block is fetched: the usual case, a network in agreement,
+ * costs one small request per peer. Otherwise it is asked for the blocks from the window's first
+ * position on (GET /chain?from=N), as a catch-up asks. A peer without GET /chain/tip (the reference)
+ * is asked for its whole chain, as the reference's own resolve does: that is all it serves, bounded
+ * by the peer client's MAX_PEER_RESPONSE_BYTES and timeout, and only its last blocks are hashed.
+ */
+async function peerTop(peer: string, ours: readonly JsonValue[], peerClient: PeerClient, window: number): Promise<PeerTop> {
+  using deadline = new ExchangeDeadline();
+  const tip = await peerClient.getTip(peer, { deadline });
+  // Awaited, not returned: leaving this function disposes of the deadline.
+  if (!tip.ok && (tip.status === 404 || tip.status === 405)) return await wholeChainTop(peer, peerClient, window, deadline);
+  if (!tip.ok) return { ...tip, nodeId: undefined };
+  const { body, nodeId } = tip.value;
+  const length = isObject(body) ? body.length : undefined;
+  const hash = isObject(body) ? body.hash : undefined;
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 1 || typeof hash !== 'string') {
+    return failure(`GET ${peer}/chain/tip: expected {length, hash} with a whole length of at least 1`, nodeId);
+  }
+  if (length <= ours.length && cachedHash(ours[length - 1]!) === hash)
+    return { ok: true, length, chain: links(ours, 1, length, window), nodeId };
+
+  const from = Math.max(1, length - window + 1);
+  const answer = await peerClient.getChain(peer, from, { deadline });
+  if (!answer.ok) return { ...answer, nodeId };
+  const blocks = windowOf(answer.value.body, from);
+  if (!blocks.ok) return failure(`GET ${peer}/chain?from=${from}: ${blocks.reason}`, nodeId);
+  // A peer that grew since its tip sends more than the window: only the window is shown.
+  return { ok: true, length: blocks.length, chain: links(blocks.chain, blocks.from, blocks.length, window), nodeId };
 }
 
-/** The block's own index when it is a plain position number; else where it sits (1-based). */
+async function wholeChainTop(peer: string, peerClient: PeerClient, window: number, deadline: ExchangeDeadline): Promise<PeerTop> {
+  const answer = await peerClient.getChain(peer, undefined, { deadline });
+  if (!answer.ok) return { ...answer, nodeId: undefined };
+  const { body, nodeId } = answer.value;
+  const chain = isObject(body) && Array.isArray(body.chain) ? body.chain : undefined;
+  if (chain === undefined || chain.length === 0) return failure(`GET ${peer}/chain: the answer holds no chain`, nodeId);
+  return { ok: true, length: chain.length, chain: links(chain, 1, chain.length, window), nodeId };
+}
+
+/**
+ * The blocks a GET /chain?from=N answer holds, and the position of the first. An answer without
+ * `from` is a whole chain (a peer that ignores the query); one with `from` must hold the blocks
+ * from N on, with a length they reach.
+ */
+function windowOf(
+  body: JsonValue,
+  from: number,
+): { ok: true; chain: JsonValue[]; from: number; length: number } | { ok: false; reason: string } {
+  const expected = `expected {chain, length, from: ${from}}`;
+  if (!isObject(body) || !Array.isArray(body.chain)) return { ok: false, reason: `${expected}, got no chain array` };
+  const { chain } = body;
+  if (body.from === undefined) {
+    return chain.length > 0 ? { ok: true, chain, from: 1, length: chain.length } : { ok: false, reason: `${expected}, got an empty chain` };
+  }
+  if (body.from !== from) return { ok: false, reason: `${expected}, got the blocks from ${shown(body.from)} on` };
+  const length = from - 1 + chain.length;
+  if (chain.length === 0 || body.length !== length) {
+    return { ok: false, reason: `${expected}, got length ${shown(body.length)} with ${chain.length} blocks from ${from} on` };
+  }
+  return { ok: true, chain, from, length };
+}
+
+const failure = (reason: string, nodeId: string | undefined): PeerTop => ({ ok: false, answered: true, reason, nodeId });
+
+/**
+ * The links of the last `window` blocks up to position `end`, where `blocks[0]` sits at position
+ * `first`: only those are hashed, however long the chain.
+ */
+function links(blocks: readonly JsonValue[], first: number, end: number, window: number): Link[] {
+  const shownLinks: Link[] = [];
+  for (let position = Math.max(first, end - window + 1); position <= end; position++) {
+    const block = blocks[position - first]!;
+    shownLinks.push({ index: indexOf(block, position), hash: cachedHash(block) });
+  }
+  return shownLinks;
+}
+
+/** The block's own index when it is a plain position number; else where it sits. */
 function indexOf(block: JsonValue, position: number): number {
   const index = isObject(block) ? block.index : undefined;
-  return typeof index === 'number' && Number.isSafeInteger(index) ? index : position + 1;
+  return typeof index === 'number' && Number.isSafeInteger(index) && index >= 1 ? index : position;
 }

@@ -27,6 +27,7 @@ export const PAGE_FILES: readonly { path: string; file: string; type: string }[]
   { path: '/explorer/explorer.css', file: 'explorer.css', type: CSS },
   { path: '/explorer/explorer.js', file: 'explorer.js', type: JS },
   { path: '/explorer/actions.js', file: 'actions.js', type: JS },
+  { path: '/explorer/chain-window.js', file: 'chain-window.js', type: JS },
   { path: '/explorer/dom.js', file: 'dom.js', type: JS },
   { path: '/explorer/events.js', file: 'events.js', type: JS },
   { path: '/explorer/network.js', file: 'network.js', type: JS },

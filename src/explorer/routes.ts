@@ -1,7 +1,9 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import type { NetworkRole } from '../http/app.ts';
 import type { ChainNode } from '../node/chain-node.ts';
 import { EventBroadcast } from './event-broadcast.ts';
+import { eventBudget, windowView, type WindowAnchor } from './event-views.ts';
 import { pageDir, pageRoutes, readPage } from './page-files.ts';
 import { networkView } from './network-view.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
@@ -19,13 +21,24 @@ export interface ExplorerDeps {
 
 /**
  * The explorer: a page (GET /) that shows this node live through server-sent events (GET /events),
- * and every node's chain side by side (GET /network).
+ * any stretch of its chain by position (GET /blocks), and every node's chain side by side (GET /network).
  */
 export function explorerRoutes(router: Router, { node, peerClient, role, maxEventClients, eventBufferBytes }: ExplorerDeps): void {
   pageRoutes(router, readPage(pageDir()));
 
   const events = new EventBroadcast(node, role, { maxClients: maxEventClients, bufferBytes: eventBufferBytes });
   router.get('/events', (ctx) => events.open(ctx));
+
+  // The blocks as the events show them (a large one cut), so that the page can go back to any
+  // block of a long chain while it draws only a window of it.
+  const budget = eventBudget(eventBufferBytes);
+  router.get('/blocks', (ctx) => {
+    const anchor = windowAnchor(ctx);
+    const { chain } = node;
+    const blocks = windowView(chain, anchor, budget);
+    const from = 'from' in anchor ? anchor.from : Math.min(anchor.to, chain.length) - blocks.length + 1;
+    sendJson(ctx, 200, { length: chain.length, from, blocks });
+  });
 
   router.get('/network', async (ctx) => {
     const last = ctx.query.last;
@@ -35,4 +48,17 @@ export function explorerRoutes(router: Router, { node, peerClient, role, maxEven
     const nodes = await networkView(node, peerClient, { last: last === undefined ? undefined : Number(last), selfAddress: role.address() });
     sendJson(ctx, 200, { nodes });
   });
+}
+
+/** GET /blocks's `from` or `to`, at most one of them; neither is the tip. */
+function windowAnchor(ctx: Context): WindowAnchor {
+  const { from, to } = ctx.query;
+  if (from !== undefined && to !== undefined)
+    ctx.throw(400, 'give from or to, not both: /blocks?to=50 ends at block 50, /blocks?from=50 starts there');
+  const value = from ?? to;
+  if (value === undefined) return { to: Number.MAX_SAFE_INTEGER };
+  if (typeof value !== 'string' || !/^[1-9]\d{0,15}$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    ctx.throw(400, `${from === undefined ? 'to' : 'from'} must be a block index, a whole number from 1, as in /blocks?to=50`);
+  }
+  return from === undefined ? { to: Number(value) } : { from: Number(value) };
 }

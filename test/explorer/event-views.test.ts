@@ -11,6 +11,7 @@ import {
   pendingView,
   tailView,
   transactionView,
+  windowView,
 } from '../../src/explorer/event-views.ts';
 
 const tx = (i: number, memo = ''): Transaction => ({ sender: `s${i}${memo}`, recipient: 'r', amount: i, id: `t${i}` });
@@ -115,5 +116,30 @@ describe('tailView', () => {
     const summaries = tailView(chain, tiny);
     expect(summaries.every((view) => view.cut === true)).toBe(true);
     expect(size(summaries)).toBeLessThanOrEqual(tiny.tailBytes);
+  });
+});
+
+describe('windowView', () => {
+  const chain = Array.from({ length: 500 }, (_, i) => block(i + 1, [tx(i)]));
+  const indexes = (views: JsonValue[]) => views.map((view) => (view as { block: Block }).block.index);
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  test('100 blocks down to `to`, or up from `from`, oldest first; only as far as the chain goes', () => {
+    expect(indexes(windowView(chain, { to: 250 }, budget))).toEqual(range(151, 250));
+    expect(indexes(windowView(chain, { to: 7 }, budget))).toEqual(range(1, 7));
+    expect(indexes(windowView(chain, { to: 9_999 }, budget))).toEqual(range(401, 500));
+    expect(indexes(windowView(chain, { from: 250 }, budget))).toEqual(range(250, 349));
+    expect(indexes(windowView(chain, { from: 450 }, budget))).toEqual(range(450, 500));
+    expect(windowView(chain, { from: 501 }, budget)).toEqual([]);
+  });
+
+  test('no more blocks than fit in its bytes: the anchor, always', () => {
+    const fat = (index: number) => block(index, [tx(index, 'f'.repeat(budget.wholeBlockBytes - 400))]);
+    const fats = Array.from({ length: 100 }, (_, i) => fat(i + 1));
+    const down = windowView(fats, { to: 50 }, budget);
+    const up = windowView(fats, { from: 50 }, budget);
+    expect([down.length < 10, up.length < 10]).toEqual([true, true]);
+    expect([down.at(-1)!.hash, up[0]!.hash]).toEqual([hashBlock(fats[49]!), hashBlock(fats[49]!)]);
+    expect([size(down), size(up)].every((bytes) => bytes <= budget.tailBytes)).toBe(true);
   });
 });

@@ -364,7 +364,7 @@ describe('a peer that goes down, as the explorer shows it', () => {
           node: a.address,
           node_id: 'a',
           reachable: false,
-          error: expect.stringMatching(/^GET \S+\/chain: unreachable \(/),
+          error: expect.stringMatching(/^GET \S+\/chain\/tip: unreachable \(/),
         });
         expect(nodes).toEqual([
           expect.objectContaining({

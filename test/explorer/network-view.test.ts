@@ -1,5 +1,6 @@
-// The explorer's network view asks each peer for its chain on every page poll, but does not
-// validate what it gets: a sync's verdict on a peer stands until the next sync.
+// The explorer's network view asks each peer for the top of its chain on every page poll, but does
+// not validate what it gets: a sync's verdict on a peer stands until the next sync.
+import { cachedHash } from '../../src/chain/block-hash-cache.ts';
 import type { Block } from '../../src/chain/block.ts';
 import type { JsonValue } from '../../src/chain/py-json.ts';
 import { networkView } from '../../src/explorer/network-view.ts';
@@ -26,10 +27,14 @@ describe('the network view and a sync verdict', () => {
     expect(verdict).toMatch(/^invalid chain: block 3: previous_hash/);
     expect(skipped).toEqual([{ node: PEER, reason: verdict }]);
 
-    // The page's poll: the peer answers GET /chain with the same chain, and nothing else happens.
-    const answer: PeerReply = { ok: true, value: { body: { chain: chain as JsonValue[], length: chain.length }, nodeId: 'liar' } };
+    // The page's poll: the peer gives its tip and the blocks of the window, and nothing else happens.
+    const tip: PeerReply = { ok: true, value: { body: { length: chain.length, hash: cachedHash(chain[2]!) }, nodeId: 'liar' } };
+    const blocks = (from = 1): PeerReply => ({
+      ok: true,
+      value: { body: { chain: chain.slice(from - 1) as JsonValue[], length: chain.length, from }, nodeId: 'liar' },
+    });
     const unused = async (): Promise<PeerReply> => ({ ok: false, answered: false, reason: 'not asked in this test' });
-    const peerClient: PeerClient = { getChain: async () => answer, getTip: unused, post: unused };
+    const peerClient: PeerClient = { getChain: async (_peer, from) => blocks(from), getTip: async () => tip, post: unused };
     const [, member] = await networkView(node, peerClient);
 
     expect(member).toMatchObject({ node: PEER, node_id: 'liar', reachable: true, length: 3, error: verdict });

@@ -1,5 +1,6 @@
 // @ts-check
 // Live updates: one EventSource on GET /events; every reconnection starts with a fresh snapshot.
+import { refreshWindow } from './chain-window.js';
 import { byId, count, parse, text } from './dom.js';
 import { scheduleNetwork } from './network.js';
 import { logActivity, peerName, renderChain, renderPeers, renderPending } from './node-view.js';
@@ -38,6 +39,7 @@ const handlers = {
     renderChain();
     renderPending();
     renderPeers();
+    refreshWindow(1); // the chain may have changed while the page was not listening
   },
   /** @param {Extended & { mining_ms: number }} data */
   mined(data) {
@@ -69,6 +71,7 @@ const handlers = {
     setPending(data);
     renderChain();
     renderPending();
+    refreshWindow(data.from);
     const changes = ['from block #' + data.from + ' on'];
     if (data.dropped_count > 0) changes.push(count(data.dropped_count, 'block') + ' dropped');
     if (data.returned_count > 0) changes.push(count(data.returned_count, 'transaction') + ' pending again');

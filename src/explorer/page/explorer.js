@@ -2,12 +2,14 @@
 // chainlab explorer: this node live over server-sent events (GET /events), and every node's chain
 // side by side (GET /network). Plain DOM, no framework; the page's entry module.
 import { wireActions } from './actions.js';
+import { wireChainNav } from './chain-window.js';
 import { connect } from './events.js';
 import { refreshNetwork } from './network.js';
 
 const NETWORK_EVERY_MS = 5000;
 
 wireActions();
+wireChainNav();
 connect();
 refreshNetwork();
 setInterval(() => {

@@ -1,6 +1,6 @@
 // @ts-check
-// The network, side by side. The node fetches its peers' chains (the browser cannot reach them by
-// their Docker hostnames). This page's events cover only this node: a block a peer mines shows up
+// The network, side by side: the top NETWORK_ROWS blocks of every chain. The node asks its peers
+// for them (the browser cannot reach them by their Docker hostnames). This page's events cover only this node: a block a peer mines shows up
 // here once it reaches this node, by gossip or a resolve, and a peer that is behind, or does not
 // gossip, announces nothing at all. So the view is also refreshed on a gentle timer while the page
 // is visible (explorer.js).
@@ -131,17 +131,18 @@ function renderNetwork(members) {
     ]),
     el('tbody', {}, rows),
   );
-  byId('network-summary').replaceChildren(...networkSummary(members, forkFrom));
+  byId('network-summary').replaceChildren(...networkSummary(members, forkFrom, bottom));
 }
 
 /**
  * Agreement is only ever claimed over the nodes that answered, and the summary names those that did
  * not: a node that is down may hold anything.
  * @param {Member[]} members
- * @param {number | null} forkFrom
+ * @param {number | null} forkFrom the oldest row where the nodes hold different blocks
+ * @param {number} bottom the oldest row drawn: the chains may part below it, unseen
  * @returns {(Node | string)[]}
  */
-function networkSummary(members, forkFrom) {
+function networkSummary(members, forkFrom, bottom) {
   const answered = members.filter(/** @returns {m is AnsweredMember} */ (m) => m.length !== null);
   const silent = members
     .filter((m) => m.length === null)
@@ -160,7 +161,8 @@ function networkSummary(members, forkFrom) {
   const longest = answered.reduce((best, m) => (m.length > best.length ? m : best));
   /** @type {(Node | string)[]} */
   const parts = [el('strong', { class: 'warn', text: 'Not in agreement: ' })];
-  if (forkFrom !== null) parts.push('the chains fork at block #' + forkFrom + '. ');
+  if (forkFrom !== null)
+    parts.push('the chains fork at block #' + forkFrom + (forkFrom === bottom && bottom > 1 ? ' or earlier' : '') + '. ');
   parts.push('Longest: ' + memberName(longest) + ' (' + longest.length + ' blocks). ');
   parts.push(
     state.mode !== null && !state.mode.gossip

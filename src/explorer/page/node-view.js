@@ -1,7 +1,7 @@
 // @ts-check
 // This node, drawn from the page's state: its facts, chain, pending pool, peers and activity.
 import { blockTime, byId, clock, count, el, hashChip, seconds, short, text } from './dom.js';
-import { state } from './state.js';
+import { shownBlocks, state } from './state.js';
 
 /** @typedef {import('./state.js').HashedBlock} HashedBlock */
 /** @typedef {import('./state.js').Mode} Mode */
@@ -66,7 +66,8 @@ function blockCard(hashed) {
   const reward = hashed.cut ? null : txs[txs.length - 1];
   const minedHere = Boolean(reward) && reward.sender === '0' && reward.recipient === state.nodeId;
   const fresh = state.fresh.has(hash);
-  return el('li', { class: 'block' + (fresh ? ' fresh' : ''), data: { index: text(block.index), hash } }, [
+  const target = state.target !== null && block.index === state.target;
+  return el('li', { class: 'block' + (fresh ? ' fresh' : '') + (target ? ' target' : ''), data: { index: text(block.index), hash } }, [
     el('div', { class: 'block-head' }, [
       el('span', { class: 'index', text: '#' + text(block.index) }),
       hashChip(hash),
@@ -86,13 +87,27 @@ function blockCard(hashed) {
   ]);
 }
 
+/**
+ * Draws at most the blocks of one window (the events and GET /blocks send at most 100): what it
+ * costs is the same for a chain of 10 blocks or of 100,000.
+ */
 export function renderChain() {
-  const list = byId('chain');
-  list.replaceChildren(...state.blocks.slice().reverse().map(blockCard));
+  const { from, blocks, live } = shownBlocks();
+  byId('chain').replaceChildren(...blocks.slice().reverse().map(blockCard));
   state.fresh.clear();
+  const to = from + blocks.length - 1;
   const note = byId('chain-note');
-  note.hidden = state.length <= state.blocks.length;
-  note.textContent = 'Showing the newest ' + state.blocks.length + ' of ' + state.length + ' blocks.';
+  note.hidden = live && state.length <= blocks.length;
+  note.textContent = live
+    ? 'Showing the newest ' + blocks.length + ' of ' + state.length + ' blocks.'
+    : 'Showing blocks #' + from + ' to #' + to + ' of ' + state.length + '.';
+  /** @param {string} id @param {boolean} disabled */
+  const able = (id, disabled) => {
+    /** @type {HTMLButtonElement} */ (byId(id)).disabled = disabled;
+  };
+  able('chain-newest', live);
+  able('chain-newer', live);
+  able('chain-older', from <= 1);
   const banner = byId('replaced-banner');
   banner.hidden = state.replaced === null;
   if (state.replaced !== null) {

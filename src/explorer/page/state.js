@@ -35,6 +35,11 @@
  * @property {string | null} error
  */
 /**
+ * @typedef {object} BlockWindow a stretch of the chain fetched by position (GET /blocks)
+ * @property {number} from the position of its first block
+ * @property {HashedBlock[]} blocks oldest first
+ */
+/**
  * @typedef {object} Replacement what the page says of the chain this node last adopted
  * @property {string} peer
  * @property {Date} at
@@ -52,6 +57,10 @@ export const state = {
   length: 0,
   /** @type {HashedBlock[]} the newest blocks of the chain, oldest first */
   blocks: [],
+  /** @type {BlockWindow | null} the older blocks the chain panel shows instead of the newest; null: it follows the tip */
+  window: null,
+  /** @type {number | null} the block asked for by its index, marked where it is drawn */
+  target: null,
   /** @type {Transaction[]} the first pending transactions (the node sends at most PENDING_SHOWN) */
   pending: [],
   /** how many transactions are pending, listed or not */
@@ -68,3 +77,13 @@ export const state = {
 
 /** Most pending transactions the page lists, as the node sends at most (src/explorer/event-views.ts). */
 export const PENDING_SHOWN = 50;
+
+/**
+ * What the chain panel draws: the window asked for, or else the newest blocks the events brought,
+ * which end at the tip. `from` is the position of the first.
+ * @returns {BlockWindow & { live: boolean }}
+ */
+export function shownBlocks() {
+  if (state.window !== null) return { ...state.window, live: false };
+  return { from: state.length - state.blocks.length + 1, blocks: state.blocks, live: true };
+}

@@ -1,5 +1,7 @@
 /** The explorer: a live page of this node and its network, for a browser. */
 
+import { CHAIN_TAIL } from '../../explorer/event-views.ts';
+import { NETWORK_BLOCKS } from '../../explorer/network-view.ts';
 import { PAGE_FILES } from '../../explorer/page-files.ts';
 import { array, badRequest, COMMON_HEADERS, DEFAULT_ERROR, json, object, schema, text, type PathItem } from './builders.ts';
 
@@ -15,6 +17,21 @@ const EVENTS =
   '{hash, block, cut: true, bytes, transaction_count}, whose `block` holds its index, timestamp, proof and previous_hash and only its first 5 ' +
   'transactions. A transaction longer than 2 KiB as JSON comes with only sender, recipient, amount and id, each cut to 200 characters. ' +
   'A client that leaves EVENT_BUFFER_BYTES of events unread is cut off; its browser reconnects and starts with a new snapshot.';
+
+/** A position in the chain, as GET /blocks takes one. */
+const POSITION = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+
+/** A block as the explorer shows it, in /blocks as in the events: whole, or when large, cut (see EVENTS). */
+const HASHED_BLOCK = object(
+  {
+    hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    block: { type: 'object', description: 'The block; when `cut`, its index, timestamp, proof, previous_hash and first transactions only' },
+    cut: { const: true },
+    bytes: { type: 'integer', minimum: 0, description: "The block's size as canonical JSON, when cut" },
+    transaction_count: { type: 'integer', minimum: 0, description: 'How many transactions the block holds, when cut' },
+  },
+  ['hash', 'block'],
+);
 
 /** Names for the page's entry points; every other file is a module of its script. */
 const NAMED: Readonly<Record<string, { operationId: string; summary: string }>> = {
@@ -70,16 +87,54 @@ export const EXPLORER_PATHS: Record<string, PathItem> = {
       },
     },
   },
+  '/blocks': {
+    get: {
+      operationId: 'blocks',
+      summary: `At most ${CHAIN_TAIL} blocks of this node's chain, up to position \`to\` or from position \`from\` on`,
+      description:
+        'What the explorer pages through a long chain with: a window of blocks, each with its hash, as the events show them (a large block cut), ' +
+        'and no more than a quarter of EVENT_BUFFER_BYTES in all: the block at the anchor always, then as many as fit. ' +
+        'Without `from` or `to`, the newest blocks.',
+      tags: ['explorer'],
+      parameters: [
+        {
+          name: 'to',
+          in: 'query',
+          description: 'The newest block of the window; past the tip, the tip',
+          required: false,
+          schema: POSITION,
+        },
+        { name: 'from', in: 'query', description: 'The oldest block of the window; past the tip, none', required: false, schema: POSITION },
+      ],
+      responses: {
+        '200': json(
+          'The window, oldest first',
+          object({
+            length: { type: 'integer', minimum: 1, description: "The chain's full length" },
+            from: { type: 'integer', minimum: 1, description: 'The position of the first block listed' },
+            blocks: array(HASHED_BLOCK, 'Oldest first, from position `from` on'),
+          }),
+        ),
+        '400': badRequest('A `from` or `to` that is not a whole number from 1, or both'),
+        default: DEFAULT_ERROR,
+      },
+    },
+  },
   '/network': {
     get: {
       operationId: 'network',
-      summary: 'This node and each peer with its chain as `[{index, hash}]`, side by side',
+      summary: 'This node and each peer with the top of its chain as `[{index, hash}]`, side by side',
+      description:
+        `Each chain is shown by its last \`last\` blocks, at most ${NETWORK_BLOCKS}. A chainlab peer is asked for its tip (GET /chain/tip), ` +
+        'and, only when that is not a block of this node, for the blocks of the window (GET /chain?from=N); never for its whole chain. ' +
+        'A peer without /chain/tip (a reference node) sends its whole chain, all it serves: up to MAX_PEER_RESPONSE_BYTES within ' +
+        'PEER_TIMEOUT_MS, of which its last blocks are shown.',
       tags: ['explorer'],
       parameters: [
         {
           name: 'last',
           in: 'query',
-          description: 'Only the last `last` blocks of each chain',
+          description: `Only the last \`last\` blocks of each chain; more than ${NETWORK_BLOCKS} gives ${NETWORK_BLOCKS}, as does none`,
           required: false,
           schema: { type: 'integer', minimum: 1, maximum: 9_999_999 },
         },

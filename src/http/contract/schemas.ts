@@ -123,7 +123,7 @@ const SCHEMAS: Record<string, OpenAPIV3_1.SchemaObject> = {
     node_id: nullable('string', 'The id the page names it by; null for a peer not heard from yet, and for a reference node'),
     address: nullable('string', 'host:port: a peer as registered; this node as it advertises itself, when known'),
     reachable: nullable('boolean', 'As GET /nodes has it: null for a peer never asked'),
-    length: nullable('integer', "The chain's full length; `chain` may hold only its last blocks"),
+    length: nullable('integer', "The chain's full length; `chain` holds only its last blocks (see GET /network)"),
     chain: array(object({ index: { type: 'integer', minimum: 1 }, hash: { type: 'string' } }), 'Oldest first'),
     error: nullable('string', 'Why the chain is not shown: the last error GET /nodes has for the peer'),
   }),
