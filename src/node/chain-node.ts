@@ -8,13 +8,14 @@ import { pythonStr } from '../chain/py-json.ts';
 import type { ChainRules } from '../chain/rules.ts';
 import { validExtension } from '../chain/validate.ts';
 import type { Logger } from '../log/log.ts';
+import { ringKey, widerLimit } from '../peers/broadcast-tree.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
 import type { Lookup } from '../peers/peer-discovery.ts';
 import type { Admission, Exchange, PeerSet, PeerSource, PeerStatus } from '../peers/peer-set.ts';
 import type { ChainStore, StoreDamage } from '../store/chain-store.ts';
 import { DurableWrites, StoreFailedError } from './durable-writes.ts';
 import type { Miner } from './miner.ts';
-import type { NodeEvents } from './node-events.ts';
+import type { NodeEvents, Relay } from './node-events.ts';
 import { PoolIntake, type BatchOutcome, type PoolLimits, type TransactionOutcome } from './pool-intake.ts';
 import { PeerSync, type Resolution } from './sync.ts';
 
@@ -84,6 +85,10 @@ export class ChainNode {
   /** Aborts the proof search under way: the tip it builds on has changed. */
   #search: AbortController | undefined;
   #peerSync: PeerSync;
+  /** Whom each transaction a peer passed on is owed to, once pooled (see receiveTransactions). */
+  #transactionRelays = new WeakMap<Transaction, Relay>();
+  /** The widest range owed for announced blocks that made the node sync: the chain adopted next is relayed over it. */
+  #owedRelay: string | undefined;
 
   constructor(deps: ChainNodeDeps) {
     this.#deps = deps;
@@ -92,7 +97,13 @@ export class ChainNode {
     this.#newId = deps.newId ?? (() => randomUUID().replaceAll('-', ''));
     const { nodeId, rules, blockchain, limits, peers, peerClient, clock, log } = deps;
     this.#writes = new DurableWrites(deps.store, log);
-    this.#intake = new PoolIntake({ blockchain, minerId: nodeId, writes: this.#writes, limits, events: this.events });
+    // The intake announces what it pools here; the node adds whom each transaction is owed to.
+    const pooled = new EventEmitter<NodeEvents>();
+    pooled.on('transaction', ({ transaction }) => {
+      const relay = this.#transactionRelays.get(transaction);
+      this.events.emit('transaction', relay === undefined ? { transaction } : { transaction, relay });
+    });
+    this.#intake = new PoolIntake({ blockchain, minerId: nodeId, writes: this.#writes, limits, events: pooled });
     const adopt = (chain: Block[], peer: string) => this.#adopt(chain, peer);
     const lookup = deps.lookup ?? (async () => []);
     this.#peerSync = new PeerSync({
@@ -151,9 +162,17 @@ export class ChainNode {
     return this.#intake.add(typeof transaction.id === 'string' ? transaction : { ...transaction, id: this.#newId() });
   }
 
-  /** Transactions a peer passed on, each with its id: pools those it lacks, if the pool can take them all. */
-  receiveTransactions(transactions: readonly Transaction[]): Promise<BatchOutcome> {
-    return this.#intake.addAll(transactions);
+  /**
+   * Transactions a peer passed on, each with its id: pools those it lacks, if the pool can take them
+   * all. Those it pools are owed on over the ring up to `limit` (see broadcast-tree.ts); without
+   * one, to nobody.
+   */
+  receiveTransactions(transactions: readonly Transaction[], limit?: string): Promise<BatchOutcome> {
+    const relay: Relay = limit === undefined ? 'none' : { limit };
+    for (const transaction of transactions) this.#transactionRelays.set(transaction, relay);
+    // Each is announced as it is pooled, before the batch settles: then the relays are let go.
+    const forget = () => transactions.forEach((transaction) => this.#transactionRelays.delete(transaction));
+    return this.#intake.addAll(transactions).finally(forget);
   }
 
   /**
@@ -198,9 +217,10 @@ export class ChainNode {
 
   /**
    * A block a peer announced, with the length of the peer's chain. One that extends the tip is
-   * checked and appended; one that does not, from a longer chain, makes the node sync.
+   * checked and appended; one that does not, from a longer chain, makes the node sync. What the
+   * block brings is owed on over the ring up to `limit` (see broadcast-tree.ts); without one, to nobody.
    */
-  receiveBlock(block: Block, length: number): Promise<BlockOutcome> {
+  receiveBlock(block: Block, length: number, limit?: string): Promise<BlockOutcome> {
     const { blockchain } = this.#deps;
     return this.#writes.inTurn(async (): Promise<BlockOutcome> => {
       if (length <= blockchain.length) return { status: 'known' };
@@ -209,10 +229,16 @@ export class ChainNode {
         const verdict = validExtension(tip, blockchain.length + 1, [block], this.rules);
         if (!verdict.ok) return { status: 'rejected', reason: verdict.reason };
         await this.#commit({ type: 'block', block });
-        this.events.emit('appended', { block });
+        this.events.emit('appended', { block, relay: limit === undefined ? 'none' : { limit } });
         return { status: 'appended' };
       }
-      void this.sync().catch(() => undefined); // nobody waits for it; a failed round is logged by the sync
+      const owed = (this.#owedRelay = widerLimit(ringKey(this.nodeId), this.#owedRelay, limit));
+      // Nobody waits for it; a failed round is logged by the sync. A round that adopted nothing owes nothing.
+      void this.sync()
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.#owedRelay === owed) this.#owedRelay = undefined;
+        });
       return { status: 'syncing' };
     });
   }
@@ -282,7 +308,9 @@ export class ChainNode {
           { peer, length: chain.length, from, dropped: reorg.dropped.length, returned: reorg.returned.length },
           `adopted the chain of ${peer} (${chain.length} blocks, from block ${from} on)`,
         );
-        this.events.emit('replaced', { chain: this.chain, peer, from, ...reorg });
+        const limit = this.#owedRelay;
+        this.#owedRelay = undefined;
+        this.events.emit('replaced', { chain: this.chain, peer, from, ...reorg, ...(limit !== undefined && { relay: { limit } }) });
         return true;
       });
     } catch (error) {

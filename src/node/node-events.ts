@@ -4,18 +4,29 @@ import type { Reorg } from '../chain/blockchain.ts';
 import type { PeerStatus } from '../peers/peer-set.ts';
 
 /**
+ * Whom this node owes news it took in, over the broadcast tree of src/peers/broadcast-tree.ts: the
+ * whole ring, as the news's origin; the ring up to `limit`, as the peer that told it asked; or
+ * nobody, for a peer that asked for no relay (an older chainlab, which tells every peer itself).
+ */
+export type Relay = 'origin' | 'none' | { limit: string };
+
+/**
  * What a node announces as it changes, for whoever watches (gossip, the explorer, the metrics).
  * Listeners run synchronously after the change: they must not throw or block.
  */
 export interface NodeEvents {
   /** This node mined `block`; the proof search took `miningMs`. */
   mined: [{ block: ForgedBlock; miningMs: number }];
-  /** A block announced by a peer extended this node's chain. */
-  appended: [{ block: Block }];
-  /** This node adopted the longer chain of `peer`, from position `from` on. */
-  replaced: [{ chain: readonly Block[]; peer: string; from: number } & Reorg];
-  /** A transaction joined the pool, from a client or a peer. */
-  transaction: [{ transaction: Transaction }];
+  /** A block announced by a peer extended this node's chain; `relay`: what the peer asked of this node. */
+  appended: [{ block: Block; relay: Relay }];
+  /**
+   * This node adopted the longer chain of `peer`, from position `from` on. `relay` is there when a
+   * peer's announcement made the node sync into it; without, nobody asked (a heal, a resolve), and
+   * the node announces it as origin.
+   */
+  replaced: [{ chain: readonly Block[]; peer: string; from: number; relay?: { limit: string } } & Reorg];
+  /** A transaction joined the pool, from a client (without `relay`: this node is its origin) or a peer. */
+  transaction: [{ transaction: Transaction; relay?: Relay }];
   /** Peers were registered, or what is known of them changed. */
   peers: [{ peers: readonly PeerStatus[] }];
   /** A peer could not be asked, or its answer was rejected. */

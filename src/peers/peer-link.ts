@@ -36,19 +36,37 @@ export interface PeerLinkContext {
    * node, not the link, so a peer forgotten and registered again is not asked again.
    */
   silent: Set<string>;
+  /**
+   * Transactions owed to `peer` over the ring up to `limit` that it cannot be told now (see
+   * untellable): whoever follows it in that range is owed them instead (see broadcast-tree.ts).
+   */
+  handOver(peer: string, keys: readonly string[], limit: string): void;
+}
+
+/**
+ * Whether a failed request says the peer cannot be told anything now: it did not answer, or failed
+ * (5xx), or does not take gossip (404). Then what it was to pass on goes to the next member of its
+ * range. A refusal (4xx) or a full pool (429) are answers: the peer is there.
+ */
+export function untellable({ answered, status }: PeerFailure): boolean {
+  return !answered || status === 404 || (status !== undefined && status >= 500);
 }
 
 /**
  * What this node says to one peer on its own initiative, and what it still owes it: the
- * transactions the peer may not have yet (sent in batches bounded by count and bytes, retried with
- * backoff until the peer has them) and the introduction (retried until the peer is up). One link
- * per registered peer; a link closed is done for good.
+ * transactions the peer may not have yet, each with the limit of the range the peer is to pass it
+ * on over (broadcast-tree.ts; none: just the peer), sent in batches of one limit bounded by count
+ * and bytes and retried with backoff until the peer has them; and the introduction (retried until
+ * the peer is up). While the peer cannot be told (see untellable), the ranges it owes are handed
+ * over and only its own copy waits for it. One link per registered peer; a link closed is done for good.
  */
 export class PeerLink {
   readonly peer: string;
   readonly #context: PeerLinkContext;
-  /** Keys (transactionKey) of pending transactions the peer may not have yet. */
-  readonly #outbox = new Set<string>();
+  /** Keys (transactionKey) of pending transactions the peer may not have yet, to the limit it is to pass each on to (undefined: nobody). */
+  readonly #outbox = new Map<string, string | undefined>();
+  /** Since a request failed in a way that says the peer cannot be told now (see untellable), until one succeeds. */
+  #untellable = false;
   #sending = false;
   /** Most transactions in the next batch: halved when the peer answers 413, doubled back with each batch it takes. */
   #batchLimit = MAX_BATCH;
@@ -70,19 +88,31 @@ export class PeerLink {
     this.#introduceBackoff = new Backoff(minMs, maxMs);
   }
 
-  /** POST /gossip/blocks: the peer appends the block, or syncs. Not retried: the next block or sync covers it. */
-  announceBlock(block: Block, length: number): void {
+  /**
+   * POST /gossip/blocks: the peer appends the block, or syncs, and passes it on over the ring up to
+   * `limit`. Not retried: the next block or sync covers it. Resolves to whether the peer could be
+   * told (see untellable): if not, its range is for the next member to tell.
+   */
+  async announceBlock(block: Block, length: number, limit: string): Promise<boolean> {
     const { peerClient, silent } = this.#context;
-    if (this.#closed || silent.has(this.peer)) return;
-    void peerClient.post(this.peer, '/gossip/blocks', { block, length }).then((reply) => {
-      // A late answer to a link closed meanwhile says nothing about the peer registered next.
-      if (!reply.ok && !this.#closed) this.#noteFailure('announcing a block', reply);
-    });
+    if (this.#closed || silent.has(this.peer)) return false;
+    const reply = await peerClient.post(this.peer, '/gossip/blocks', { block, length, limit });
+    // A late answer to a link closed meanwhile says nothing about the peer registered next.
+    if (!reply.ok && !this.#closed) this.#noteFailure('announcing a block', reply);
+    return reply.ok || !untellable(reply);
   }
 
-  /** Owes the peer these transactions (by transactionKey) and sends what it owes, unless a send or a retry is under way. */
-  sendTransactions(keys: Iterable<string>): void {
-    for (const key of keys) this.#outbox.add(key);
+  /**
+   * Owes the peer these transactions (by transactionKey), to pass on over the ring up to `limit`
+   * (undefined: to nobody), and sends what it owes, unless a send or a retry is under way. A range
+   * replaces what was owed; no range never narrows one.
+   */
+  sendTransactions(keys: Iterable<string>, limit?: string): void {
+    for (const key of keys) if (limit !== undefined || !this.#outbox.has(key)) this.#outbox.set(key, limit);
+    // A peer that cannot be told now would hold its range up for as long as it is away; one that takes no gossip, for good.
+    const gone = this.#closed || this.#context.silent.has(this.peer);
+    if (gone || this.#untellable) this.#handOverRanges();
+    if (gone) return this.#outbox.clear();
     void this.#send();
   }
 
@@ -96,12 +126,23 @@ export class PeerLink {
     void this.#introduce();
   }
 
-  /** What the last exchange with the peer showed: one back after a partition or a restart gets whatever it missed. */
+  /**
+   * What the last exchange with the peer showed: one back after a partition or a restart gets
+   * whatever it missed. One found up is introduced to now, not when its backoff ends: else, started
+   * in a row, nodes would keep introducing themselves long after all are up (a request each, counted
+   * against every broadcast meanwhile).
+   */
   noteReachable(reachable: boolean | undefined): void {
+    if (reachable === true && this.#introduceTimer !== undefined) {
+      clearTimeout(this.#introduceTimer);
+      this.#introduceTimer = undefined;
+      this.introduce();
+    }
     if (reachable === true && this.#reachable === false) {
       clearTimeout(this.#retryTimer);
       this.#retryTimer = undefined;
       this.#sendBackoff.reset();
+      this.#untellable = false;
       this.sendPool();
     }
     this.#reachable = reachable;
@@ -122,10 +163,12 @@ export class PeerLink {
     if (batch.length === 0) return;
     this.#sending = true;
     const transactions = batch.map(({ transaction }) => transaction);
-    const reply = await peerClient.post(peer, '/gossip/transactions', { transactions });
+    const { limit } = batch[0]!;
+    const reply = await peerClient.post(peer, '/gossip/transactions', limit === undefined ? { transactions } : { transactions, limit });
     this.#sending = false;
     if (this.#closed) return;
     if (reply.ok) {
+      this.#untellable = false;
       this.#batchLimit = Math.min(MAX_BATCH, this.#batchLimit * 2);
     } else if (reply.status === 413 && batch.length > 1) {
       // Too large for this peer, whatever our own limit says: the same transactions go again, fewer at a time.
@@ -135,7 +178,8 @@ export class PeerLink {
     } else if (!this.#refusedForGood(batch, reply)) {
       return this.#retryLater(reply);
     }
-    for (const { key } of batch) this.#outbox.delete(key);
+    // One owed over another range meanwhile is owed still.
+    for (const { key } of batch) if (this.#outbox.get(key) === limit) this.#outbox.delete(key);
     this.#sendBackoff.reset();
     return this.#send();
   }
@@ -155,8 +199,15 @@ export class PeerLink {
     return true;
   }
 
-  /** The peer is down, busy (429) or failing (5xx, 503 when its store failed): the outbox waits, with backoff. */
+  /**
+   * The peer is down, busy (429) or failing (5xx, 503 when its store failed): the outbox waits, with
+   * backoff; unless the peer is only busy, the ranges it owes are handed over meanwhile.
+   */
   #retryLater(failure: PeerFailure): void {
+    if (untellable(failure)) {
+      this.#untellable = true;
+      this.#handOverRanges();
+    }
     this.#noteFailure('passing on transactions', failure);
     if (this.#context.silent.has(this.peer)) return;
     this.#retryTimer = setTimeout(() => {
@@ -174,7 +225,9 @@ export class PeerLink {
     const { pool, log, maxBatchBytes } = this.#context;
     const batch: Owed[] = [];
     let bytes = EMPTY_BATCH_BYTES;
-    for (const key of this.#outbox) {
+    for (const [key, limit] of this.#outbox) {
+      // One limit a request; the next limit waits for the next batch, so the pool's order is kept.
+      if (batch.length > 0 && limit !== batch[0]!.limit) break;
       const transaction = pool.pendingTransaction(key);
       const size = transaction === undefined ? undefined : jsonBytes(transaction);
       if (transaction === undefined || size === undefined) {
@@ -185,7 +238,7 @@ export class PeerLink {
       }
       const added = batch.length === 0 ? size : size + 1; // and its comma
       if (batch.length > 0 && bytes + added > maxBatchBytes) break;
-      batch.push({ key, transaction });
+      batch.push({ key, transaction, limit });
       bytes += added;
       if (batch.length >= this.#batchLimit) break;
     }
@@ -202,8 +255,24 @@ export class PeerLink {
     } else if (reply.status === 400) {
       log.warn({ peer, reason: reply.reason }, `peer ${peer} refused this node's address ${advertiseAddress}: ${reply.reason}`);
     } else {
-      this.#introduceTimer = setTimeout(() => void this.#introduce(), this.#introduceBackoff.next()).unref();
+      this.#introduceTimer = setTimeout(() => {
+        this.#introduceTimer = undefined;
+        void this.#introduce();
+      }, this.#introduceBackoff.next()).unref();
     }
+  }
+
+  /** Hands every range owed over to the next members (see PeerLinkContext.handOver); the peer is still owed its own copy. */
+  #handOverRanges(): void {
+    const byLimit = new Map<string, string[]>();
+    for (const [key, limit] of this.#outbox) {
+      if (limit === undefined) continue;
+      const keys = byLimit.get(limit) ?? [];
+      if (keys.length === 0) byLimit.set(limit, keys);
+      keys.push(key);
+      this.#outbox.set(key, undefined);
+    }
+    for (const [limit, keys] of byLimit) this.#context.handOver(this.peer, keys, limit);
   }
 
   #noteFailure(what: string, failure: PeerFailure): void {
@@ -211,6 +280,7 @@ export class PeerLink {
     const { peer } = this;
     if (failure.status === 404) {
       silent.add(peer);
+      this.#handOverRanges();
       this.#outbox.clear();
       log.info({ peer }, `peer ${peer} does not take gossip (a reference node?): it is kept in sync by polling only`);
     } else {
@@ -219,10 +289,11 @@ export class PeerLink {
   }
 }
 
-/** A transaction owed to the peer, and its key in the outbox. */
+/** A transaction owed to the peer, its key in the outbox, and the limit the peer is to pass it on to. */
 interface Owed {
   key: string;
   transaction: Transaction;
+  limit: string | undefined;
 }
 
 /** The bytes of a transaction's JSON (ASCII only: as many as its characters), or undefined if it cannot be written. */
@@ -235,7 +306,7 @@ function jsonBytes(transaction: Transaction): number | undefined {
 }
 
 /** A transaction as a warning names it: by its id, or by its key when it has none, cut short (a key can be a megabyte of JSON). */
-function describe({ key, transaction }: Owed): string {
+function describe({ key, transaction }: Pick<Owed, 'key' | 'transaction'>): string {
   const name = typeof transaction.id === 'string' ? transaction.id : key;
   return name.length > 100 ? `${name.slice(0, 100)}…` : name;
 }

@@ -58,6 +58,7 @@ function linkTo(
       retry: { minMs: 5, maxMs: 20 },
       maxBatchBytes,
       silent: new Set(),
+      handOver: () => undefined,
     },
     true,
   );
@@ -165,10 +166,11 @@ describe('a link closed while a request is in flight', () => {
       retry: { minMs: 5, maxMs: 20 },
       maxBatchBytes: 64 * KIB,
       silent,
+      handOver: () => undefined,
     };
     const [, block] = buildChain(2);
     const old = new PeerLink(PEER, context, true);
-    old.announceBlock(block!, 2);
+    void old.announceBlock(block!, 2, 'node1');
     expect(replies).toHaveLength(1);
     old.close(); // the peer is forgotten, then registered again: a new link, the same silent set
     const renewed = new PeerLink(PEER, context, true);
@@ -176,7 +178,7 @@ describe('a link closed while a request is in flight', () => {
     replies[0]!({ ok: false, answered: true, status: 404, reason: `POST ${PEER}/gossip/blocks: HTTP 404` });
     await new Promise(setImmediate); // the reply's handlers have run
     expect(silent.has(PEER)).toBe(false);
-    renewed.announceBlock(block!, 2);
+    void renewed.announceBlock(block!, 2, 'node1');
     expect(replies).toHaveLength(2);
     renewed.close();
   });

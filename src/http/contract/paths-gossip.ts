@@ -13,6 +13,16 @@ import {
   STORE_FAILED,
   type PathItem,
 } from './builders.ts';
+import { MAX_KEY_CHARS } from '../../peers/broadcast-tree.ts';
+
+/** The range of the broadcast tree a message makes its receiver responsible for (src/peers/broadcast-tree.ts). */
+const LIMIT = {
+  type: 'string',
+  maxLength: MAX_KEY_CHARS,
+  description:
+    'The ring key (a node id, or an address) up to which, exclusive, going round the ring of nodes sorted by key, the receiver passes on what is news to it; ' +
+    'its own key: the whole ring. Absent: the receiver passes nothing on (an older chainlab node, which tells every peer itself, sends none).',
+} as const;
 
 export const GOSSIP_PATHS: Record<string, PathItem> = {
   '/chain/tip': {
@@ -46,18 +56,23 @@ export const GOSSIP_PATHS: Record<string, PathItem> = {
       summary: "A peer announces its new tip: the last block of its chain, with the chain's length",
       description:
         "A block that extends this node's tip is checked and appended. One that does not, from a longer chain, makes the node sync with its peers " +
-        'in the background; one from a chain no longer than ours is ignored.',
+        'in the background; one from a chain no longer than ours is ignored. A block appended, or a chain adopted by that sync, is announced on ' +
+        'over the range `limit` gives (a broadcast tree: see the README).',
       tags: ['gossip'],
       requestBody: jsonBody(
-        object({
-          block: schema('Block'),
-          length: { type: 'integer', minimum: 1, description: "The length of the announcing node's chain, whose last block `block` is" },
-        }),
+        object(
+          {
+            block: schema('Block'),
+            length: { type: 'integer', minimum: 1, description: "The length of the announcing node's chain, whose last block `block` is" },
+            limit: LIMIT,
+          },
+          ['block', 'length'],
+        ),
       ),
       responses: {
         '200': json('Appended, already known, or a sync started', schema('BlockOutcome')),
         ...gossipBodyErrors(
-          `A body that is not \`{"block": {...}, "length": N}\` with N a whole number from 1, ` +
+          `A body that is not \`{"block": {...}, "length": N}\` with N a whole number from 1 (and \`limit\`, if any, a string of at most ${MAX_KEY_CHARS} characters), ` +
             `\`block rejected: <reason>\` for a block that extends the tip but is not valid there, or ${NOT_JSON}`,
         ),
         ...CROSS_SITE,
@@ -69,9 +84,11 @@ export const GOSSIP_PATHS: Record<string, PathItem> = {
     post: {
       operationId: 'passOnTransactions',
       summary: 'A peer passes on transactions it pooled, each with its id',
-      description: 'Pools those this node lacks. One invalid transaction refuses them all: nothing is stored.',
+      description:
+        'Pools those this node lacks, and passes those on over the range `limit` gives (a broadcast tree: see the README). ' +
+        'One invalid transaction refuses them all: nothing is stored.',
       tags: ['gossip'],
-      requestBody: jsonBody(object({ transactions: array(schema('Transaction'), 'Each with its id') })),
+      requestBody: jsonBody(object({ transactions: array(schema('Transaction'), 'Each with its id'), limit: LIMIT }, ['transactions'])),
       responses: {
         '200': json(
           'How many were pooled, were already held, or had an id held by another transaction (those are not stored)',
@@ -82,7 +99,7 @@ export const GOSSIP_PATHS: Record<string, PathItem> = {
           }),
         ),
         ...gossipBodyErrors(
-          `A body that is not \`{"transactions": [...]}\`, \`transactions[i]: <reason>\` for one that POST /transactions/new would refuse ` +
+          `A body that is not \`{"transactions": [...]}\` (with \`limit\`, if any, a string of at most ${MAX_KEY_CHARS} characters), \`transactions[i]: <reason>\` for one that POST /transactions/new would refuse ` +
             `or that has no \`id\`, or ${NOT_JSON}`,
         ),
         ...CROSS_SITE,

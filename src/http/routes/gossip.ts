@@ -4,6 +4,7 @@ import { cachedHash } from '../../chain/block-hash-cache.ts';
 import type { Block, Transaction } from '../../chain/block.ts';
 import { isObject, validTransaction } from '../../chain/validate.ts';
 import type { ChainNode } from '../../node/chain-node.ts';
+import { MAX_KEY_CHARS } from '../../peers/broadcast-tree.ts';
 import { bodyOf, jsonBody } from '../json-body.ts';
 import { sendJson } from '../send-json.ts';
 
@@ -34,7 +35,7 @@ export function gossipRoutes(router: Router, { node, maxBlockBytes }: { node: Ch
     const { length } = body;
     if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 1)
       ctx.throw(400, 'length must be a whole number of blocks, at least 1');
-    const outcome = await node.receiveBlock(body.block as Block, length);
+    const outcome = await node.receiveBlock(body.block as Block, length, limitOf(ctx, body.limit));
     if (outcome.status === 'rejected') ctx.throw(400, `block rejected: ${outcome.reason}`);
     sendJson(ctx, 200, { status: outcome.status, length: node.chain.length });
   });
@@ -43,6 +44,7 @@ export function gossipRoutes(router: Router, { node, maxBlockBytes }: { node: Ch
     const body = bodyOf(ctx);
     const list = isObject(body) ? body.transactions : undefined;
     if (!Array.isArray(list)) ctx.throw(400, 'expected {"transactions": [...]}');
+    const limit = limitOf(ctx, isObject(body) ? body.limit : undefined);
     // All or nothing: one bad transaction stores none of them. A peer passes each on with the id it
     // was given; only a replayed log of old could hold one without.
     const transactions: Transaction[] = list.map((item, i) => {
@@ -51,10 +53,21 @@ export function gossipRoutes(router: Router, { node, maxBlockBytes }: { node: Ch
       return verdict.value;
     });
     // A failed store rejects with a 503 meant for the client (StoreFailedError).
-    const outcome = await node.receiveTransactions(transactions);
+    const outcome = await node.receiveTransactions(transactions, limit);
     if (outcome.status === 'too large') ctx.throw(413, outcome.reason);
     if (outcome.status === 'full') ctx.throw(429, outcome.reason);
     const { added, known, conflicting } = outcome;
     sendJson(ctx, 200, { added, known, conflicting });
   });
+}
+
+/**
+ * The `limit` of a gossip message: the ring key up to which the receiver passes the news on (see
+ * broadcast-tree.ts). Absent: to nobody, as older chainlab peers, which tell every peer themselves, send.
+ */
+function limitOf(ctx: Context, limit: unknown): string | undefined {
+  if (limit === undefined) return undefined;
+  if (typeof limit !== 'string' || limit.length > MAX_KEY_CHARS)
+    ctx.throw(400, `limit must be a string of at most ${MAX_KEY_CHARS} characters`);
+  return limit;
 }
