@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Block } from './block.ts';
 import { hashBlock } from './hash.ts';
 import { canonicalJson, type JsonObject, type JsonValue } from './py-json.ts';
@@ -11,7 +11,8 @@ export interface BlockMeasure {
 
 // Blocks are never changed once in a chain, so a block object's hash can be kept as long as the
 // object lives. This node's own blocks are hashed once; a peer's arrive as new objects every time,
-// and validation hashes each, which fills this for whoever asks next (mining on a new tip).
+// and validation hashes each (rememberMeasure), which fills this for whoever asks next (mining on
+// a new tip, the next block's check).
 const measures = new WeakMap<object, BlockMeasure>();
 
 /** hashBlock, remembered per block object. */
@@ -23,10 +24,23 @@ export function cachedHash(block: JsonValue | Block): string {
 /** The block's hash (hashBlock's) and its canonical JSON's length, from one serialisation, remembered per block object. */
 export function measureBlock(block: JsonObject | Block): BlockMeasure {
   let measure = measures.get(block);
-  if (measure === undefined) {
-    const json = canonicalJson(block);
-    measure = { hash: createHash('sha256').update(json).digest('hex'), bytes: json.length };
-    measures.set(block, measure);
-  }
+  if (measure === undefined) measure = measureJson(block, canonicalJson(block));
   return measure;
+}
+
+/** Remembers `json`, the canonical JSON of `block` written by whoever had to write it anyway (validation), as its measure. */
+export function measureJson(block: JsonObject | Block, json: string): BlockMeasure {
+  const measure = { hash: hash('sha256', json), bytes: json.length };
+  measures.set(block, measure);
+  return measure;
+}
+
+/**
+ * Has `block`'s measure hold `hash`, a string equal to its hash, instead of its own copy: the next
+ * block's previous_hash, which the chain keeps anyway. 10,000 blocks then hold one 64-digit
+ * string each, not two.
+ */
+export function shareHash(block: JsonObject | Block, hash: string): void {
+  const measure = measures.get(block);
+  if (measure !== undefined && measure.hash === hash) measure.hash = hash;
 }

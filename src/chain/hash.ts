@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson, type JsonValue } from './py-json.ts';
 
 /** The reference's `Blockchain.hash`: sha256 of `json.dumps(block, sort_keys=True)`, as hex. */
 export function hashBlock(block: JsonValue): string {
-  return createHash('sha256').update(canonicalJson(block)).digest('hex');
+  return hash('sha256', canonicalJson(block));
 }

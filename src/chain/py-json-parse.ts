@@ -5,6 +5,8 @@
 import { pyFloat, type JsonObject, type JsonValue, type ParseResult } from './py-json.ts';
 /** Deep enough for any block; shallow enough that a hostile body cannot overflow the stack. */
 const MAX_DEPTH = 512;
+/** Property names a parse remembers (see Parser.key): a block and its transactions have a dozen. */
+const MAX_KEYS = 64;
 /** Python 3.11 refuses to convert longer digit strings to int; refusing them too keeps us in step. */
 const MAX_INT_DIGITS = 4300;
 
@@ -20,7 +22,6 @@ export function parseJson(text: string): ParseResult {
 
 class JsonSyntaxError extends Error {}
 
-const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 const HEX4 = /[0-9a-fA-F]{4}/y;
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
@@ -36,6 +37,9 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
 class Parser {
   private readonly text: string;
   private pos = 0;
+  /** Property names met so far, by length, without escapes: see key(). */
+  private readonly keys = new Map<number, string[]>();
+  private keyCount = 0;
 
   constructor(text: string) {
     this.text = text;
@@ -76,7 +80,7 @@ class Parser {
     }
     for (;;) {
       if (this.text[this.pos] !== '"') this.fail('a property name in double quotes');
-      const key = this.string();
+      const key = this.key();
       this.skipWhitespace();
       this.expect(':');
       setProperty(object, key, this.value(depth));
@@ -95,7 +99,8 @@ class Parser {
     }
     for (;;) {
       items.push(this.value(depth));
-      if (this.separator(']')) return items;
+      // push leaves room for 16 more: a short array (a block's transactions) is kept at its size.
+      if (this.separator(']')) return items.length < 16 ? items.slice() : items;
     }
   }
 
@@ -108,6 +113,34 @@ class Parser {
       return c === close;
     }
     return this.fail(`',' or '${close}'`);
+  }
+
+  /**
+   * A property name. The few names a chain repeats (index, proof, sender…) are taken from `keys`
+   * rather than cut out of the text again for every block: no new string, and the one V8 already
+   * has as a property name. At most MAX_KEYS are kept, so a body of distinct names cannot grow it.
+   */
+  private key(): string {
+    const start = this.pos + 1;
+    const end = this.text.indexOf('"', start);
+    const candidates = end === -1 ? undefined : this.keys.get(end - start);
+    if (candidates !== undefined) {
+      for (const known of candidates) {
+        if (this.text.startsWith(known, start)) {
+          this.pos = end + 1;
+          return known;
+        }
+      }
+    }
+    const key = this.string();
+    // Only a name written without escapes: its text is then the name itself, as startsWith compares it.
+    if (this.pos === end + 1 && key.length === end - start && this.keyCount < MAX_KEYS) {
+      this.keyCount++;
+      const same = this.keys.get(key.length);
+      if (same === undefined) this.keys.set(key.length, [key]);
+      else same.push(key);
+    }
+    return key;
   }
 
   private string(): string {
@@ -156,19 +189,45 @@ class Parser {
     return decoded;
   }
 
+  /** As the grammar `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`: a '.' or an 'e' not followed as it requires ends the number before it. */
   private number(): JsonValue {
+    const text = this.text;
     const start = this.pos;
-    if (this.text.startsWith('-Infinity', start)) return this.literal('-Infinity', -Infinity);
-    NUMBER.lastIndex = start;
-    const match = NUMBER.exec(this.text);
-    if (match === null) {
+    if (text.startsWith('-Infinity', start)) return this.literal('-Infinity', -Infinity);
+    let pos = text.charCodeAt(start) === 0x2d ? start + 1 : start;
+    const first = text.charCodeAt(pos);
+    if (!isDigit(first)) {
       this.pos = start + 1; // a '-' without digits
       return this.fail('a digit');
     }
-    const token = match[0];
-    this.pos = start + token.length;
-    if (match[1] !== undefined || match[2] !== undefined) return pyFloat(Number(token));
-    return integer(token, start);
+    // Up to 15 digits are exact in a double: the common case is added up as it is read.
+    let value = first - 0x30;
+    pos++;
+    if (first !== 0x30) {
+      while (isDigit(text.charCodeAt(pos))) value = value * 10 + (text.charCodeAt(pos++) - 0x30);
+    }
+    const intEnd = pos;
+    let float = false;
+    if (text.charCodeAt(pos) === 0x2e && isDigit(text.charCodeAt(pos + 1))) {
+      float = true;
+      pos += 2;
+      while (isDigit(text.charCodeAt(pos))) pos++;
+    }
+    const e = text.charCodeAt(pos);
+    if (e === 0x65 || e === 0x45) {
+      const sign = text.charCodeAt(pos + 1);
+      const digitAt = sign === 0x2b || sign === 0x2d ? pos + 2 : pos + 1;
+      if (isDigit(text.charCodeAt(digitAt))) {
+        float = true;
+        pos = digitAt + 1;
+        while (isDigit(text.charCodeAt(pos))) pos++;
+      }
+    }
+    this.pos = pos;
+    if (float) return pyFloat(Number(text.slice(start, pos)));
+    const negative = text.charCodeAt(start) === 0x2d;
+    if (intEnd - start - (negative ? 1 : 0) <= 15) return negative && value !== 0 ? -value : value; // Python has no int -0
+    return integer(text.slice(start, pos), start);
   }
 
   private literal<T extends JsonValue>(word: string, value: T): T {
@@ -215,6 +274,10 @@ function setProperty(object: JsonObject, key: string, value: JsonValue): void {
   } else {
     object[key] = value;
   }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 /** A character for an error message: 'x' when printable ASCII, else U+XXXX. */

@@ -1,8 +1,8 @@
 import { REWARD_SENDER, type Block, type Transaction } from './block.ts';
-import { cachedHash } from './block-hash-cache.ts';
+import { cachedHash, measureJson, shareHash } from './block-hash-cache.ts';
 import { jsonLength } from './json-length.ts';
 import { isValidProof } from './proof-of-work.ts';
-import { PyFloat, toJson, type JsonObject, type JsonValue } from './py-json.ts';
+import { canonicalJsonWithin, PyFloat, toJson, type JsonObject, type JsonValue } from './py-json.ts';
 import type { ChainRules } from './rules.ts';
 
 /** Why something was rejected; validation never throws and never logs, the caller decides. */
@@ -95,6 +95,8 @@ interface Link {
  * hashed again for every guess of every block mined after it.
  */
 function validLinks(blocks: JsonValue[], previous: Link | undefined, from: number, rules: ChainRules): Verdict<Block[]> {
+  // One pass, each block written once: its canonical JSON gives its size and its hash.
+  let previousBlock: JsonObject | undefined;
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
     const position = from + i;
@@ -113,15 +115,17 @@ function validLinks(blocks: JsonValue[], previous: Link | undefined, from: numbe
       if (previousHash !== previous.hash) return fail(`${where}: previous_hash does not match the hash of block ${position - 1}`);
       if (!isValidProof(previous.proof, proof, rules, previous.hash))
         return fail(`${where}: proof ${proof} is not valid after block ${position - 1}`);
+      if (previousBlock !== undefined) shareHash(previousBlock, previousHash);
     }
-    // Counted, not written: a block too large may be too large even to write as one string.
-    const bytes = jsonLength(block, 'canonical');
-    if (bytes > rules.maxBlockBytes) return fail(`${where} is ${bytes} bytes as JSON; at most ${rules.maxBlockBytes}`);
+    // Written only up to the limit: a block too large may be too large even to write as one string.
+    const json = canonicalJsonWithin(block, rules.maxBlockBytes);
+    if (json === undefined) return fail(`${where} is ${jsonLength(block, 'canonical')} bytes as JSON; at most ${rules.maxBlockBytes}`);
     const twice = idHeldTwice(block);
     if (twice !== undefined) return fail(`${where} holds id ${glimpse(twice)} twice`);
     // The one serialisation of the block, kept for whoever asks next: the next block here, then
     // mining on the new tip, or a peer asking for it.
-    previous = { hash: cachedHash(block), proof };
+    previous = { hash: measureJson(block, json).hash, proof };
+    previousBlock = block;
   }
   return ok(blocks as Block[]);
 }
