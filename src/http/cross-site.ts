@@ -22,7 +22,7 @@ export type RouteMatcher = (method: string, path: string) => readonly string[];
  * stay open to all, as they were.
  */
 export function refuseCrossSite(routesOf: RouteMatcher): Middleware {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     if (drivesNode(ctx, routesOf)) {
       const reason = crossSiteReason(ctx);
       if (reason !== undefined) {
@@ -32,7 +32,7 @@ export function refuseCrossSite(routesOf: RouteMatcher): Middleware {
         );
       }
     }
-    await next();
+    return next();
   };
 }
 

@@ -1,9 +1,13 @@
 import { bodyParser } from '@koa/bodyparser';
+import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware, Next } from 'koa';
 import { type JsonValue } from '../chain/py-json.ts';
 import { parseJson } from '../chain/py-json-parse.ts';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/** What curl, fetch, ky and the notebook's `requests` send: the body is UTF-8 JSON, read as is. */
+const PLAIN_JSON = /^application\/json(?:;\s*charset="?utf-8"?)?$/i;
 
 /**
  * Reads a JSON request body into `ctx.request.body`, with the reference's number semantics (5.0 stays
@@ -13,16 +17,8 @@ export function jsonBody(maxBytes: number): Middleware {
   // The body parser only buffers the raw text (and enforces the limit); parsing is ours.
   const readText = bodyParser({ enableTypes: ['text'], extendTypes: { text: JSON_TYPES }, textLimit: maxBytes });
   return async (ctx: Context, next: Next) => {
-    if (!ctx.is(JSON_TYPES)) ctx.throw(400, "the body must be JSON, sent with 'Content-Type: application/json'");
-    try {
-      await readText(ctx, async () => {});
-    } catch (error) {
-      // Size limits (413) and bad encodings (415) carry their status; a body that fails to
-      // decompress or arrives cut short is the client's fault too, never a 500.
-      const status = (error as { status?: number }).status;
-      ctx.throw(status !== undefined && status >= 400 && status < 500 ? status : 400, `unreadable body: ${(error as Error).message}`);
-    }
-    const parsed = parseJson(typeof ctx.request.body === 'string' ? ctx.request.body : '');
+    const text = plainBodyLength(ctx.req, maxBytes) === undefined ? await readAnyBody(ctx, readText) : await readPlainBody(ctx);
+    const parsed = parseJson(text);
     if (!parsed.ok) ctx.throw(400, `invalid JSON: ${parsed.reason}`);
     ctx.request.body = parsed.value;
     await next();
@@ -31,4 +27,53 @@ export function jsonBody(maxBytes: number): Middleware {
 
 export function bodyOf(ctx: { request: { body?: unknown } }): JsonValue {
   return ctx.request.body as JsonValue;
+}
+
+/**
+ * The length of a body that can be read straight off the socket, as almost every request's can:
+ * plain UTF-8 JSON, not compressed, its length announced and within the limit. Undefined for any
+ * other, which the body parser reads, with its decompression, charsets and 413s.
+ */
+function plainBodyLength(req: IncomingMessage, maxBytes: number): number | undefined {
+  const { headers } = req;
+  const type = headers['content-type'];
+  if (type === undefined || !(type === 'application/json' || PLAIN_JSON.test(type))) return undefined;
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return undefined;
+  const length = Number(headers['content-length']);
+  // Node's parser refuses a request with both a length and chunks, or a bad length, before we see it.
+  return headers['content-length'] !== undefined && Number.isSafeInteger(length) && length <= maxBytes ? length : undefined;
+}
+
+/** The body as text, read by the body parser: compressed, in another charset, chunked, or too large. */
+async function readAnyBody(ctx: Context, readText: Middleware): Promise<string> {
+  if (!ctx.is(JSON_TYPES)) ctx.throw(400, "the body must be JSON, sent with 'Content-Type: application/json'");
+  try {
+    await readText(ctx, async () => {});
+  } catch (error) {
+    // Size limits (413) and bad encodings (415) carry their status; a body that fails to
+    // decompress or arrives cut short is the client's fault too, never a 500.
+    const status = (error as { status?: number }).status;
+    ctx.throw(status !== undefined && status >= 400 && status < 500 ? status : 400, `unreadable body: ${(error as Error).message}`);
+  }
+  return typeof ctx.request.body === 'string' ? ctx.request.body : '';
+}
+
+/**
+ * The body of a plain JSON request (see plainBodyLength) as text. Node's parser delivers exactly the
+ * announced bytes or fails the request, so the limit was checked by its length. A leading BOM is
+ * dropped, as the body parser's decoder drops it.
+ */
+async function readPlainBody(ctx: Context): Promise<string> {
+  const { req } = ctx;
+  const text = await new Promise<string | undefined>((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')));
+    // A client that hangs up mid-body: no 'end', only 'close' (and 'error' with some Node versions).
+    req.once('error', () => resolve(undefined));
+    req.once('close', () => resolve(undefined));
+  });
+  if (text === undefined) ctx.throw(400, 'unreadable body: request aborted');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

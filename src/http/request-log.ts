@@ -33,27 +33,32 @@ export function routeOf(ctx: Context): string {
   return route === undefined ? 'unmatched' : String(route);
 }
 
+/** What else wants to know of each finished request: its method, route template, status and seconds taken. */
+export type RequestObserver = (method: string, route: string, status: number, seconds: number) => void;
+
 /**
  * Gives each request an id (the caller's `X-Request-Id` when sane, else a new UUID), sends it back
  * in the same header, and logs one line per request (see requestLevel): method, url, status, ms
  * and the id. The url is the client's, up to the parser's header limit: it is cut to URL_CHARS.
+ * `observe` (the metrics) hears of each request too, timed by the same clock: one middleware
+ * around the whole chain rather than two, on every request.
  */
-export function requestLog(log: Logger): Middleware {
+export function requestLog(log: Logger, observe?: RequestObserver): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
-    const incoming = ctx.get(REQUEST_ID_HEADER);
-    const requestId = SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const incoming = ctx.req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set(REQUEST_ID_HEADER, requestId);
     try {
       await next();
     } finally {
-      const ms = Number((performance.now() - started).toFixed(1));
+      const elapsed = performance.now() - started;
+      const { method, status } = ctx;
+      const ms = Math.round(elapsed * 10) / 10;
       const url = clip(ctx.url, URL_CHARS);
-      log[requestLevel(ctx)](
-        { req_id: requestId, method: ctx.method, url, status: ctx.status, ms },
-        `${ctx.method} ${url} ${ctx.status} ${ms}ms`,
-      );
+      log[requestLevel(ctx)]({ req_id: requestId, method, url, status, ms }, `${method} ${url} ${status} ${ms}ms`);
+      observe?.(method, routeOf(ctx), status, elapsed / 1000);
     }
   };
 }

@@ -29,6 +29,8 @@ export class DurableWrites {
   readonly #log: Logger;
   /** Settles once every change recorded so far has been applied, or has failed. */
   #applied: Promise<void> = Promise.resolve();
+  /** Changes recorded whose `apply` has not run yet (nor failed). */
+  #unapplied = 0;
   /** Settles once the block or chain change under way (see inTurn) is done. */
   #turn: Promise<void> = Promise.resolve();
   #failure: string | undefined;
@@ -50,7 +52,7 @@ export class DurableWrites {
 
   /**
    * Records `change` in the store now (its place in the store is taken synchronously), then runs
-   * `apply` once it is durable and resolves with what `apply` returns. Rejects with a
+   * `apply` (synchronous) once it is durable and resolves with what `apply` returns. Rejects with a
    * StoreFailedError, without running `apply`, if the store could not take it.
    */
   write<T>(change: ChainChange, apply: () => T): Promise<T> {
@@ -61,12 +63,20 @@ export class DurableWrites {
     // state in memory is always what replaying the durable part of the store builds, applied in
     // store order, and nothing a restart would lose is ever applied, announced or acknowledged.
     // Stores resolve records in the order they were made; waiting for the one before keeps the
-    // rule even for a store that did not.
-    const applied = this.#applied
-      .then(() => durable)
-      .then(apply, (error: unknown) => {
+    // rule even for a store that did not. With none waiting to be applied, there is nothing to
+    // wait for but the store: one promise less per transaction, on a busy node.
+    const ready = this.#unapplied === 0 ? durable : this.#applied.then(() => durable);
+    this.#unapplied++;
+    const applied = ready.then(
+      () => {
+        this.#unapplied--;
+        return apply();
+      },
+      (error: unknown) => {
+        this.#unapplied--;
         throw new StoreFailedError(messageOf(error));
-      });
+      },
+    );
     this.#applied = applied.then(settled, settled);
     return applied;
   }
@@ -89,9 +99,14 @@ export class DurableWrites {
   }
 
   #record(change: ChainChange): Promise<void> {
-    // Called now, not later (an async function runs up to its first await): the change takes its
-    // place in the store at once; one that throws rather than rejects is a failed write too.
-    const durable = (async () => this.#store.record(change))();
+    // Called now, not later: the change takes its place in the store at once; one that throws
+    // rather than rejects is a failed write too.
+    let durable: Promise<void>;
+    try {
+      durable = Promise.resolve(this.#store.record(change));
+    } catch (error) {
+      durable = Promise.reject(error instanceof Error ? error : new Error(messageOf(error)));
+    }
     durable.catch((error: unknown) => {
       this.#failure ??= messageOf(error);
       this.#log.error({ err: error, change: change.type }, `could not store a ${change.type} change: ${messageOf(error)}`);

@@ -3,7 +3,7 @@ import { rewardTransaction, transactionBytes, transactionKey, type ForgedBlock, 
 import type { Blockchain } from '../chain/blockchain.ts';
 import { jsonLength } from '../chain/json-length.ts';
 import { canonicalJson, pyFloat } from '../chain/py-json.ts';
-import type { DurableWrites } from './durable-writes.ts';
+import { StoreFailedError, type DurableWrites } from './durable-writes.ts';
 import type { NodeEvents } from './node-events.ts';
 
 /** How much the node takes in: the bounds of its pending pool, and of a block. */
@@ -74,9 +74,15 @@ export class PoolIntake {
   }
 
   /** Pools `transaction` if it is new and fits; resolves once it is stored. */
-  async add(transaction: Transaction): Promise<TransactionOutcome> {
-    this.#deps.writes.refuseIfFailed();
-    return this.#held(transaction) ?? this.#refusal([transaction]) ?? this.#write(transaction);
+  add(transaction: Transaction): Promise<TransactionOutcome> {
+    // Not an async function: its promise would wrap the write's, a few more turns per request.
+    const { failure } = this.#deps.writes;
+    if (failure !== undefined) return Promise.reject(new StoreFailedError(failure));
+    const key = transactionKey(transaction);
+    const held = this.#held(transaction, key);
+    if (held !== undefined) return held;
+    const refusal = this.#refusal([transaction]);
+    return refusal === undefined ? this.#write(transaction, key) : Promise.resolve(refusal);
   }
 
   /** Pools those of `transactions` that are new, if all of them fit, or none. */
@@ -106,9 +112,8 @@ export class PoolIntake {
   }
 
   /** What becomes of a transaction the node holds or is writing already: known, or a conflict. */
-  #held(transaction: Transaction): Promise<TransactionOutcome> | undefined {
+  #held(transaction: Transaction, key = transactionKey(transaction)): Promise<TransactionOutcome> | undefined {
     const { blockchain } = this.#deps;
-    const key = transactionKey(transaction);
     const held = blockchain.pendingTransaction(key) ?? blockchain.includedTransaction(transaction);
     if (held !== undefined) return Promise.resolve(copyOf(held, transaction));
     const inFlight = this.#inFlight.get(key);
@@ -147,9 +152,8 @@ export class PoolIntake {
   }
 
   /** Records a new transaction, and pools it once it is stored. */
-  #write(transaction: Transaction): Promise<TransactionOutcome> {
+  #write(transaction: Transaction, key = transactionKey(transaction)): Promise<TransactionOutcome> {
     const { blockchain, writes, events } = this.#deps;
-    const key = transactionKey(transaction);
     const bytes = transactionBytes(transaction);
     const land = () => {
       if (this.#inFlight.delete(key)) this.#inFlightBytes -= bytes;
