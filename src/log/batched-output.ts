@@ -1,4 +1,3 @@
-import { writeSync } from 'node:fs';
 import { pino, type DestinationStream } from 'pino';
 
 /** How long a line may wait for others to share its write: too short to see, long enough to batch a busy node's lines. */
@@ -20,48 +19,28 @@ export interface BatchedOutput extends DestinationStream {
  * still gathered is written synchronously.
  */
 export function batchedOutput(fd = 1): BatchedOutput {
-  // Asynchronous: a slow reader (a full pipe) never stalls the event loop; pino flushes it on exit.
-  const out = pino.destination({ dest: fd, sync: false });
+  // Synchronous, as pino's default for stdout is: each batch is written whole before the node goes
+  // on, so what a full pipe holds back is the node (as before), never a buffer that grows without
+  // bound, and nothing is half-written when the process exits. SonicBoom waits out EAGAIN itself.
+  const out = pino.destination({ dest: fd, sync: true });
   let gathered = '';
   let timer: NodeJS.Timeout | undefined;
-  const release = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (gathered === '') return;
-    out.write(gathered);
-    gathered = '';
-  };
-  // At exit there is no event loop left to finish an asynchronous write: what `out` holds goes
-  // first, then what is still gathered, both synchronously. pino's exit handler flushes `out`
-  // too, before this one (it was registered first).
   const flushSync = () => {
     clearTimeout(timer);
     timer = undefined;
-    out.flushSync();
-    writeAllSync(fd, gathered);
+    if (gathered === '') return;
+    const batch = gathered;
     gathered = '';
+    out.write(batch);
   };
-  process.once('exit', () => {
-    if (gathered !== '') flushSync();
-  });
+  // At exit there is no event loop left to run the timer: what is still gathered goes now.
+  process.once('exit', flushSync);
   return {
     write(line: string) {
       gathered += line;
-      if (gathered.length >= BATCH_BYTES) release();
-      else timer ??= setTimeout(release, BATCH_DELAY_MS).unref();
+      if (gathered.length >= BATCH_BYTES) flushSync();
+      else timer ??= setTimeout(flushSync, BATCH_DELAY_MS).unref();
     },
     flushSync,
   };
-}
-
-/** Writes all of `text` to `fd`, however many writes it takes; a full non-blocking pipe is waited out. */
-function writeAllSync(fd: number, text: string): void {
-  let rest = Buffer.from(text);
-  while (rest.length > 0) {
-    try {
-      rest = rest.subarray(writeSync(fd, rest));
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'EAGAIN') throw error;
-    }
-  }
 }
