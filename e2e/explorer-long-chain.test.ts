@@ -3,21 +3,19 @@
 // an old block by its index and pages from there, and its live updates go on meanwhile. Its peer, a
 // stand-in serving the same chain as a chainlab node does, is asked for its tip, never for its
 // whole chain. Screenshots go to test-artifacts/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium, openExplorer as openExplorerPage } from './support/browser.ts';
 import { buildChain, storeChain } from '../bench/chain-fixture.ts';
 import { startChainPeer, type ChainPeer } from '../test/explorer/chain-peer.ts';
 import { startTestNode, type TestNode } from '../test/support/nodes.ts';
 import { disposeAfterAll } from './support/dispose-after-all.ts';
 import { getJson, postJson } from './support/http.ts';
-import { REPO_ROOT } from './support/nodes.ts';
 
 jest.setTimeout(120_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const WAIT_MS = 20_000;
 const LENGTH = 10_000;
 /** Far fewer than the chain holds: one window of the chain, and the network's rows. */
@@ -31,7 +29,6 @@ describe('the explorer of a 10,000-block chain', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
     const chain = buildChain(LENGTH);
     const dir = mkdtempSync(join(tmpdir(), 'chainlab-long-chain-'));
     resources.defer(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,30 +37,12 @@ describe('the explorer of a 10,000-block chain', () => {
     expect(node.node.chain).toHaveLength(LENGTH);
     peer = resources.use(await startChainPeer({ chain, nodeId: 'twin' }));
     expect((await postJson(`${node.url}/nodes/register`, { nodes: [peer.address] })).status).toBe(201);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     resources.defer(() => browser.close());
-    mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   async function openExplorer(url: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
-    page.setDefaultTimeout(WAIT_MS);
-    page.on('pageerror', (error) => problems.push(`${url}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(`${url}: console: ${message.text()}`);
-    });
-    await page.goto(url);
-    await page.locator('#connection[data-state="live"]').waitFor();
+    const page = await openExplorerPage(browser, url, problems, WAIT_MS);
     return page;
   }
 

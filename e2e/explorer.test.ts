@@ -3,20 +3,17 @@
 // resolves, live over server-sent events and without a reload, and B's side-by-side view shows
 // both chains, first apart and then in agreement. Then two gossiping nodes, C and D: C's block reaches
 // D's page by itself. Screenshots go to test-artifacts/.
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium, openExplorer as openExplorerPage } from './support/browser.ts';
 import { hashBlock } from '../src/chain/hash.ts';
 import { startTestNode, type TestNode } from '../test/support/nodes.ts';
 import { disposeAfterAll } from './support/dispose-after-all.ts';
 import { getJson, postJson } from './support/http.ts';
-import { REPO_ROOT } from './support/nodes.ts';
 
 jest.setTimeout(120_000);
 
 /** Debian's package; CI installs it (.ci/run). */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const WAIT_MS = 20_000;
 
 describe('the explorer in a browser', () => {
@@ -28,38 +25,17 @@ describe('the explorer in a browser', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
     // GOSSIP=off: B must hear of A's block only when it resolves, so the page shows the two apart first.
     a = resources.use(await startTestNode({ NODE_ID: 'node-a', GOSSIP: 'off' }));
     b = resources.use(await startTestNode({ NODE_ID: 'node-b', GOSSIP: 'off' }));
     expect((await postJson(`${a.url}/nodes/register`, { nodes: [b.address] })).status).toBe(201);
     expect((await postJson(`${b.url}/nodes/register`, { nodes: [a.address] })).status).toBe(201);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     resources.defer(() => browser.close());
-    mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   async function openExplorer(url: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
-    page.setDefaultTimeout(WAIT_MS);
-    page.on('pageerror', (error) => problems.push(`${url}: ${error.message}`));
-    page.on('console', (message) => {
-      // Chrome reports every 4xx answer to fetch on the console; the page shows those itself.
-      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(`${url}: console: ${message.text()}`);
-    });
-    await page.goto(url);
-    await page.locator('#connection[data-state="live"]').waitFor();
+    const page = await openExplorerPage(browser, url, problems, WAIT_MS);
     await page.locator('#chain li.block[data-index="1"]').waitFor();
     return page;
   }
