@@ -32,26 +32,12 @@ export async function followChainLength(url: string): Promise<ChainLengths> {
 
   let snapshot: () => void = () => undefined;
   const received = new Promise<void>((resolve) => (snapshot = resolve));
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffered = '';
-    try {
-      for await (const chunk of response.body! as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) !== -1) {
-          const event = parseEvent(buffered.slice(0, end));
-          buffered = buffered.slice(end + 2);
-          if (event === undefined || !CHANGES.has(event.name)) continue;
-          const next = (JSON.parse(event.data) as { length?: unknown }).length;
-          if (typeof next === 'number') update(next);
-          if (event.name === 'snapshot') snapshot();
-        }
-      }
-    } catch {
-      // Aborted by close(), or the node stopped: the waiters time out with a message of their own.
-    }
-  })();
+  readEvents(response.body, (name, data) => {
+    if (!CHANGES.has(name)) return;
+    const next = (JSON.parse(data) as { length?: unknown }).length;
+    if (typeof next === 'number') update(next);
+    if (name === 'snapshot') snapshot();
+  });
   await received;
 
   return {
@@ -77,6 +63,30 @@ export async function followChainLength(url: string): Promise<ChainLengths> {
     },
     close: () => abort.abort(),
   };
+}
+
+/**
+ * Hands each server-sent event of `body` (GET /events) to `onEvent`, as it comes, until the stream
+ * ends or is aborted; waiters on what never came time out with a message of their own.
+ */
+export function readEvents(body: ReadableStream<Uint8Array>, onEvent: (name: string, data: string) => void): void {
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffered = '';
+    try {
+      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffered.indexOf('\n\n')) !== -1) {
+          const event = parseEvent(buffered.slice(0, end));
+          buffered = buffered.slice(end + 2);
+          if (event !== undefined) onEvent(event.name, event.data);
+        }
+      }
+    } catch {
+      // Aborted by close(), or the node stopped.
+    }
+  })();
 }
 
 function parseEvent(text: string): { name: string; data: string } | undefined {

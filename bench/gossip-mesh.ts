@@ -1,5 +1,5 @@
 import { freePort } from '../e2e/support/ports.ts';
-import { followChainLength, type ChainLengths } from './chain-lengths.ts';
+import { followChainLength, readEvents, type ChainLengths } from './chain-lengths.ts';
 import { post, startChainlab, type NodeProcess } from './processes.ts';
 
 /** Routes not counted: the periodic sync's tips, the bench's own probes and event streams, and the block's /mine. */
@@ -125,29 +125,14 @@ async function watch(url: string): Promise<Watcher> {
   if (!response.ok || response.body === null) throw new Error(`GET ${url}/events: ${response.status}`);
   const pooled = new Map<string, number>();
   const waiters = new Map<string, (at: number) => void>();
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffered = '';
-    try {
-      for await (const chunk of response.body! as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) !== -1) {
-          const event = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          if (!event.startsWith('event: transaction\n')) continue;
-          const data = event.split('\n').find((line) => line.startsWith('data:'));
-          const id = (JSON.parse(data?.slice(5) ?? '{}') as { transaction?: { id?: unknown } }).transaction?.id;
-          if (typeof id !== 'string') continue;
-          const at = performance.now();
-          pooled.set(id, at);
-          waiters.get(id)?.(at);
-        }
-      }
-    } catch {
-      // Aborted by close(), or the node stopped: the waiters time out with a message of their own.
-    }
-  })();
+  readEvents(response.body, (name, data) => {
+    if (name !== 'transaction') return;
+    const id = (JSON.parse(data) as { transaction?: { id?: unknown } }).transaction?.id;
+    if (typeof id !== 'string') return;
+    const at = performance.now();
+    pooled.set(id, at);
+    waiters.get(id)?.(at);
+  });
   return {
     lengths,
     transaction(id, timeoutMs) {
