@@ -8,7 +8,6 @@ import { pythonStr } from '../chain/py-json.ts';
 import type { ChainRules } from '../chain/rules.ts';
 import { validExtension } from '../chain/validate.ts';
 import type { Logger } from '../log/log.ts';
-import { ringKey, widerLimit } from '../peers/broadcast-tree.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
 import type { Lookup } from '../peers/peer-discovery.ts';
 import type { Admission, Exchange, PeerSet, PeerSource, PeerStatus } from '../peers/peer-set.ts';
@@ -87,8 +86,6 @@ export class ChainNode {
   #peerSync: PeerSync;
   /** Whom each transaction a peer passed on is owed to, once pooled (see receiveTransactions). */
   #transactionRelays = new WeakMap<Transaction, Relay>();
-  /** The widest range owed for announced blocks that made the node sync: the chain adopted next is relayed over it. */
-  #owedRelay: string | undefined;
 
   constructor(deps: ChainNodeDeps) {
     this.#deps = deps;
@@ -232,13 +229,7 @@ export class ChainNode {
         this.events.emit('appended', { block, relay: limit === undefined ? 'none' : { limit } });
         return { status: 'appended' };
       }
-      const owed = (this.#owedRelay = widerLimit(ringKey(this.nodeId), this.#owedRelay, limit));
-      // Nobody waits for it; a failed round is logged by the sync. A round that adopted nothing owes nothing.
-      void this.sync()
-        .catch(() => undefined)
-        .finally(() => {
-          if (this.#owedRelay === owed) this.#owedRelay = undefined;
-        });
+      void this.sync().catch(() => undefined); // nobody waits for it; a failed round is logged by the sync
       return { status: 'syncing' };
     });
   }
@@ -308,9 +299,7 @@ export class ChainNode {
           { peer, length: chain.length, from, dropped: reorg.dropped.length, returned: reorg.returned.length },
           `adopted the chain of ${peer} (${chain.length} blocks, from block ${from} on)`,
         );
-        const limit = this.#owedRelay;
-        this.#owedRelay = undefined;
-        this.events.emit('replaced', { chain: this.chain, peer, from, ...reorg, ...(limit !== undefined && { relay: { limit } }) });
+        this.events.emit('replaced', { chain: this.chain, peer, from, ...reorg });
         return true;
       });
     } catch (error) {

@@ -19,12 +19,8 @@ export interface NodeEvents {
   mined: [{ block: ForgedBlock; miningMs: number }];
   /** A block announced by a peer extended this node's chain; `relay`: what the peer asked of this node. */
   appended: [{ block: Block; relay: Relay }];
-  /**
-   * This node adopted the longer chain of `peer`, from position `from` on. `relay` is there when a
-   * peer's announcement made the node sync into it; without, nobody asked (a heal, a resolve), and
-   * the node announces it as origin.
-   */
-  replaced: [{ chain: readonly Block[]; peer: string; from: number; relay?: { limit: string } } & Reorg];
+  /** This node adopted the longer chain of `peer`, from position `from` on; gossip announces it to the whole ring. */
+  replaced: [{ chain: readonly Block[]; peer: string; from: number } & Reorg];
   /** A transaction joined the pool, from a client (without `relay`: this node is its origin) or a peer. */
   transaction: [{ transaction: Transaction; relay?: Relay }];
   /** Peers were registered, or what is known of them changed. */

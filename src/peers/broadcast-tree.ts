@@ -1,3 +1,5 @@
+import { hash } from 'node:crypto';
+
 /**
  * A broadcast tree over the sorted membership, after El-Ansary, Alima, Brand and Haridi, "Efficient
  * Broadcast in Structured P2P Networks" (IPTPS 2003), so that news costs each node a few requests,
@@ -13,9 +15,14 @@
  *   view everywhere every member is told exactly once, in about log_fanout(N) hops;
  * - a member that cannot be told passes its segment to the next member of it (see handOver()), so one
  *   dead node does not cut off its subtree.
- * Nodes whose views differ (one knows fewer peers, or one by its address) may tell a member twice,
- * which costs a request, or miss one: the periodic sync (SYNC_INTERVAL_MS) is the backstop that
- * repairs it.
+ * Ranges shrink strictly within one view. Across nodes whose views differ (one knows fewer peers,
+ * or one by its address) a member may be told twice, which costs a request, or missed: loops are
+ * still impossible because a node relays news only once, and the periodic sync (SYNC_INTERVAL_MS)
+ * is the backstop that repairs a miss.
+ *
+ * For blocks the ring is drawn anew for each block (see blockKey): were it sorted by id alone, a
+ * peer could pick an id that sorts just after a miner's, head half the ring for every block that
+ * miner mines, and drop them.
  */
 
 /** Segments a node splits its range into: 2 keeps three nodes direct (the miner tells both peers at once). */
@@ -27,6 +34,15 @@ export const MAX_KEY_CHARS = 256;
 /** A node's place on the ring: its id (or address), cut to MAX_KEY_CHARS the same way on every node. */
 export function ringKey(name: string): string {
   return name.length > MAX_KEY_CHARS ? name.slice(0, MAX_KEY_CHARS) : name;
+}
+
+/**
+ * A node's place on the ring for one block: sha256 of its ring key and the block's hash, in hex.
+ * Every node places every id at the same spot for that block, and nobody can choose an id that puts
+ * it next to a given node for every block.
+ */
+export function blockKey(name: string, blockHash: string): string {
+  return hash('sha256', `${ringKey(name)}:${blockHash}`);
 }
 
 /** A member to tell, and the limit it is told with. */

@@ -2,7 +2,8 @@ import { transactionKey, type Block, type Transaction } from '../chain/block.ts'
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../log/log.ts';
 import { subscribe, type NodeEvents, type Relay } from '../node/node-events.ts';
-import { branches, FANOUT, handOver, ringKey, widerLimit, type Branch } from './broadcast-tree.ts';
+import { cachedHash } from '../chain/block-hash-cache.ts';
+import { blockKey, branches, FANOUT, handOver, ringKey, widerLimit, type Branch } from './broadcast-tree.ts';
 import type { PeerClient } from './peer-client.ts';
 import { PeerLink, type PeerLinkContext } from './peer-link.ts';
 import type { PeerStatus } from './peer-set.ts';
@@ -32,7 +33,12 @@ export interface GossipOptions {
   maxBatchBytes: number;
   /** Segments a node splits its range of the ring into (see broadcast-tree.ts); FANOUT unless a test wants another. */
   fanout?: number;
+  /** A node's place on the ring for a block (blockKey); a test may place nodes by id, to read its trees. */
+  placeForBlock?: (name: string, blockHash: string) => string;
 }
+
+/** Members tried in turn for one segment when its head cannot be told: past that, the periodic sync catches the segment up. */
+export const MAX_HAND_OVERS = 2;
 
 /** A peer as a member of the ring: its key there (its id, or its address while its id is not known). */
 interface Member {
@@ -71,10 +77,11 @@ export class Gossip {
   readonly #unsubscribe: () => void;
   readonly #syncTimer: NodeJS.Timeout | undefined;
   readonly #fanout: number;
-  /** This node's key on the ring. */
+  /** This node's key on the ring of transactions. */
   readonly #self: string;
-  /** The widest range the tip is owed to, until the announcement this turn of the event loop. */
-  #announceLimit: string | undefined;
+  readonly #placeForBlock: (name: string, blockHash: string) => string;
+  /** The tip owed an announcement this turn of the event loop, and the widest range it is owed to (in that block's ring). */
+  #owedAnnouncement: { tip: string; limit: string } | undefined;
   /** Transactions to pass on at the end of this turn, by the limit of the range they are owed to. */
   readonly #spreading = new Map<string, string[]>();
   #stopped = false;
@@ -89,9 +96,11 @@ export class Gossip {
     maxBatchBytes,
     retry = { minMs: 500, maxMs: 30_000 },
     fanout = FANOUT,
+    placeForBlock = blockKey,
   }: GossipOptions) {
     this.#node = node;
     this.#fanout = fanout;
+    this.#placeForBlock = placeForBlock;
     this.#self = ringKey(node.nodeId);
     const handOverTransactions = (peer: string, keys: readonly string[], limit: string) => this.#handOverTransactions(peer, keys, limit);
     this.#context = {
@@ -107,9 +116,11 @@ export class Gossip {
     this.#unsubscribe = subscribe(node.events, {
       mined: () => this.#announce('origin'),
       appended: ({ relay }) => this.#announce(relay),
-      replaced: ({ relay, returned }) => {
+      replaced: ({ returned }) => {
+        // Announced to the whole ring: a range an announcement gave is drawn on that block's ring,
+        // and the tip adopted may be a later block. Peers that have it answer 'known'.
         // The transactions of dropped blocks are pending again here; peers that adopted the same chain have them back too, or not.
-        this.#announce(relay ?? 'origin');
+        this.#announce('origin');
         this.#spread(returned, 'origin');
       },
       transaction: ({ transaction, relay }) => this.#spread([transaction], relay ?? 'origin'),
@@ -131,31 +142,64 @@ export class Gossip {
   }
 
   /**
-   * Announces the tip over the range `relay` owes it to. Several changes in one turn of the event
-   * loop (a reorg and a block after it) make one announcement, over the widest range owed.
+   * Announces the tip over the range `relay` owes it to, on the tip's own ring (see blockKey).
+   * Several changes in one turn of the event loop make one announcement: over the widest range owed
+   * when they are news of one block, to the whole ring when the tip moved on meanwhile.
    */
   #announce(relay: Relay): void {
     if (relay === 'none') return;
-    const first = this.#announceLimit === undefined;
-    this.#announceLimit = widerLimit(this.#self, this.#announceLimit, this.#limitOf(relay));
-    if (!first) return;
+    const tip = this.#tipHash();
+    const self = this.#placeForBlock(this.#node.nodeId, tip);
+    const limit = relay === 'origin' ? self : relay.limit;
+    const owed = this.#owedAnnouncement;
+    if (owed !== undefined) {
+      owed.limit = owed.tip === tip ? widerLimit(self, owed.limit, limit)! : self;
+      owed.tip = tip;
+      return;
+    }
+    this.#owedAnnouncement = { tip, limit };
     setImmediate(() => {
-      const limit = this.#announceLimit!;
-      this.#announceLimit = undefined;
+      const { tip, limit } = this.#owedAnnouncement!;
+      this.#owedAnnouncement = undefined;
       if (this.#stopped) return;
       const { chain } = this.#node;
-      const members = this.#members();
-      for (const branch of branches(this.#self, members, limit, this.#fanout))
-        void this.#announceTo(branch, members, chain[chain.length - 1]!, chain.length);
+      const block = chain[chain.length - 1]!;
+      const now = cachedHash(block);
+      const self = this.#placeForBlock(this.#node.nodeId, now);
+      const members = this.#members((name) => this.#placeForBlock(name, now));
+      for (const branch of branches(self, members, now === tip ? limit : self, this.#fanout))
+        void this.#announceTo(branch, members, block, chain.length, 0);
     });
   }
 
-  /** Tells one member of the ring of the tip; one that cannot be told has its range passed to the next member of it. */
-  async #announceTo({ member, limit }: Branch<Member>, members: readonly Member[], block: Block, length: number): Promise<void> {
+  /**
+   * Tells one member of the ring of the tip. One that cannot be told has its range passed to the
+   * next member of it, at most MAX_HAND_OVERS times: a run of dead or hostile peers costs a
+   * bounded number of requests, and the segment past them waits for its syncs.
+   */
+  async #announceTo(
+    { member, limit }: Branch<Member>,
+    members: readonly Member[],
+    block: Block,
+    length: number,
+    handedOver: number,
+  ): Promise<void> {
     const told = (await this.#links.get(member.peer)?.announceBlock(block, length, limit)) ?? false;
     if (told || this.#stopped) return;
+    if (handedOver >= MAX_HAND_OVERS) {
+      this.#context.log.debug(
+        { peer: member.peer },
+        `${member.peer} could not be told of block ${length}; its part of the ring waits for its syncs`,
+      );
+      return;
+    }
     const next = handOver(member.key, members, limit);
-    if (next !== undefined) return this.#announceTo(next, members, block, length);
+    if (next !== undefined) return this.#announceTo(next, members, block, length, handedOver + 1);
+  }
+
+  #tipHash(): string {
+    const { chain } = this.#node;
+    return cachedHash(chain[chain.length - 1]!);
   }
 
   /** Owes `transactions` over the range `relay` gives, passed on at the end of this turn, all of them in one go. */
@@ -169,7 +213,7 @@ export class Gossip {
     if (!first) return;
     setImmediate(() => {
       if (this.#stopped) return;
-      const members = this.#members();
+      const members = this.#members(ringKey);
       for (const [limit, keys] of this.#spreading)
         for (const { member, limit: branchLimit } of branches(this.#self, members, limit, this.#fanout))
           this.#links.get(member.peer)?.sendTransactions(keys, branchLimit);
@@ -181,7 +225,7 @@ export class Gossip {
   #handOverTransactions(peer: string, keys: readonly string[], limit: string): void {
     if (this.#stopped) return;
     const status = this.#node.peerStatuses().find(({ node }) => node === peer);
-    const members = this.#members().filter((member) => member.peer !== peer);
+    const members = this.#members(ringKey).filter((member) => member.peer !== peer);
     const next = handOver(ringKey(status?.nodeId ?? peer), members, limit);
     if (next !== undefined) this.#links.get(next.member.peer)?.sendTransactions(keys, next.limit);
   }
@@ -192,15 +236,16 @@ export class Gossip {
   }
 
   /**
-   * The peers on the ring, by key: those this node has a link to, but not the ones that take no
-   * gossip (a reference node) or that are known to be down, who are caught up by their syncs.
+   * The peers on the ring, by `place` (their key for transactions, or for one block): those this
+   * node has a link to, but not the ones that take no gossip (a reference node) or that are known
+   * to be down, who are caught up by their syncs.
    */
-  #members(): Member[] {
+  #members(place: (name: string) => string): Member[] {
     const { silent } = this.#context;
     return this.#node
       .peerStatuses()
       .filter(({ node: peer, reachable }) => reachable !== false && !silent.has(peer) && this.#links.has(peer))
-      .map(({ node: peer, nodeId }) => ({ key: ringKey(nodeId ?? peer), peer }));
+      .map(({ node: peer, nodeId }) => ({ key: place(nodeId ?? peer), peer }));
   }
 
   /** One link per registered peer: a peer gone is let go, a new one is introduced to and owed the pool. */

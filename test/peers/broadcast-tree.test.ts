@@ -1,6 +1,17 @@
 // The broadcast tree over the sorted membership: every member reached exactly once, in few hops,
 // with few messages a node, also when members are down.
-import { branches, FANOUT, handOver, inRange, inRingOrder, MAX_KEY_CHARS, ringKey, widerLimit } from '../../src/peers/broadcast-tree.ts';
+import { hash } from 'node:crypto';
+import {
+  blockKey,
+  branches,
+  FANOUT,
+  handOver,
+  inRange,
+  inRingOrder,
+  MAX_KEY_CHARS,
+  ringKey,
+  widerLimit,
+} from '../../src/peers/broadcast-tree.ts';
 
 interface Member {
   key: string;
@@ -130,5 +141,24 @@ describe('ring ranges', () => {
   test('keys are cut to MAX_KEY_CHARS, so that every limit fits the wire', () => {
     expect(ringKey('x'.repeat(MAX_KEY_CHARS + 10))).toBe('x'.repeat(MAX_KEY_CHARS));
     expect(ringKey('node1')).toBe('node1');
+  });
+});
+
+describe('the ring of a block', () => {
+  const ids = Array.from({ length: 24 }, (_, i) => `node${String(i).padStart(2, '0')}`);
+  /** Whom `origin` tells first of the block with this hash, on that block's ring. */
+  const heads = (origin: string, blockHash: string) => {
+    const members = ids.filter((id) => id !== origin).map((id) => ({ key: blockKey(id, blockHash), id }));
+    return branches(blockKey(origin, blockHash), members, blockKey(origin, blockHash), FANOUT).map(({ member }) => member.id);
+  };
+
+  test('is drawn anew for each block, the same on every node: an id chosen to sort next to a miner heads nothing for good', () => {
+    // By id alone, node01 (sorting right after node00) would head the first half of every block node00 mines.
+    const blocks = Array.from({ length: 64 }, (_, i) => hash('sha256', `block ${i}`));
+    const headed = blocks.filter((block) => heads('node00', block).includes('node01')).length;
+    expect(headed).toBeGreaterThan(0);
+    expect(headed).toBeLessThan(blocks.length / 2);
+    expect(heads('node00', blocks[0]!)).toEqual(heads('node00', blocks[0]!));
+    expect(blockKey('node01', blocks[0]!)).toMatch(/^[0-9a-f]{64}$/);
   });
 });

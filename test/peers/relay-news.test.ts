@@ -6,7 +6,6 @@ import type { Relay } from '../../src/node/node-events.ts';
 import { MAX_KEY_CHARS } from '../../src/peers/broadcast-tree.ts';
 import { createTestApp, serve } from '../support/apps.ts';
 import { buildChain } from '../support/chains.ts';
-import { eventually } from '../support/eventually.ts';
 import { call } from '../support/nodes.ts';
 import { peerWorld } from './peer-world.ts';
 
@@ -22,20 +21,6 @@ describe('the news a node owes on', () => {
     expect(await node.receiveBlock(chain[1]!, 2, 'victim')).toEqual({ status: 'known' });
     expect(await node.receiveBlock(chain[2]!, 3)).toEqual({ status: 'appended' });
     expect(relays).toEqual([{ limit: 'x' }, 'none']);
-  });
-
-  test('a chain adopted by the sync an announcement started is owed over its limit; one a plain sync adopted, as origin', async () => {
-    const { node, standIns } = peerWorld();
-    const chain = buildChain(6);
-    node.registerPeers(['peer:5000'], 'config');
-    standIns.set('peer:5000', { nodeId: 'p', chain: chain.slice(0, 4) });
-    const relays: ({ limit: string } | undefined)[] = [];
-    node.events.on('replaced', ({ relay }) => relays.push(relay));
-    expect(await node.receiveBlock(chain[3]!, 4, 'q')).toEqual({ status: 'syncing' });
-    await eventually(() => relays.length === 1);
-    standIns.set('peer:5000', { nodeId: 'p', chain });
-    expect((await node.sync()).replaced).toBe(true);
-    expect(relays).toEqual([{ limit: 'q' }, undefined]);
   });
 
   test("transactions a peer passed on are owed over its batch's limit, or to nobody without one; a client's, as origin", async () => {
