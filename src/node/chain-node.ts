@@ -10,16 +10,19 @@ import { validExtension } from '../chain/validate.ts';
 import type { Logger } from '../log/log.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
 import type { Lookup } from '../peers/peer-discovery.ts';
-import type { Admission, Exchange, PeerSet, PeerSource, PeerStatus } from '../peers/peer-set.ts';
+import type { Exchange, PeerSet, PeerSource, PeerStatus } from '../peers/peer-set.ts';
 import type { ChainStore, StoreDamage } from '../store/chain-store.ts';
 import { DurableWrites, StoreFailedError } from './durable-writes.ts';
 import type { Miner } from './miner.ts';
-import type { NodeEvents, Relay } from './node-events.ts';
+import type { NodeEvents } from './node-events.ts';
+import { registerPeers, type Registration } from './peer-registration.ts';
 import { PoolIntake, type BatchOutcome, type PoolLimits, type TransactionOutcome } from './pool-intake.ts';
 import { PeerSync, type Resolution } from './sync.ts';
+import { TransactionRelays } from './transaction-relays.ts';
 
 export type { BatchOutcome, PoolLimits, Refusal, TransactionOutcome } from './pool-intake.ts';
 export { StoreFailedError } from './durable-writes.ts';
+export type { Registration } from './peer-registration.ts';
 
 export interface ChainNodeDeps {
   nodeId: string;
@@ -40,16 +43,6 @@ export interface ChainNodeDeps {
   /** A new transaction id; 32 random hex digits unless a test wants them predictable. */
   newId?: () => string;
 }
-
-/** What registering peers did: all were registered (or known), or none, with the refusal (see PeerSet.admit). */
-export type Registration =
-  | {
-      ok: true;
-      totalNodes: readonly string[];
-      /** Addresses not registered because they name this node itself. */
-      ignored: string[];
-    }
-  | Extract<Admission, { ok: false }>;
 
 /** What became of a block a peer announced. */
 export type BlockOutcome =
@@ -85,7 +78,7 @@ export class ChainNode {
   #search: AbortController | undefined;
   #peerSync: PeerSync;
   /** Whom each transaction a peer passed on is owed to, once pooled (see receiveTransactions). */
-  #transactionRelays = new WeakMap<Transaction, Relay>();
+  readonly #relays = new TransactionRelays(this.events);
 
   constructor(deps: ChainNodeDeps) {
     this.#deps = deps;
@@ -94,24 +87,17 @@ export class ChainNode {
     this.#newId = deps.newId ?? (() => randomUUID().replaceAll('-', ''));
     const { nodeId, rules, blockchain, limits, peers, peerClient, clock, log } = deps;
     this.#writes = new DurableWrites(deps.store, log);
-    // The intake announces what it pools here; the node adds whom each transaction is owed to.
-    const pooled = new EventEmitter<NodeEvents>();
-    pooled.on('transaction', ({ transaction }) => {
-      const relay = this.#transactionRelays.get(transaction);
-      this.events.emit('transaction', relay === undefined ? { transaction } : { transaction, relay });
-    });
-    this.#intake = new PoolIntake({ blockchain, minerId: nodeId, writes: this.#writes, limits, events: pooled });
-    const adopt = (chain: Block[], peer: string) => this.#adopt(chain, peer);
-    const lookup = deps.lookup ?? (async () => []);
+    // The intake announces what it pools to the relays, which add whom each transaction is owed to.
+    this.#intake = new PoolIntake({ blockchain, minerId: nodeId, writes: this.#writes, limits, events: this.#relays.pooled });
     this.#peerSync = new PeerSync({
       nodeId,
       rules,
       chain: () => this.chain,
-      adopt,
+      adopt: (chain, peer) => this.#adopt(chain, peer),
       events: this.events,
       peers,
       peerClient,
-      lookup,
+      lookup: deps.lookup ?? (async () => []),
       clock,
       log,
     });
@@ -165,11 +151,7 @@ export class ChainNode {
    * one, to nobody.
    */
   receiveTransactions(transactions: readonly Transaction[], limit?: string): Promise<BatchOutcome> {
-    const relay: Relay = limit === undefined ? 'none' : { limit };
-    for (const transaction of transactions) this.#transactionRelays.set(transaction, relay);
-    // Each is announced as it is pooled, before the batch settles: then the relays are let go.
-    const forget = () => transactions.forEach((transaction) => this.#transactionRelays.delete(transaction));
-    return this.#intake.addAll(transactions).finally(forget);
+    return this.#relays.receive(transactions, limit, () => this.#intake.addAll(transactions));
   }
 
   /**
@@ -239,15 +221,8 @@ export class ChainNode {
    * all of them, or none with the reason (a bad address, too many, the cap or the rate: see PeerSet.admit).
    */
   registerPeers(addresses: readonly string[], source: PeerSource): Registration {
-    const { peers, clock, log } = this.#deps;
-    const admission = peers.admit(addresses, source, clock());
-    if (!admission.ok) return admission;
-    for (const { peer, silentSeconds } of admission.replaced) {
-      const silent = Math.round(silentSeconds);
-      log.info({ peer, silent_s: silent }, `peer ${peer}, without a valid answer for ${silent} s, made room for a new one`);
-    }
-    if (admission.added.length > 0 || admission.replaced.length > 0) this.events.emit('peers', { peers: this.peerStatuses() });
-    return { ok: true, totalNodes: this.peers, ignored: admission.self };
+    const changed = () => this.events.emit('peers', { peers: this.peerStatuses() });
+    return registerPeers(this.#deps, addresses, source, this.#deps.clock(), changed);
   }
 
   /** Forgets peers that are gone (a replica removed); registered peers are otherwise kept for good. */

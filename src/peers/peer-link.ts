@@ -1,18 +1,15 @@
 import { transactionKey, type Block, type Transaction } from '../chain/block.ts';
-import { toJson } from '../chain/py-json.ts';
 import type { Logger } from '../log/log.ts';
 import { Backoff } from './backoff.ts';
 import type { PeerClient, PeerFailure } from './peer-client.ts';
 import { ExchangeDeadline } from './exchange-deadline.ts';
+import { describe, TransactionOutbox, type Owed } from './transaction-outbox.ts';
 
 /** Time allowed to a peer to take an announced block before its part of the ring is handed over. */
 export const ANNOUNCE_DEADLINE_MS = 1000;
 
 /** Most transactions sent to a peer in one request. */
 const MAX_BATCH = 500;
-
-/** `{"transactions":[]}`: what a batch's JSON is besides its transactions and the commas between them. */
-const EMPTY_BATCH_BYTES = toJson({ transactions: [] }).length;
 
 /** What a link reads of the node: the pool it passes on. */
 export interface PoolSource {
@@ -68,7 +65,7 @@ export class PeerLink {
   readonly peer: string;
   readonly #context: PeerLinkContext;
   /** Keys (transactionKey) of pending transactions the peer may not have yet, to the limit it is to pass each on to (undefined: nobody). */
-  readonly #outbox = new Map<string, string | undefined>();
+  readonly #outbox = new TransactionOutbox();
   /** Since a request failed in a way that says the peer cannot be told now (see untellable), until one succeeds. */
   #untellable = false;
   #sending = false;
@@ -116,7 +113,7 @@ export class PeerLink {
    * replaces what was owed; no range never narrows one.
    */
   sendTransactions(keys: Iterable<string>, limit?: string): void {
-    for (const key of keys) if (limit !== undefined || !this.#outbox.has(key)) this.#outbox.set(key, limit);
+    this.#outbox.add(keys, limit);
     // A peer that cannot be told now would hold its range up for as long as it is away; one that takes no gossip, for good.
     const gone = this.#closed || this.#context.silent.has(this.peer);
     if (gone || this.#untellable) this.#handOverRanges();
@@ -167,7 +164,10 @@ export class PeerLink {
     const { peerClient, log, silent } = this.#context;
     const { peer } = this;
     if (this.#closed || this.#sending || this.#retryTimer !== undefined || silent.has(peer)) return;
-    const batch = this.#nextBatch();
+    const unwritable = (owed: Pick<Owed, 'key' | 'transaction'>) =>
+      log.warn({ peer }, `transaction ${describe(owed)} cannot be written as JSON; not passing it on`);
+    const source = { pendingTransaction: (key: string) => this.#context.pool.pendingTransaction(key), unwritable };
+    const batch = this.#outbox.nextBatch(source, this.#batchLimit, this.#context.maxBatchBytes);
     if (batch.length === 0) return;
     this.#sending = true;
     const transactions = batch.map(({ transaction }) => transaction);
@@ -186,8 +186,7 @@ export class PeerLink {
     } else if (!this.#refusedForGood(batch, reply)) {
       return this.#retryLater(reply);
     }
-    // One owed over another range meanwhile is owed still.
-    for (const { key } of batch) if (this.#outbox.get(key) === limit) this.#outbox.delete(key);
+    this.#outbox.settle(batch, limit);
     this.#sendBackoff.reset();
     return this.#send();
   }
@@ -224,35 +223,6 @@ export class PeerLink {
     }, this.#sendBackoff.next()).unref();
   }
 
-  /**
-   * The oldest transactions owed that are still pending, as many as one request takes: at most
-   * #batchLimit, and within maxBatchBytes unless a single one is larger. Those mined meanwhile are
-   * let go, since the peer gets them with the block.
-   */
-  #nextBatch(): Owed[] {
-    const { pool, log, maxBatchBytes } = this.#context;
-    const batch: Owed[] = [];
-    let bytes = EMPTY_BATCH_BYTES;
-    for (const [key, limit] of this.#outbox) {
-      // One limit a request; the next limit waits for the next batch, so the pool's order is kept.
-      if (batch.length > 0 && limit !== batch[0]!.limit) break;
-      const transaction = pool.pendingTransaction(key);
-      const size = transaction === undefined ? undefined : jsonBytes(transaction);
-      if (transaction === undefined || size === undefined) {
-        if (transaction !== undefined)
-          log.warn({ peer: this.peer }, `transaction ${describe({ key, transaction })} cannot be written as JSON; not passing it on`);
-        this.#outbox.delete(key);
-        continue;
-      }
-      const added = batch.length === 0 ? size : size + 1; // and its comma
-      if (batch.length > 0 && bytes + added > maxBatchBytes) break;
-      batch.push({ key, transaction, limit });
-      bytes += added;
-      if (batch.length >= this.#batchLimit) break;
-    }
-    return batch;
-  }
-
   async #introduce(): Promise<void> {
     const { peerClient, log, advertiseAddress } = this.#context;
     const { peer } = this;
@@ -272,15 +242,7 @@ export class PeerLink {
 
   /** Hands every range owed over to the next members (see PeerLinkContext.handOver); the peer is still owed its own copy. */
   #handOverRanges(): void {
-    const byLimit = new Map<string, string[]>();
-    for (const [key, limit] of this.#outbox) {
-      if (limit === undefined) continue;
-      const keys = byLimit.get(limit) ?? [];
-      if (keys.length === 0) byLimit.set(limit, keys);
-      keys.push(key);
-      this.#outbox.set(key, undefined);
-    }
-    for (const [limit, keys] of byLimit) this.#context.handOver(this.peer, keys, limit);
+    this.#outbox.handOverRanges((keys, limit) => this.#context.handOver(this.peer, keys, limit));
   }
 
   #noteFailure(what: string, failure: PeerFailure): void {
@@ -295,26 +257,4 @@ export class PeerLink {
       log.debug({ peer, reason: failure.reason }, `${what} to ${peer} failed: ${failure.reason}`);
     }
   }
-}
-
-/** A transaction owed to the peer, its key in the outbox, and the limit the peer is to pass it on to. */
-interface Owed {
-  key: string;
-  transaction: Transaction;
-  limit: string | undefined;
-}
-
-/** The bytes of a transaction's JSON (ASCII only: as many as its characters), or undefined if it cannot be written. */
-function jsonBytes(transaction: Transaction): number | undefined {
-  try {
-    return toJson(transaction).length;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A transaction as a warning names it: by its id, or by its key when it has none, cut short (a key can be a megabyte of JSON). */
-function describe({ key, transaction }: Pick<Owed, 'key' | 'transaction'>): string {
-  const name = typeof transaction.id === 'string' ? transaction.id : key;
-  return name.length > 100 ? `${name.slice(0, 100)}…` : name;
 }
