@@ -3,25 +3,13 @@
  * py-json.ts for the representation, and for writing it back out byte for byte).
  */
 import { pyFloat, type JsonObject, type JsonValue, type ParseResult } from './py-json.ts';
+import { describe, JsonSyntaxError, StringReader } from './py-json-strings.ts';
 /** Deep enough for any block; shallow enough that a hostile body cannot overflow the stack. */
 const MAX_DEPTH = 512;
 /** Property names a parse remembers (see Parser.key): a block and its transactions have a dozen. */
 const MAX_KEYS = 64;
 /** Python 3.11 refuses to convert longer digit strings to int; refusing them too keeps us in step. */
 const MAX_INT_DIGITS = 4300;
-/**
- * V8 makes a cut of this many characters or more (String.prototype.slice) a view into the string
- * it was cut from, not a copy: one such string kept alive (a block's previous_hash) keeps the
- * whole body it was parsed from (megabytes) alive with it. Shorter cuts are copies already.
- */
-const SLICE_MIN_LENGTH = 13;
-/**
- * Strings up to this long that a parse has met are handed out again rather than kept twice: a
- * chain repeats its senders and recipients (a miner's address in every reward) in every block.
- */
-const MAX_SHARED_LENGTH = 48;
-/** How many such strings a parse remembers, so that a body of distinct strings cannot grow it. */
-const MAX_SHARED = 1024;
 
 /** Parses JSON as Python's json.loads does, keeping numbers exact; never throws. */
 export function parseJson(text: string): ParseResult {
@@ -33,30 +21,18 @@ export function parseJson(text: string): ParseResult {
   }
 }
 
-class JsonSyntaxError extends Error {}
-
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '"': '"',
-  '\\': '\\',
-  '/': '/',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-};
-
 class Parser {
   private readonly text: string;
   private pos = 0;
   /** Property names met so far, by length, without escapes: see key(). */
   private readonly keys = new Map<number, string[]>();
   private keyCount = 0;
-  /** Short strings met so far, each its own copy (see own()). */
-  private readonly shared = new Map<string, string>();
+  /** Reads string values, remembering the short ones met in this parse. */
+  private readonly strings: StringReader;
 
   constructor(text: string) {
     this.text = text;
+    this.strings = new StringReader(text);
   }
 
   document(): JsonValue {
@@ -158,69 +134,9 @@ class Parser {
   }
 
   private string(): string {
-    const open = this.pos++;
-    let result = '';
-    let chunk = this.pos; // start of the run of plain characters not yet copied
-    for (;;) {
-      const code = this.text.charCodeAt(this.pos); // NaN past the end
-      if (code === 0x22) {
-        result += this.text.slice(chunk, this.pos);
-        this.pos++;
-        return this.own(result, chunk === open + 1);
-      }
-      if (code === 0x5c) {
-        result += this.text.slice(chunk, this.pos) + this.escape();
-        chunk = this.pos;
-      } else if (code >= 0x20) {
-        this.pos++;
-      } else if (Number.isNaN(code)) {
-        throw new JsonSyntaxError(`unterminated string starting at position ${open}`);
-      } else {
-        throw new JsonSyntaxError(`control character ${describe(code)} in string at position ${this.pos}`);
-      }
-    }
-  }
-
-  /**
-   * `cut`, a string value just read, as the string to keep: one that holds none of the body (see
-   * ownCopy), and for a short one met before, the copy already made. `plain`: no escape was met.
-   */
-  private own(cut: string, plain: boolean): string {
-    if (cut.length > MAX_SHARED_LENGTH) return ownCopy(cut, plain);
-    const known = this.shared.get(cut);
-    if (known !== undefined) return known;
-    // A cut shorter than SLICE_MIN_LENGTH is a copy already, so it may be remembered as it is.
-    const copy = cut.length < SLICE_MIN_LENGTH ? cut : ownCopy(cut, plain);
-    if (this.shared.size < MAX_SHARED) this.shared.set(copy, copy);
-    return copy;
-  }
-
-  /**
-   * Decodes the escape at pos (a backslash). Each \uXXXX is one UTF-16 unit, so an escaped pair
-   * becomes the character it encodes and a lone surrogate stays lone, just as Python decodes them.
-   */
-  private escape(): string {
-    const at = this.pos;
-    const letter = this.text[at + 1];
-    if (letter === 'u') {
-      // Read by hand, not by a RegExp: V8 keeps a RegExp's last subject (RegExp.input), and the
-      // subject here is the whole body, which would then outlive the parse.
-      let unit = 0;
-      for (let i = at + 2; i < at + 6; i++) {
-        const digit = hexDigit(this.text.charCodeAt(i));
-        if (digit < 0) throw new JsonSyntaxError(`invalid \\uXXXX escape at position ${at}`);
-        unit = unit * 16 + digit;
-      }
-      this.pos = at + 6;
-      return String.fromCharCode(unit);
-    }
-    const decoded = letter === undefined ? undefined : SIMPLE_ESCAPES[letter];
-    if (decoded === undefined) {
-      if (letter === undefined) throw new JsonSyntaxError(`unterminated string at position ${at}`);
-      throw new JsonSyntaxError(`invalid escape: ${describe(letter.charCodeAt(0))} after '\\' at position ${at}`);
-    }
-    this.pos = at + 2;
-    return decoded;
+    const value = this.strings.read(this.pos);
+    this.pos = this.strings.end;
+    return value;
   }
 
   /** As the grammar `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`: a '.' or an 'e' not followed as it requires ends the number before it. */
@@ -310,33 +226,6 @@ function setProperty(object: JsonObject, key: string, value: JsonValue): void {
   }
 }
 
-/** The value of a hexadecimal digit's character code, or -1 (NaN, past the end, included). */
-function hexDigit(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  const lower = code | 0x20; // 'A'-'F' to 'a'-'f'
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
-}
-
 function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
-}
-
-/** A character for an error message: 'x' when printable ASCII, else U+XXXX. */
-function describe(code: number): string {
-  if (code === 0x27) return `"'"`;
-  if (code >= 0x20 && code <= 0x7e) return `'${String.fromCharCode(code)}'`;
-  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-/**
- * `cut` (cut out of the body, or joined from such cuts when the string had escapes) as a string of
- * its own, holding none of the body: JSON.parse builds its strings anew. A plain cut (no escape
- * met) has no '"', '\\' or control character in it, so quoted it is a JSON string as it stands.
- * Measured on the bench's 10,000-block chain (2.76 MB): the parse takes about 13 ms rather than
- * 10, and what it leaves on the heap once the body is gone falls from 4.4 MB (the body kept) to
- * 1.0 MB with the sharing in own(). ' ' + cut, cut again, would be cheaper, but V8 keeps that as a
- * cut of the joined string, 40 bytes more for each.
- */
-function ownCopy(cut: string, plain: boolean): string {
-  return JSON.parse(plain ? `"${cut}"` : JSON.stringify(cut)) as string;
 }
