@@ -185,6 +185,13 @@ export class PeerLink {
       return this.#send();
     } else if (!this.#refusedForGood(batch, reply)) {
       return this.#retryLater(reply);
+    } else if (limit !== undefined) {
+      // The peer will not pass on what it refused: the rest of its range may still take them.
+      this.#context.handOver(
+        peer,
+        batch.map(({ key }) => key),
+        limit,
+      );
     }
     this.#outbox.settle(batch, limit);
     this.#sendBackoff.reset();

@@ -112,4 +112,13 @@ describe('ranges owed to a peer', () => {
     expect(handedOver).toEqual([]);
     link.close();
   });
+
+  test('a batch the peer refuses for good (400) is not passed on by it: its range goes to the next member', async () => {
+    const pending = ['a', 'b'].map(transaction);
+    const { link, sent, handedOver } = linkTo(pending, () => failure(400));
+    link.sendTransactions(keys(pending), 'k');
+    await eventually(() => expect(handedOver).toEqual([{ peer: PEER, ids: ['a', 'b'], limit: 'k' }]));
+    expect(sent).toEqual([{ ids: ['a', 'b'], limit: 'k' }]); // and not sent to this peer again
+    link.close();
+  });
 });
