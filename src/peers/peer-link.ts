@@ -2,11 +2,7 @@ import { transactionKey, type Block, type Transaction } from '../chain/block.ts'
 import type { Logger } from '../log/log.ts';
 import { Backoff } from './backoff.ts';
 import type { PeerClient, PeerFailure } from './peer-client.ts';
-import { ExchangeDeadline } from './exchange-deadline.ts';
 import { describe, TransactionOutbox, type Owed } from './transaction-outbox.ts';
-
-/** Time allowed to a peer to take an announced block before its part of the ring is handed over. */
-export const ANNOUNCE_DEADLINE_MS = 1000;
 
 /** Most transactions sent to a peer in one request. */
 const MAX_BATCH = 500;
@@ -97,11 +93,7 @@ export class PeerLink {
   async announceBlock(block: Block, length: number, limit: string): Promise<boolean> {
     const { peerClient, silent } = this.#context;
     if (this.#closed || silent.has(this.peer)) return false;
-    // A deadline of its own, shorter than a sync's: a slow head must not hold up its part of the
-    // ring, which is handed over; if it was only slow, its part hears of the block twice.
-    using deadline = new ExchangeDeadline();
-    deadline.start(ANNOUNCE_DEADLINE_MS);
-    const reply = await peerClient.post(this.peer, '/gossip/blocks', { block, length, limit }, { deadline });
+    const reply = await peerClient.post(this.peer, '/gossip/blocks', { block, length, limit });
     // A late answer to a link closed meanwhile says nothing about the peer registered next.
     if (!reply.ok && !this.#closed) this.#noteFailure('announcing a block', reply);
     return reply.ok || !untellable(reply);

@@ -152,13 +152,11 @@ describe('the ring of a block', () => {
     return branches(blockKey(origin, blockHash), members, blockKey(origin, blockHash), FANOUT).map(({ member }) => member.id);
   };
 
-  test('is drawn anew for each block, the same on every node: an id chosen to sort next to a miner heads nothing for good', () => {
+  test('is drawn anew for each block: an id chosen to sort next to a miner heads nothing for good (test/peers/gossip-mesh.test.ts runs the default rings end to end)', () => {
     // By id alone, node01 (sorting right after node00) would head the first half of every block node00 mines.
     const blocks = Array.from({ length: 64 }, (_, i) => hash('sha256', `block ${i}`));
     const headed = blocks.filter((block) => heads('node00', block).includes('node01')).length;
     expect(headed).toBeGreaterThan(0);
     expect(headed).toBeLessThan(blocks.length / 2);
-    expect(heads('node00', blocks[0]!)).toEqual(heads('node00', blocks[0]!));
-    expect(blockKey('node01', blocks[0]!)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
