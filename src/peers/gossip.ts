@@ -242,10 +242,14 @@ export class Gossip {
    */
   #members(place: (name: string) => string): Member[] {
     const { silent } = this.#context;
-    return this.#node
-      .peerStatuses()
+    const statuses = this.#node.peerStatuses();
+    // Ids are anyone's to claim: peers claiming one id (a victim's, by a liar) would share one place,
+    // and the ring keeps one member a place. Each of them sits by its address instead, so all are told.
+    const claims = new Map<string, number>();
+    for (const { nodeId } of statuses) if (nodeId !== undefined) claims.set(nodeId, (claims.get(nodeId) ?? 0) + 1);
+    return statuses
       .filter(({ node: peer, reachable }) => reachable !== false && !silent.has(peer) && this.#links.has(peer))
-      .map(({ node: peer, nodeId }) => ({ key: place(nodeId ?? peer), peer }));
+      .map(({ node: peer, nodeId }) => ({ key: place(nodeId !== undefined && claims.get(nodeId) === 1 ? nodeId : peer), peer }));
   }
 
   /** One link per registered peer: a peer gone is let go, a new one is introduced to and owed the pool. */

@@ -136,6 +136,15 @@ describe('blocks over the broadcast tree', () => {
     gossip.stop();
   });
 
+  test("two peers claiming one id (a liar taking a victim's) are both told: each sits by its address", async () => {
+    const { events, chain, gossip, told } = gossipAmong([status('q', 'victim:5000'), status('q', 'liar:5000')]);
+    events.emit('mined', { block: chain[1]! as never, miningMs: 1 });
+    await settle();
+    // By id they would share one place, and the ring would keep only the first registered.
+    expect(told('/gossip/blocks').sort()).toEqual(['liar<m', 'victim<liar:5000']);
+    gossip.stop();
+  });
+
   test('a peer that refuses the block (400) was told: its segment is its own', async () => {
     const { events, chain, gossip, told } = gossipAmong(
       IDS.map((id) => status(id)),
