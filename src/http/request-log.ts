@@ -4,6 +4,8 @@ import type { Logger } from '../log/log.ts';
 import { clip } from './clip.ts';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
+/** The same header as Node's parser keys it in `req.headers`, read there without Koa's case-folding lookup. */
+const REQUEST_ID_KEY = REQUEST_ID_HEADER.toLowerCase();
 
 // A caller's id ends up in our logs and in a response header: only a short, plain one is kept.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -46,7 +48,7 @@ export type RequestObserver = (method: string, route: string, status: number, se
 export function requestLog(log: Logger, observe?: RequestObserver): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
-    const incoming = ctx.req.headers['x-request-id'];
+    const incoming = ctx.req.headers[REQUEST_ID_KEY];
     const requestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set(REQUEST_ID_HEADER, requestId);
