@@ -2,8 +2,9 @@
  * JSON read as the Python reference node's json.loads reads it, numbers kept exact (see
  * py-json.ts for the representation, and for writing it back out byte for byte).
  */
-import { pyFloat, type JsonObject, type JsonValue, type ParseResult } from './py-json.ts';
+import { pyFloat, PyFloat, pythonFloatRepr, toJson, type JsonObject, type JsonValue, type ParseResult } from './py-json.ts';
 import { describe, JsonSyntaxError, StringReader } from './py-json-strings.ts';
+import { occurrences, rememberText } from './py-json-texts.ts';
 /** Deep enough for any block; shallow enough that a hostile body cannot overflow the stack. */
 const MAX_DEPTH = 512;
 /** Property names a parse remembers (see Parser.key): a block and its transactions have a dozen. */
@@ -11,10 +12,23 @@ const MAX_KEYS = 64;
 /** Python 3.11 refuses to convert longer digit strings to int; refusing them too keeps us in step. */
 const MAX_INT_DIGITS = 4300;
 
+export interface ParseOptions {
+  /**
+   * Remember the text of each object in an array directly inside the top-level value (the blocks
+   * of `{"chain": [...]}`) that is written exactly as toJson writes it, so that it is not written
+   * again (see py-json-texts.ts). For bodies whose objects are kept as they are: a peer's blocks.
+   */
+  keepTexts?: boolean;
+}
+
+// A backslash (an escape) or a character that Python's ensure_ascii would escape: a text holding
+// one is canonical only if toJson writes it so.
+const ESCAPED_OR_WIDE = /[\\\u007f-\uffff]/;
+
 /** Parses JSON as Python's json.loads does, keeping numbers exact; never throws. */
-export function parseJson(text: string): ParseResult {
+export function parseJson(text: string, options: ParseOptions = {}): ParseResult {
   try {
-    return { ok: true, value: new Parser(text).document() };
+    return { ok: true, value: new Parser(text, options.keepTexts === true).document() };
   } catch (error) {
     if (error instanceof JsonSyntaxError) return { ok: false, reason: error.message };
     throw error;
@@ -29,10 +43,17 @@ class Parser {
   private keyCount = 0;
   /** Reads string values, remembering the short ones met in this parse. */
   private readonly strings: StringReader;
+  private readonly keepTexts: boolean;
+  // What keepText needs to know of the value being read, since it started (see startText): whether
+  // every token so far was as toJson writes it, and how many ':' and ',' of the text are structural.
+  private canonical = true;
+  private colons = 0;
+  private commas = 0;
 
-  constructor(text: string) {
+  constructor(text: string, keepTexts: boolean) {
     this.text = text;
     this.strings = new StringReader(text);
+    this.keepTexts = keepTexts;
   }
 
   document(): JsonValue {
@@ -68,9 +89,14 @@ class Parser {
       this.pos++;
       return object;
     }
+    let previous: string | undefined;
     for (;;) {
       if (this.text[this.pos] !== '"') this.fail('a property name in double quotes');
       const key = this.key();
+      // toJson sorts the names; a name out of order, or twice, is not its text.
+      if (previous !== undefined && !(previous < key)) this.canonical = false;
+      previous = key;
+      this.colons++;
       this.skipWhitespace();
       this.expect(':');
       setProperty(object, key, this.value(depth));
@@ -87,8 +113,16 @@ class Parser {
       this.pos++;
       return items;
     }
+    const keep = this.keepTexts && depth === 2;
     for (;;) {
-      items.push(this.value(depth));
+      if (keep) {
+        const start = this.startText();
+        const item = this.value(depth);
+        this.keepText(item, start);
+        items.push(item);
+      } else {
+        items.push(this.value(depth));
+      }
       // push leaves room for 16 more: a short array (a block's transactions) is kept at its size.
       if (this.separator(']')) return items.length < 16 ? items.slice() : items;
     }
@@ -100,6 +134,7 @@ class Parser {
     const c = this.text[this.pos];
     if (c === ',' || c === close) {
       this.pos++;
+      if (c === ',') this.commas++;
       return c === close;
     }
     return this.fail(`',' or '${close}'`);
@@ -174,9 +209,21 @@ class Parser {
       }
     }
     this.pos = pos;
-    if (float) return pyFloat(Number(text.slice(start, pos)));
+    if (float) {
+      const token = text.slice(start, pos);
+      const x = Number(token);
+      // Python writes a float as repr() does: 1.50, 1e5 or 1E+05 are not its text.
+      if (this.keepTexts && !(Number.isFinite(x) && pythonFloatRepr(x) === token)) this.canonical = false;
+      return pyFloat(x);
+    }
     const negative = text.charCodeAt(start) === 0x2d;
-    if (intEnd - start - (negative ? 1 : 0) <= 15) return negative && value !== 0 ? -value : value; // Python has no int -0
+    if (intEnd - start - (negative ? 1 : 0) <= 15) {
+      if (negative && value === 0) {
+        this.canonical = false; // "-0", which Python writes as 0
+        return 0; // Python has no int -0
+      }
+      return negative ? -value : value;
+    }
     return integer(text.slice(start, pos), start);
   }
 
@@ -192,11 +239,37 @@ class Parser {
   }
 
   private skipWhitespace(): void {
+    const start = this.pos;
     for (;;) {
       const code = this.text.charCodeAt(this.pos);
-      if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return;
+      if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) break;
       this.pos++;
     }
+    if (this.pos !== start) this.canonical = false; // toJson writes none
+  }
+
+  /** Starts following the value about to be read, for keepText; returns where its text starts. */
+  private startText(): number {
+    this.skipWhitespace();
+    this.canonical = true;
+    this.colons = 0;
+    this.commas = 0;
+    return this.pos;
+  }
+
+  /**
+   * Remembers the text of `item`, read from `start` on, if it is an object written exactly as
+   * toJson writes it: no whitespace, names sorted, numbers as Python writes them (checked as each
+   * was read), and strings as ensure_ascii writes them, which a text without a backslash or a
+   * character from U+007F on always is. A text that has one is kept only if toJson writes it so.
+   */
+  private keepText(item: JsonValue, start: number): void {
+    if (!this.canonical || typeof item !== 'object' || item === null || Array.isArray(item) || item instanceof PyFloat) return;
+    const text = this.text.slice(start, this.pos);
+    if (ESCAPED_OR_WIDE.test(text) && toJson(item) !== text) return;
+    // Every ':' and ',' structural: no string holds one, so spacing them all gives canonicalJson's text.
+    const spaceable = occurrences(text, ':') === this.colons && occurrences(text, ',') === this.commas;
+    rememberText(item, text, spaceable);
   }
 
   private fail(expected: string): never {

@@ -8,6 +8,7 @@
  * Representation: integer tokens become `number` (safe integers) or `bigint`; float tokens
  * become `number` when non-integral (0.1, NaN, Infinity) and `PyFloat` when integral (5.0, -0.0).
  */
+import { knownCanonicalText, knownCompactText } from './py-json-texts.ts';
 
 /** A float whose value is integral (5.0, 1e16, -0.0): kept apart from JS integers so it serialises as Python writes it. */
 export class PyFloat {
@@ -91,7 +92,7 @@ interface Layout {
 }
 
 const CANONICAL: Layout = { comma: ', ', colon: ': ', sortKeys: true };
-const COMPACT: Layout = { comma: ',', colon: ':', sortKeys: false };
+const COMPACT: Layout = { comma: ',', colon: ':', sortKeys: true };
 
 /** Exactly Python's json.dumps(value, sort_keys=True): the text a block's hash is taken of. */
 export function canonicalJson(value: JsonValue): string {
@@ -112,7 +113,11 @@ export function canonicalJsonWithin(value: JsonValue, limit: number): string | u
   }
 }
 
-/** Compact wire form (',' and ':', keys in the object's own order, ASCII only) for our responses. */
+/**
+ * The wire form of our responses and requests, as the reference's Flask jsonify writes its own:
+ * ',' and ':', keys sorted, ASCII only. A peer's blocks then come in exactly as we would send them
+ * on, and as canonicalJson writes them but for the spaces (see py-json-texts.ts).
+ */
 export function toJson(value: JsonValue): string {
   return new Writer(COMPACT, Infinity).write(value);
 }
@@ -185,6 +190,9 @@ class Writer {
   }
 
   #object(object: JsonObject): string {
+    // A parse may have found this object written exactly so already: a peer's block.
+    const known = this.#layout === COMPACT ? knownCompactText(object) : knownCanonicalText(object);
+    if (known !== undefined) return this.#count(known);
     const { comma, colon, sortKeys } = this.#layout;
     const keys = Object.keys(object);
     if (sortKeys) sortByCodePoint(keys);

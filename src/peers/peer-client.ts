@@ -132,7 +132,7 @@ async function fetchJson(
     }
     const read = await readBody(response, maxBytes, deadline.signal);
     if (!read.ok) return read.why === 'stopped' ? timedOut() : fail(`response larger than ${maxBytes} bytes`, true);
-    const parsed = parseJson(read.text);
+    const parsed = parseJson(read.text, { keepTexts: true });
     if (!parsed.ok) return fail(`invalid JSON: ${parsed.reason}`, true);
     return { ok: true, value: { body: parsed.value, nodeId: response.headers.get(NODE_ID_HEADER) ?? undefined } };
   } catch (error) {

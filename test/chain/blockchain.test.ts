@@ -11,7 +11,7 @@ describe('Blockchain', () => {
   test('starts from the same genesis block on every node: index 1, previous_hash 1, proof 100', () => {
     const [genesis] = new Blockchain().chain;
     expect(genesis).toEqual({ index: 1, timestamp: new PyFloat(GENESIS_TIMESTAMP), transactions: [], proof: 100, previous_hash: 1 });
-    expect(toJson(genesis!)).toBe(`{"index":1,"timestamp":${GENESIS_TIMESTAMP}.0,"transactions":[],"proof":100,"previous_hash":1}`);
+    expect(toJson(genesis!)).toBe(`{"index":1,"previous_hash":1,"proof":100,"timestamp":${GENESIS_TIMESTAMP}.0,"transactions":[]}`);
     expect(hashBlock(genesis!)).toBe(hashBlock(new Blockchain().chain[0]!));
   });
 

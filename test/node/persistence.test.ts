@@ -28,7 +28,7 @@ describe('DATA_DIR', () => {
     await using second = await startTestNode({ NODE_ID: 'a', DATA_DIR: dataDir });
     expect((await call(`${second.url}/chain`)).text).toBe(chain);
     expect((await call(`${second.url}/transactions/pending`)).text).toBe(
-      `{"transactions":[{"sender":"x","recipient":"z","amount":2.0,"id":"${pending.body.id}"}],"length":1}`,
+      `{"length":1,"transactions":[{"amount":2.0,"id":"${pending.body.id}","recipient":"z","sender":"x"}]}`,
     );
     // The mined transaction's record is gone from the log: the block holds it.
     const logAfter = await readFile(join(dataDir, 'chain.log'), 'utf8');
