@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildChain } from './chain-fixture.ts';
 import { startCountingProxy } from './counting-proxy.ts';
-import { startBareHttp } from './bare-http-process.ts';
+import { startBareHttp, startBareKoa } from './bare-servers.ts';
 import { load, loadClients, loadWith, type Load, type LoadClient } from './http-load.ts';
 import { post, serveChain, startChainlab, startReference, type NodeProcess } from './processes.ts';
 import { row, type Row } from './report.ts';
@@ -12,7 +12,7 @@ import { median } from './stats.ts';
 import { CONNECTIONS, SIZES, SMOKE, TRANSACTION } from './sizes.ts';
 import type { Block } from '../src/chain/block.ts';
 
-/** POST /transactions/new against a bare node:http server and the reference; GET /chain at several lengths against the reference. */
+/** POST /transactions/new against a bare Koa app, a bare node:http server and the reference; GET /chain at several lengths against the reference. */
 export async function throughput(proofs: readonly number[], notes: string[]): Promise<Row[]> {
   const rows = await transactionThroughput(notes);
   const options = { seconds: SIZES.loadSeconds, connections: CONNECTIONS };
@@ -44,15 +44,16 @@ const TX_WARM_SECONDS = SMOKE ? 0 : 1;
 const UNCAPPED_POOL = { MAX_PENDING: '10000000', MAX_PENDING_BYTES: '1073741824' };
 
 /**
- * POST /transactions/new on chainlab, on a bare node:http server that only parses the body and
- * answers 201 (what Node allows), and on the reference, each in its own process and logging as
- * deployed (chainlab and the reference a line per request, to a kept file). Sides take turns, the
- * same client for all of them in each comparison, with wrk and with autocannon.
+ * POST /transactions/new on chainlab, on a bare Koa app (Koa, @koa/router and @koa/bodyparser: the
+ * floor Koa itself sets) and a bare node:http server (what Node allows), both of which only parse
+ * the body and answer 201, and on the reference, each in its own process and logging as deployed
+ * (chainlab and the reference a line per request, to a kept file). Sides take turns, the same
+ * client for all of them in each comparison, with wrk and with autocannon.
  */
 async function transactionThroughput(notes: string[]): Promise<Row[]> {
   const clients = loadClients();
   if (!clients.includes('wrk')) notes.push('POST /transactions/new was measured with autocannon only: wrk was not found at /usr/bin/wrk.');
-  const sides = [await startChainlab(UNCAPPED_POOL), await startBareHttp(), await startReference()];
+  const sides = [await startChainlab(UNCAPPED_POOL), await startBareKoa(), await startBareHttp(), await startReference()];
   const runs = new Map<LoadClient, Load[][]>(clients.map((client) => [client, sides.map(() => [])]));
   const options = { method: 'POST' as const, body: TRANSACTION, seconds: SIZES.loadSeconds, connections: TX_CONNECTIONS };
   try {
@@ -70,9 +71,10 @@ async function transactionThroughput(notes: string[]): Promise<Row[]> {
   const section = `HTTP, ${TX_CONNECTIONS} connections`;
   const rows: Row[] = [];
   for (const client of clients) {
-    const [ours, bare, theirs] = runs.get(client)!.map(summarise);
+    const [ours, koa, bare, theirs] = runs.get(client)!.map(summarise);
     const what = `POST /transactions/new, ${client}`;
     rows.push(
+      row(section, `${what}: chainlab`, ours!.requestsPerSecond, 'req/s', { anchor: 'bare Koa', value: koa!.requestsPerSecond }),
       row(section, `${what}: chainlab`, ours!.requestsPerSecond, 'req/s', {
         anchor: 'bare node:http',
         value: bare!.requestsPerSecond,
@@ -83,9 +85,11 @@ async function transactionThroughput(notes: string[]): Promise<Row[]> {
         value: theirs!.requestsPerSecond,
         goal: '≥ 10×',
       }),
+      row(section, `${what}: bare Koa`, koa!.requestsPerSecond, 'req/s', { anchor: 'bare node:http', value: bare!.requestsPerSecond }),
       row(section, `${what}: bare node:http`, bare!.requestsPerSecond, 'req/s'),
       row(section, `${what}: reference`, theirs!.requestsPerSecond, 'req/s'),
       row(section, `${what}: chainlab p99`, ours!.p99Ms, 'ms', { anchor: 'bare node:http p99', value: bare!.p99Ms }),
+      row(section, `${what}: bare Koa p99`, koa!.p99Ms, 'ms'),
       row(section, `${what}: reference p99`, theirs!.p99Ms, 'ms'),
     );
     for (const [i, side] of sides.entries()) {
