@@ -57,14 +57,10 @@ export function createApp(deps: AppDeps): Koa {
   explorerRoutes(router, { ...deps, role });
 
   // Every layer here runs on every request: each is a closure and a promise more per request, so
-  // the log and the metrics share one, and those with nothing to do after the rest pass it on
-  // without awaiting it.
-  app.use(requestLog(log, metrics.observeRequest));
+  // the log, the metrics and the node's id header share one, and those with nothing to do after
+  // the rest pass it on without awaiting it.
+  app.use(requestLog(log, metrics.observeRequest, { [NODE_ID_HEADER]: node.nodeId }));
   app.use(errorHandler());
-  app.use((ctx, next) => {
-    ctx.set(NODE_ID_HEADER, node.nodeId);
-    return next();
-  });
   app.use(refuseCrossSite((method, path) => router.match(path, method).pathAndMethod.map((layer) => String(layer.path))));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -14,14 +14,27 @@ const PLAIN_JSON = /^application\/json(?:;\s*charset="?utf-8"?)?$/i;
  * a float, big integers stay exact), which JSON.parse would lose. Too large: 413. Not JSON: 400.
  */
 export function jsonBody(maxBytes: number): Middleware {
+  const read = jsonReader(maxBytes);
+  return async (ctx: Context, next: Next) => {
+    await read(ctx);
+    await next();
+  };
+}
+
+/**
+ * What jsonBody does, for a handler to call itself: the body read, parsed, put in
+ * `ctx.request.body` and returned. On the busiest route that is one middleware layer fewer.
+ */
+export function jsonReader(maxBytes: number): (ctx: Context) => Promise<JsonValue> {
   // The body parser only buffers the raw text (and enforces the limit); parsing is ours.
   const readText = bodyParser({ enableTypes: ['text'], extendTypes: { text: JSON_TYPES }, textLimit: maxBytes });
-  return async (ctx: Context, next: Next) => {
-    const text = plainBodyLength(ctx.req, maxBytes) === undefined ? await readAnyBody(ctx, readText) : await readPlainBody(ctx);
+  return async (ctx: Context) => {
+    const text = plainBodyLength(ctx.req, maxBytes) === undefined ? await readAnyBody(ctx, readText) : await readPlainBody(ctx.req);
+    if (text === undefined) ctx.throw(400, 'unreadable body: request aborted');
     const parsed = parseJson(text);
     if (!parsed.ok) ctx.throw(400, `invalid JSON: ${parsed.reason}`);
     ctx.request.body = parsed.value;
-    await next();
+    return parsed.value;
   };
 }
 
@@ -60,20 +73,21 @@ async function readAnyBody(ctx: Context, readText: Middleware): Promise<string> 
 }
 
 /**
- * The body of a plain JSON request (see plainBodyLength) as text. Node's parser delivers exactly the
- * announced bytes or fails the request, so the limit was checked by its length. A leading BOM is
- * dropped, as the body parser's decoder drops it.
+ * The body of a plain JSON request (see plainBodyLength) as text, undefined if the client hung up
+ * first. Node's parser delivers exactly the announced bytes or fails the request, so the limit was
+ * checked by its length. A leading BOM is dropped, as the body parser's decoder drops it. Not an
+ * async function: its promise would wrap this one, a turn more per request.
  */
-async function readPlainBody(ctx: Context): Promise<string> {
-  const { req } = ctx;
-  const text = await new Promise<string | undefined>((resolve) => {
+function readPlainBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise<string | undefined>((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')));
+    req.once('end', () => {
+      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+      resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    });
     // A client that hangs up mid-body: no 'end', only 'close' (and 'error' with some Node versions).
     req.once('error', () => resolve(undefined));
     req.once('close', () => resolve(undefined));
   });
-  if (text === undefined) ctx.throw(400, 'unreadable body: request aborted');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -21,9 +21,9 @@ const URL_CHARS = 500;
 const ROUTINE_ROUTES: ReadonlySet<string> = new Set(['GET /chain/tip', 'GET /health', 'GET /metrics']);
 
 /** The level a finished request is logged at: debug for routine polling that went well, else info. */
-export function requestLevel(ctx: Context): 'debug' | 'info' {
-  const method = ctx.method === 'HEAD' ? 'GET' : ctx.method;
-  return ctx.status < 500 && ROUTINE_ROUTES.has(`${method} ${routeOf(ctx)}`) ? 'debug' : 'info';
+export function requestLevel(ctx: Context, route = routeOf(ctx)): 'debug' | 'info' {
+  const { method, status } = ctx;
+  return status < 500 && ROUTINE_ROUTES.has(`${method === 'HEAD' ? 'GET' : method} ${route}`) ? 'debug' : 'info';
 }
 
 /**
@@ -42,16 +42,21 @@ export type RequestObserver = (method: string, route: string, status: number, se
  * Gives each request an id (the caller's `X-Request-Id` when sane, else a new UUID), sends it back
  * in the same header, and logs one line per request (see requestLevel): method, url, status, ms
  * and the id. The url is the client's, up to the parser's header limit: it is cut to URL_CHARS.
- * `observe` (the metrics) hears of each request too, timed by the same clock: one middleware
- * around the whole chain rather than two, on every request.
+ * `observe` (the metrics) hears of each request too, timed by the same clock, and `headers` (the
+ * node's id) go on every answer: one middleware around the whole chain rather than three, on
+ * every request.
  */
-export function requestLog(log: Logger, observe?: RequestObserver): Middleware {
+export function requestLog(log: Logger, observe?: RequestObserver, headers: Readonly<Record<string, string>> = {}): Middleware {
+  const fixed = Object.entries(headers);
   return async (ctx, next) => {
     const started = performance.now();
+    const { res } = ctx;
     const incoming = ctx.req.headers[REQUEST_ID_KEY];
     const requestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.set(REQUEST_ID_HEADER, requestId);
+    // Straight onto the response: Koa's ctx.set builds arrays to normalise values these do not need.
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    for (const [name, value] of fixed) res.setHeader(name, value);
     try {
       await next();
     } finally {
@@ -59,8 +64,9 @@ export function requestLog(log: Logger, observe?: RequestObserver): Middleware {
       const { method, status } = ctx;
       const ms = Math.round(elapsed * 10) / 10;
       const url = clip(ctx.url, URL_CHARS);
-      log[requestLevel(ctx)]({ req_id: requestId, method, url, status, ms }, `${method} ${url} ${status} ${ms}ms`);
-      observe?.(method, routeOf(ctx), status, elapsed / 1000);
+      const route = routeOf(ctx);
+      log[requestLevel(ctx, route)]({ req_id: requestId, method, url, status, ms }, `${method} ${url} ${status} ${ms}ms`);
+      observe?.(method, route, status, elapsed / 1000);
     }
   };
 }

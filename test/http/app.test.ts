@@ -105,6 +105,20 @@ describe('the notebook API, in-process', () => {
   test('every response names the node, so a node can recognise itself among its peers', async () => {
     const response = await fetch(`${node.url}/chain`);
     expect(response.headers.get(NODE_ID_HEADER)).toBe('node-a');
+    expect((await fetch(`${node.url}/nope`)).headers.get(NODE_ID_HEADER)).toBe('node-a'); // errors too
+  });
+
+  test("POST /transactions/new's 201 is written as toJson writes it, with its JSON content type", async () => {
+    const response = await fetch(`${node.url}/transactions/new`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...TX, id: 'a-Z_9' }),
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const text = await response.text();
+    expect(text).toBe(toJson({ message: JSON.parse(text).message, id: 'a-Z_9' }));
+    expect(text).toMatch(/^\{"id":"a-Z_9","message":"Transaction will be added to Block \d+"\}$/);
   });
 
   test('GET /health reports the length, tip, genesis and peers', async () => {

@@ -1,6 +1,7 @@
 // The pool's and a block's bounds as clients and peers meet them: every refusal has its status and
 // its reason, and stores nothing.
-import { genesisBlock } from '../../src/chain/block.ts';
+import { genesisBlock, rewardTransaction } from '../../src/chain/block.ts';
+import { canonicalJson, pyFloat } from '../../src/chain/py-json.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
 import type { PoolLimits } from '../../src/node/chain-node.ts';
 import { createTestApp, serve } from '../support/apps.ts';
@@ -48,6 +49,24 @@ describe('POST /transactions/new', () => {
     expect(refused.status).toBe(413);
     expect(refused.body.error).toMatch(/cannot fit in a block: a block holds at most 2048 bytes as JSON \(MAX_BLOCK_BYTES\)/);
     expect(app.node.pending).toEqual([]);
+  });
+
+  test('a transaction is measured as canonical JSON against the room in a block, to the byte, though most are shown to fit without it', async () => {
+    // The room pool-intake.ts leaves a transaction: the block bound less the largest empty block the test node could mine.
+    const empty = {
+      index: Number.MAX_SAFE_INTEGER,
+      timestamp: pyFloat(-1.2345678901234568e-300),
+      transactions: [rewardTransaction('test-node')],
+    };
+    const room = 2048 - canonicalJson({ ...empty, proof: Number.MAX_SAFE_INTEGER, previous_hash: '0'.repeat(64) }).length;
+    const sized = (i: number, inBlock: number) => {
+      const base = canonicalJson(pay(i, { recipient: '' })).length + 2; // with the ', ' after it in a block
+      return pay(i, { recipient: 'x'.repeat(inBlock - base) });
+    };
+    await using app = await serveWith({ maxBlockBytes: 2048 });
+    expect((await app.post('/transactions/new', sized(1, room))).status).toBe(201);
+    // One byte more: its compact form (no space after ',' and ':') would still fit.
+    expect((await app.post('/transactions/new', sized(2, room + 1))).status).toBe(413);
   });
 
   test('a fake mining reward, from "0", is refused with 400', async () => {
