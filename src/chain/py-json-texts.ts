@@ -34,8 +34,10 @@ export function knownCompactText(object: JsonObject): string | undefined {
 export function knownCanonicalText(object: JsonObject): string | undefined {
   const known = texts.get(object);
   if (known === undefined || !known.spaceable) return undefined;
-  return known.compact.replaceAll(',', ', ').replaceAll(':', ': ');
+  return known.compact.replace(SEPARATORS, '$& ');
 }
+
+const SEPARATORS = /[,:]/g;
 
 /** How many times `char` occurs in `text`. */
 export function occurrences(text: string, char: string): number {
