@@ -14,7 +14,12 @@ RUN npm run build
 
 # --- runtime: production dependencies and the compiled output only ----------------------------
 FROM node:24-bookworm-slim AS runtime
-ENV NODE_ENV=production PORT=5000
+# glibc's malloc: blocks of 64 KiB and up get pages of their own, and free memory at the top of the
+# heap goes back past 64 KiB, so the buffers a long chain passes through (its body, the answer to
+# GET /nodes/resolve) are given back rather than kept for good (glibc lets the threshold drift up
+# to 32 MiB otherwise). npm start and the bench set it the same way (test/deployed-command.test.ts).
+ENV NODE_ENV=production PORT=5000 \
+    GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536:glibc.malloc.trim_threshold=65536
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
@@ -32,5 +37,9 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
 # Node runs as PID 1 and handles SIGTERM itself (src/main.ts closes the server), so no init wrapper.
 # A young generation of 4 MB semi-spaces rather than V8's default of up to 16: a node allocates in
 # bursts (a 2.7 MB chain parsed, served, hashed) and would otherwise keep the larger young
-# generation's memory for good. npm start and the bench (bench/processes.ts) run the same way.
-CMD ["node", "--max-semi-space-size=4", "dist/main.js"]
+# generation's memory for good. No optimising tier for WebAssembly: the only wasm here is fetch's
+# HTTP parser (undici's llhttp), whose TurboFan compile after a few MB of peer answers took 20 MB of
+# malloc on a helper thread that the process never gave back, for no gain a node can measure.
+# --expose-gc: one memory-reducing collection after a long chain is adopted or restored, once the
+# node is quiet (src/node/memory-release.ts). npm start and the bench (bench/processes.ts) run the same way.
+CMD ["node", "--max-semi-space-size=4", "--no-wasm-tier-up", "--no-wasm-dynamic-tiering", "--expose-gc", "dist/main.js"]

@@ -80,20 +80,39 @@ function medianOf(samples: readonly Adoption[]): Adoption {
   };
 }
 
+/** `npm start`'s words: NAME=value settings, then `node`, its flags and the entry point. */
+function npmStartWords(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(BENCH_DIR, '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return scripts.start.trim().split(/\s+/);
+}
+
+const SETTING = /^([A-Z_][A-Z0-9_]*)=(.*)$/;
+
 /** The node flags `npm start` gives (the deployed command line, which the bench's chainlab shares). */
 export function deployedNodeFlags(): string[] {
-  const { scripts } = JSON.parse(readFileSync(join(BENCH_DIR, '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
-  return scripts.start.trim().split(/\s+/).slice(1, -1);
+  return npmStartWords()
+    .filter((word) => !SETTING.test(word))
+    .slice(1, -1);
+}
+
+/** The environment `npm start` sets for the node (the image's ENV, which the bench's chainlab shares). */
+export function deployedNodeEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const word of npmStartWords()) {
+    const setting = SETTING.exec(word);
+    if (setting !== null) env[setting[1]!] = setting[2]!;
+  }
+  return env;
 }
 
 /**
- * The resident memory of a bare Koa app (bench/bare-koa.ts) run with chainlab's node flags, after
- * it answered one request: the floor under any Koa node.
+ * The resident memory of a bare Koa app (bench/bare-koa.ts) run with chainlab's node flags and
+ * environment, after it answered one request: the floor under any Koa node.
  */
 export async function bareKoaBytes(): Promise<number> {
   const port = await freePort();
   const child = spawn(process.execPath, [...deployedNodeFlags(), join(__dirname, 'bare-koa.js')], {
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, ...deployedNodeEnv(), PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

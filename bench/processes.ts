@@ -20,17 +20,27 @@ export interface NodeProcess {
 }
 
 /**
+ * How the image runs the node: the node flags of its CMD, and what its ENV sets beyond the node's
+ * configuration. npm start runs the same (test/deployed-command.test.ts holds the three together).
+ */
+export const DEPLOYED_NODE = {
+  flags: ['--max-semi-space-size=4', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--expose-gc'],
+  env: { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536:glibc.malloc.trim_threshold=65536' },
+};
+
+/**
  * Starts chainlab's compiled entry point (this bench's build of src/main.ts) on loopback, on a free
  * port unless `env` names one (nodes that list each other in PEERS need their ports beforehand).
  * Nodes that talk to each other need distinct NODE_IDs: a node skips a peer with its own id.
  */
 export async function startChainlab(env: Record<string, string> = {}): Promise<NodeProcess> {
   const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
-  // With the V8 flag the image runs it with (Dockerfile CMD): the memory measured is the deployed node's.
-  // Its JSON lines go to a file, as they would go to Docker's log: logging costs what it costs deployed.
+  // With the V8 flags and the malloc tunables the image runs it with (Dockerfile CMD and ENV): the
+  // memory measured is the deployed node's. Its JSON lines go to a file, as they would go to
+  // Docker's log: logging costs what it costs deployed.
   const log = openLog(`chainlab-${env.NODE_ID ?? 'bench'}`);
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', join(__dirname, '..', 'src', 'main.js')], {
-    env: { ...process.env, HOST: '127.0.0.1', NODE_ID: 'bench', ...env, PORT: String(port) },
+  const child = spawn(process.execPath, [...DEPLOYED_NODE.flags, join(__dirname, '..', 'src', 'main.js')], {
+    env: { ...process.env, ...DEPLOYED_NODE.env, HOST: '127.0.0.1', NODE_ID: 'bench', ...env, PORT: String(port) },
     stdio: ['ignore', log.fd, 'inherit'],
   });
   closeSync(log.fd); // the child holds its own copy

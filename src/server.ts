@@ -13,7 +13,9 @@ import { createApp } from './http/app.ts';
 import { ChainNode } from './node/chain-node.ts';
 import { startGossip } from './peers/gossip.ts';
 import type { Logger } from './log/log.ts';
+import { exposedCollector, MemoryRelease } from './node/memory-release.ts';
 import { createMiner } from './node/miner.ts';
+import { subscribe } from './node/node-events.ts';
 import { createPeerClient } from './peers/peer-client.ts';
 import { startPeerDiscovery } from './peers/peer-discovery.ts';
 import { PeerSet } from './peers/peer-set.ts';
@@ -50,6 +52,10 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
     clock: () => Date.now() / 1000,
     log,
   });
+  // What adopting (or restoring) a long chain passed through goes back to the system once the node is quiet.
+  const release = new MemoryRelease({ collect: exposedCollector(), log });
+  const unsubscribe = subscribe(node.events, { replaced: ({ chain, from }) => release.afterBulk(chain.length - from + 1, chain.length) });
+  release.afterBulk(blockchain.length, blockchain.length);
   // The advertised address may depend on the port listened on (PORT=0): the app reads it once known.
   const advertised: { address?: string } = {};
   const role = { gossip: config.gossip, syncIntervalMs: config.gossip ? config.syncIntervalMs : 0, address: () => advertised.address };
@@ -83,6 +89,8 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
     async close() {
       discovery.stop();
       gossip?.stop();
+      unsubscribe();
+      release.stop();
       node.close();
       server.close();
       server.closeAllConnections();
