@@ -4,6 +4,7 @@ import { levels, type LevelWithSilent } from 'pino';
 import { POW_RULES, type PowRule } from './chain/proof-of-work.ts';
 import { LOG_FORMATS, type LogFormat } from './log/log.ts';
 import { parsePeerAddress } from './peers/peer-address.ts';
+import { parseMiningMode, type MiningMode } from './node/mining-schedule.ts';
 
 /**
  * Everything the node reads from its environment, validated once at start. What each field means
@@ -38,6 +39,9 @@ export interface Config {
   readonly syncIntervalMs: number;
   /** Undefined: server.ts works it out once the node listens, since the port may be PORT=0's pick. */
   readonly advertiseAddress: string | undefined;
+  /** When the node mines on its own; POST /lab/mining switches it. */
+  readonly mining: MiningMode;
+  readonly lab: boolean;
 }
 
 export class ConfigError extends Error {
@@ -217,6 +221,20 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     parse: peerAddress,
     description: 'The `host:port` under which peers reach this node, sent when it introduces itself. Compose sets `node1:5000` and so on.',
   },
+  mining: {
+    name: 'MINING',
+    default: 'manual',
+    parse: miningMode,
+    description:
+      "When the node mines on its own: `manual` (only when `/mine` is called, the notebook's), `interval:N` (a block every N seconds, 1-3600, Anvil's `--block-time`) or `on-transaction` (a block soon after a transaction joins the pool). With `LAB=on`, `POST /lab/mining` switches it; a restart goes back to this.",
+  },
+  lab: {
+    name: 'LAB',
+    default: 'off',
+    parse: (value, name) => oneOf(['on', 'off'])(value, name) === 'on',
+    description:
+      "`on`: the fault lab's `/lab/*` routes (partitions, link delay and loss, pausing), with which anyone who reaches the node can cut it off from its peers; Compose sets it for its three nodes. `off`: every `/lab/*` path answers 404. See [api.md](api.md#lab).",
+  },
 };
 
 /** Reads and validates the configuration; throws a ConfigError naming the first bad variable. */
@@ -264,6 +282,12 @@ function peers(value: string, name: string): readonly string[] {
     throw new ConfigError(`${name} must be a comma-separated list without empty entries, got '${value}'`);
   }
   return Object.freeze(items.map((item) => peerAddress(item, name)));
+}
+
+function miningMode(value: string, name: string): MiningMode {
+  const verdict = parseMiningMode(value);
+  if (!verdict.ok) throw new ConfigError(`${name} ${verdict.reason}`);
+  return verdict.value;
 }
 
 function peerAddress(value: string, name: string): string {

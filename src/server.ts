@@ -16,9 +16,10 @@ import type { Logger } from './log/log.ts';
 import { exposedCollector, MemoryRelease } from './node/memory-release.ts';
 import { createMiner } from './node/miner.ts';
 import { subscribe } from './node/node-events.ts';
-import { createPeerClient } from './peers/peer-client.ts';
+import { createPeerClient, type PeerClient } from './peers/peer-client.ts';
 import { startPeerDiscovery } from './peers/peer-discovery.ts';
 import { PeerSet } from './peers/peer-set.ts';
+import { Lab, type MiningModeView } from './lab/lab.ts';
 
 export interface RunningNode {
   node: ChainNode;
@@ -37,7 +38,19 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
   const blockchain = await loadBlockchain(store, log);
   const miner = createMiner(config.miningThreads);
   const peers = new PeerSet({ maxPeers: config.maxPeers });
-  const peerClient = createPeerClient({ timeoutMs: config.peerTimeoutMs, maxResponseBytes: config.maxPeerResponseBytes });
+  // The advertised address may depend on the port listened on (PORT=0): the app and the lab read it once known.
+  const advertised: { address?: string } = {};
+  const peerOptions = { timeoutMs: config.peerTimeoutMs, maxResponseBytes: config.maxPeerResponseBytes };
+  // The node's own requests say which node sends them, and cross the lab's faults (LAB=on). Lab
+  // messages and the explorer's look at the network go as a client's, across every fault.
+  const rawClient = createPeerClient(peerOptions);
+  // `node`, declared below, is only called on once the node serves.
+  const handlers = { reset: async (): Promise<void> => void (await node.reset()) };
+  const miningMode = (): MiningModeView => node.mining.view();
+  const labDeps = { nodeId: config.nodeId, address: () => advertised.address, peers, client: rawClient, log, handlers, miningMode };
+  const lab: Lab | undefined = config.lab ? new Lab(labDeps) : undefined;
+  const nodeClient = createPeerClient({ ...peerOptions, nodeId: config.nodeId });
+  const peerClient: PeerClient = lab?.decorate(nodeClient, peerOptions) ?? nodeClient;
   const rules: ChainRules = { difficulty: config.difficulty, powRule: config.powRule, maxBlockBytes: config.maxBlockBytes };
   const node = new ChainNode({
     nodeId: config.nodeId,
@@ -52,15 +65,15 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
     clock: () => Date.now() / 1000,
     log,
   });
+  node.mining.set(config.mining);
   // What adopting (or restoring) a long chain passed through goes back to the system once the node is quiet.
   const release = new MemoryRelease({ collect: exposedCollector(), log });
   const unsubscribe = subscribe(node.events, { replaced: ({ chain, from }) => release.afterBulk(chain.length - from + 1, chain.length) });
   release.afterBulk(blockchain.length, blockchain.length);
-  // The advertised address may depend on the port listened on (PORT=0): the app reads it once known.
-  const advertised: { address?: string } = {};
   const role = { gossip: config.gossip, syncIntervalMs: config.gossip ? config.syncIntervalMs : 0, address: () => advertised.address };
   const { maxBodyBytes, maxBlockBytes, maxEventClients, eventBufferBytes } = config;
-  const handle = createApp({ node, log, maxBodyBytes, maxBlockBytes, maxEventClients, eventBufferBytes, peerClient, role }).callback();
+  const appDeps = { node, log, maxBodyBytes, maxBlockBytes, maxEventClients, eventBufferBytes, peerClient: rawClient, role, lab };
+  const handle = createApp(appDeps).callback();
   // Koa's handler answers every request, errors included: its promise never rejects.
   const server = createServer((req, res) => void handle(req, res));
   // Bounded connections, and bounded time to send a request: a client cannot hold the node's file

@@ -26,6 +26,8 @@ const EVERY_VARIABLE = {
   GOSSIP: 'off',
   SYNC_INTERVAL_MS: '0',
   ADVERTISE_ADDRESS: 'http://Node2.example:5001',
+  LAB: 'on',
+  MINING: 'interval:5',
 };
 
 describe('readConfig', () => {
@@ -56,6 +58,8 @@ describe('readConfig', () => {
       gossip: true,
       syncIntervalMs: 2000,
       advertiseAddress: undefined,
+      lab: false,
+      mining: { mode: 'manual' },
     });
     expect(config.nodeId).toMatch(/^[0-9a-f]{32}$/);
     expect(config.miningThreads).toBeGreaterThanOrEqual(1);
@@ -89,6 +93,8 @@ describe('readConfig', () => {
       gossip: false,
       syncIntervalMs: 0,
       advertiseAddress: 'node2.example:5001',
+      lab: true,
+      mining: { mode: 'interval', seconds: 5 },
     });
   });
 
@@ -119,6 +125,11 @@ describe('readConfig', () => {
     ['ADVERTISE_ADDRESS', 'node2'],
     ['ADVERTISE_ADDRESS', 'node2:0'],
     ['ADVERTISE_ADDRESS', 'https://node2:5000'],
+    ['LAB', 'yes'],
+    ['MINING', 'sometimes'],
+    ['MINING', 'interval:0'],
+    ['MINING', 'interval:3601'],
+    ['MINING', 'interval'],
   ])('a bad %s (%s) stops the node with a message naming it', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`^${name}`));

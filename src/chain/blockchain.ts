@@ -18,7 +18,15 @@ export type ChainChange =
    * The blocks from position `from` (1-based, as block indexes count) on are replaced by `blocks`:
    * a longer chain was adopted. See `Blockchain.apply` for what happens to their transactions.
    */
-  | { type: 'chain'; from: number; blocks: Block[] };
+  | { type: 'chain'; from: number; blocks: Block[] }
+  /**
+   * The lab's tampering: the blocks from position `at` on, as many as `blocks` holds, are replaced
+   * by `blocks` in place, with no effect on the pool. No reorg: the old blocks' transactions are
+   * not returned, since the chain keeps its length and its history, only rewritten.
+   */
+  | { type: 'tamper'; at: number; blocks: Block[] }
+  /** The lab's restore (and reset, to the genesis block with no pending): the whole state is `chain` and `pending`. */
+  | { type: 'restore'; chain: Block[]; pending: Transaction[] };
 
 /** What adopting a longer chain did: the blocks it dropped and the transactions that went back to the pool. */
 export interface Reorg {
@@ -147,7 +155,31 @@ export class Blockchain {
         return { dropped: [], returned: [] };
       case 'chain':
         return this.#replace(change.from, change.blocks);
+      case 'tamper':
+        return this.#rewrite(change.at, change.blocks);
+      case 'restore':
+        return this.#restore(change.chain, change.pending);
     }
+  }
+
+  /** Replaces blocks in place: a new array and new block objects, since a block, once in a chain, is never changed (its hash and text are cached). */
+  #rewrite(at: number, blocks: Block[]): Reorg {
+    const end = at - 1 + blocks.length;
+    const replaced = this.#chain.slice(at - 1, end);
+    this.#chain = [...this.#chain.slice(0, at - 1), ...blocks, ...this.#chain.slice(end)];
+    for (const block of replaced) this.#included.remove(block);
+    for (const block of blocks) this.#included.add(block);
+    return { dropped: [], returned: [] };
+  }
+
+  /** The whole state replaced: nothing returns to the pool, which is `pending` now. */
+  #restore(chain: Block[], pending: Transaction[]): Reorg {
+    this.#chain = [...chain];
+    this.#included = new ChainTransactions(() => this.#chain);
+    for (const block of this.#chain) this.#included.add(block);
+    this.#pool.drain();
+    for (const transaction of pending) this.#offer(transactionKey(transaction), transaction);
+    return { dropped: [], returned: [] };
   }
 
   #replace(from: number, blocks: Block[]): Reorg {

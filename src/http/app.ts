@@ -11,6 +11,9 @@ import { explorerRoutes } from '../explorer/routes.ts';
 import { gossipRoutes } from './routes/gossip.ts';
 import { notebookRoutes } from './routes/notebook.ts';
 import { operationsRoutes } from './routes/operations.ts';
+import type { Lab } from '../lab/lab.ts';
+import { labRoutes } from '../lab/routes.ts';
+import { chainLabRoutes } from '../lab/chain-routes.ts';
 
 export interface AppDeps {
   node: ChainNode;
@@ -26,6 +29,8 @@ export interface AppDeps {
   peerClient: PeerClient;
   /** How the node takes part in the network, as /health and the explorer show it; see NO_ROLE. */
   role?: NetworkRole;
+  /** LAB=on: the fault lab's routes and its check of peers' requests (src/lab/routes.ts). */
+  lab?: Lab;
 }
 
 /** How a node takes part in the network: what its page and /health say of it. */
@@ -51,6 +56,9 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   const router = new Router();
   const metrics = createMetrics(node);
+  // First, so that its check of peers' requests runs before the routes it guards.
+  if (deps.lab !== undefined) labRoutes(router, { lab: deps.lab, maxBodyBytes: deps.maxBodyBytes });
+  chainLabRoutes(router, { node, maxBodyBytes: deps.maxBodyBytes, lab: deps.lab !== undefined, relay: deps.lab?.relay });
   notebookRoutes(router, deps);
   gossipRoutes(router, deps);
   operationsRoutes(router, { ...deps, role, metrics: metrics.registry });

@@ -12,8 +12,11 @@ import type { PeerClient } from '../peers/peer-client.ts';
 import type { Lookup } from '../peers/peer-discovery.ts';
 import type { Exchange, PeerSet, PeerSource, PeerStatus } from '../peers/peer-set.ts';
 import type { ChainStore, StoreDamage } from '../store/chain-store.ts';
+import { ChainLab } from './chain-lab.ts';
+import { DroppedBlocks } from './dropped-blocks.ts';
 import { DurableWrites, StoreFailedError } from './durable-writes.ts';
 import type { Miner } from './miner.ts';
+import { MiningCancelledError, MiningSchedule, ON_TRANSACTION_DELAY_MS } from './mining-schedule.ts';
 import type { NodeEvents } from './node-events.ts';
 import { registerPeers, type Registration } from './peer-registration.ts';
 import { PoolIntake, type BatchOutcome, type PoolLimits, type TransactionOutcome } from './pool-intake.ts';
@@ -79,6 +82,12 @@ export class ChainNode {
   #peerSync: PeerSync;
   /** Whom each transaction a peer passed on is owed to, once pooled (see receiveTransactions). */
   readonly #relays = new TransactionRelays(this.events);
+  /** When the node mines on its own: manual until set (MINING, POST /lab/mining). */
+  readonly mining: MiningSchedule;
+  /** Tampering, restore and reset: the lab's changes to this node's state (see chain-lab.ts). */
+  readonly lab: ChainLab;
+  /** The blocks this node dropped in reorgs, for the explorer's block tree. */
+  readonly dropped: DroppedBlocks;
 
   constructor(deps: ChainNodeDeps) {
     this.#deps = deps;
@@ -101,6 +110,11 @@ export class ChainNode {
       clock,
       log,
     });
+    const cancel = () => this.#search?.abort(new MiningCancelledError());
+    this.mining = new MiningSchedule({ node: this, cancel, log, onTransactionDelayMs: ON_TRANSACTION_DELAY_MS });
+    const inTurn = <T>(step: () => T | Promise<T>) => this.#writes.inTurn(step);
+    this.lab = new ChainLab({ blockchain, rules, limits, events: this.events, inTurn, commit: (change) => this.#commit(change) });
+    this.dropped = new DroppedBlocks(clock, this.events);
   }
 
   get chain(): readonly Block[] {
@@ -177,7 +191,8 @@ export class ChainNode {
       try {
         proof = await miner.proofOfWork(base, this.rules, { signal: search.signal });
       } catch (error) {
-        if (search.signal.aborted) continue;
+        // Aborted because the tip moved: search again on the new one. Cancelled (a new mining mode): give up.
+        if (search.signal.aborted && !(search.signal.reason instanceof MiningCancelledError)) continue;
         throw error;
       } finally {
         if (this.#search === search) this.#search = undefined;
@@ -252,6 +267,11 @@ export class ChainNode {
    */
   notePeerExchange(peer: string, exchange: Exchange, nodeId: string | undefined): void {
     this.#peerSync.noteExchange(peer, exchange, nodeId);
+  }
+
+  /** Back to the genesis block with an empty pool (see ChainLab.reset): what the lab's network-wide reset calls on each node. */
+  reset(): Promise<{ length: number; pending: number }> {
+    return this.lab.reset();
   }
 
   /** Lets go of whoever watches the node (the `closed` event): the node is shutting down. */

@@ -10,6 +10,9 @@ import type { PeerStatus } from '../peers/peer-set.ts';
  */
 export type Relay = 'origin' | 'none' | { limit: string };
 
+/** The lab command that replaced a node's blocks: see ChainLab. */
+export type LabChange = 'tamper' | 'restore' | 'reset';
+
 /**
  * What a node announces as it changes, for whoever watches (gossip, the explorer, the metrics).
  * Listeners run synchronously after the change: they must not throw or block.
@@ -19,8 +22,12 @@ export interface NodeEvents {
   mined: [{ block: ForgedBlock; miningMs: number }];
   /** A block announced by a peer extended this node's chain; `relay`: what the peer asked of this node. */
   appended: [{ block: Block; relay: Relay }];
-  /** This node adopted the longer chain of `peer`, from position `from` on; gossip announces it to the whole ring. */
-  replaced: [{ chain: readonly Block[]; peer: string; from: number } & Reorg];
+  /**
+   * This node adopted the longer chain of `peer`, from position `from` on; gossip announces it to the
+   * whole ring. With `lab` set, a lab command replaced the blocks instead (see ChainLab), and `peer`
+   * is `lab tamper`, `lab restore` or `lab reset`.
+   */
+  replaced: [{ chain: readonly Block[]; peer: string; from: number; lab?: LabChange } & Reorg];
   /** A transaction joined the pool, from a client (without `relay`: this node is its origin) or a peer. */
   transaction: [{ transaction: Transaction; relay?: Relay }];
   /** Peers were registered, or what is known of them changed. */

@@ -56,15 +56,27 @@ export interface PeerClientOptions {
   timeoutMs: number;
   /** A peer sending more than this is cut off, so a hostile peer cannot exhaust our memory. */
   maxResponseBytes?: number;
+  /**
+   * This node's id, sent in NODE_ID_HEADER with every request, so a peer with LAB=on can tell which
+   * node asks (src/lab/inbound.ts). Without it the requests are a client's.
+   */
+  nodeId?: string;
 }
 
-export function createPeerClient({ timeoutMs, maxResponseBytes = 256 * 1024 * 1024 }: PeerClientOptions): PeerClient {
+/** A PeerClient that can also GET any path: what the lab's relay confirms a command with. */
+export interface PeerRequester extends PeerClient {
+  get(peer: string, path: string, options?: RequestOptions): Promise<PeerReply>;
+}
+
+export function createPeerClient({ timeoutMs, maxResponseBytes = 256 * 1024 * 1024, nodeId }: PeerClientOptions): PeerRequester {
   // No timeout of ky's (the deadline is ours), no retries inside an exchange, and error statuses as
   // values: ky would read an error's body, up to 10 MiB, past any deadline. No redirects either: a
   // peer must not be able to point this node at another host (a reflector aimed at any host:port).
-  const http = ky.create({ timeout: false, retry: 0, throwHttpErrors: false, redirect: 'manual' });
+  const headers = nodeId === undefined ? {} : { [NODE_ID_HEADER]: nodeId };
+  const http = ky.create({ timeout: false, retry: 0, throwHttpErrors: false, redirect: 'manual', headers });
   const limits = { timeoutMs, maxBytes: maxResponseBytes };
   return {
+    get: (peer, path, options) => exchange(http, { method: 'GET', peer, path }, limits, options),
     getChain: (peer, from, options) =>
       exchange(http, { method: 'GET', peer, path: from === undefined ? '/chain' : `/chain?from=${from}` }, limits, options),
     getTip: (peer, options) => exchange(http, { method: 'GET', peer, path: '/chain/tip' }, limits, options),

@@ -85,7 +85,22 @@ function isChange(value: JsonValue): value is ChainChange {
         Array.isArray(value.blocks) &&
         value.blocks.every(isObject)
       );
+    case 'tamper':
+      return isPosition(value.at) && Array.isArray(value.blocks) && value.blocks.length > 0 && value.blocks.every(isObject);
+    case 'restore':
+      return (
+        Array.isArray(value.chain) &&
+        value.chain.length > 0 &&
+        value.chain.every(isObject) &&
+        Array.isArray(value.pending) &&
+        value.pending.every(isObject)
+      );
     default:
       return false;
   }
+}
+
+/** A block's position: a whole number from 1. */
+function isPosition(value: JsonValue | undefined): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 }

@@ -39,7 +39,8 @@ describe('ChainNode events', () => {
     const node = await startTestNode({ GOSSIP: 'on' });
     const names: readonly (keyof NodeEvents)[] = ['mined', 'appended', 'replaced', 'transaction', 'peers', 'peerFailure', 'closed'];
     const listeners = () => names.map((name) => node.node.events.listenerCount(name));
-    expect(listeners()).toEqual([2, 2, 2, 1, 1, 1, 1]); // gossip's and the metrics'
+    // gossip's and the metrics'; the memory release's (replaced); the mining schedule's (transaction, closed); the dropped blocks' (replaced, closed)
+    expect(listeners()).toEqual([2, 2, 4, 2, 1, 1, 3]);
     await node.close();
     expect(listeners()).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });

@@ -10,6 +10,7 @@ import { createLogger, silentLogger, type Logger } from '../../src/log/log.ts';
 import type { Miner } from '../../src/node/miner.ts';
 import type { PeerClient } from '../../src/peers/peer-client.ts';
 import { PeerSet } from '../../src/peers/peer-set.ts';
+import { Lab } from '../../src/lab/lab.ts';
 import type { ChainStore } from '../../src/store/chain-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { closable, type Closable } from './closable.ts';
@@ -36,10 +37,12 @@ export function createTestApp({
   log = silentLogger,
   store = new MemoryStore(),
   limits: someLimits,
-}: { miner?: Miner; log?: Logger; store?: ChainStore; limits?: Partial<PoolLimits> } = {}): { app: Koa; node: ChainNode } {
+  lab: withLab = false,
+}: { miner?: Miner; log?: Logger; store?: ChainStore; limits?: Partial<PoolLimits>; lab?: boolean } = {}): { app: Koa; node: ChainNode } {
   const limits = { ...TEST_LIMITS, ...someLimits };
   const unreachable = async () => ({ ok: false, answered: false, reason: 'no peers in this test' }) as const;
   const peerClient: PeerClient = { getChain: unreachable, getTip: unreachable, post: unreachable };
+  const peers = new PeerSet({ maxPeers: 64 });
   const node = new ChainNode({
     nodeId: 'test-node',
     rules: { difficulty: 4, powRule: 'notebook', maxBlockBytes: limits.maxBlockBytes },
@@ -47,7 +50,7 @@ export function createTestApp({
     blockchain: new Blockchain(),
     store,
     miner,
-    peers: new PeerSet({ maxPeers: 64 }),
+    peers,
     peerClient,
     clock: () => 1_700_000_000.5,
     log,
@@ -61,6 +64,9 @@ export function createTestApp({
       maxEventClients: 8,
       eventBufferBytes: 262_144,
       peerClient,
+      lab: withLab
+        ? new Lab({ nodeId: 'test-node', address: () => undefined, peers, client: { ...peerClient, get: unreachable }, log })
+        : undefined,
     }),
     node,
   };

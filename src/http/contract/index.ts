@@ -8,6 +8,8 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import type { PathItem } from './builders.ts';
 import { EXPLORER_PATHS } from './paths-explorer.ts';
 import { GOSSIP_PATHS } from './paths-gossip.ts';
+import { LAB_PATHS, LAB_TAG } from './paths-lab.ts';
+import { LAB_CHAIN_PATHS } from './paths-lab-chain.ts';
 import { NOTEBOOK_PATHS } from './paths-notebook.ts';
 import { OPERATIONS_PATHS } from './paths-operations.ts';
 import { COMPONENTS } from './schemas.ts';
@@ -48,7 +50,8 @@ export const OPENAPI: ApiDocument = {
     },
     { name: 'operations', description: 'For operators: health, peers, metrics, this document' },
     { name: 'explorer', description: 'A live page of this node and its network, for a browser' },
+    LAB_TAG,
   ],
-  paths: { ...NOTEBOOK_PATHS, ...GOSSIP_PATHS, ...OPERATIONS_PATHS, ...EXPLORER_PATHS },
+  paths: { ...NOTEBOOK_PATHS, ...GOSSIP_PATHS, ...OPERATIONS_PATHS, ...EXPLORER_PATHS, ...LAB_PATHS, ...LAB_CHAIN_PATHS },
   components: COMPONENTS,
 };
