@@ -5,6 +5,8 @@ import type { ChainNode } from '../node/chain-node.ts';
 import { EventBroadcast } from './event-broadcast.ts';
 import { eventBudget, windowView, type WindowAnchor } from './event-views.ts';
 import { pageDir, pageRoutes, readPage } from './page-files.ts';
+import { labView } from './lab-view.ts';
+import { readLab } from './lab-read.ts';
 import { networkView } from './network-view.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
 import { sendJson } from '../http/send-json.ts';
@@ -45,7 +47,18 @@ export function explorerRoutes(router: Router, { node, peerClient, role, maxEven
     if (last !== undefined && (typeof last !== 'string' || !/^[1-9]\d{0,6}$/.test(last))) {
       ctx.throw(400, 'last must be a whole number of blocks from 1 to 9999999, as in /network?last=50');
     }
+    const lab = ctx.query.lab;
+    if (lab !== undefined && lab !== '1')
+      ctx.throw(400, "lab must be 1, as in /network?lab=1, which adds each node's faults and dropped blocks");
     const nodes = await networkView(node, peerClient, { last: last === undefined ? undefined : Number(last), selfAddress: role.address() });
+    if (lab === '1') {
+      const labs = await labView(
+        nodes.map((member) => member.address),
+        readLab,
+      );
+      // `lab`: the node's faults, verdict and dropped blocks (lab-view.ts); null when its lab is off.
+      for (const [i, member] of nodes.entries()) Object.assign(member, { lab: labs[i] ?? null });
+    }
     sendJson(ctx, 200, { nodes });
   });
 }

@@ -1,33 +1,10 @@
 // @ts-check
 // Acting on this node through its API: send a transaction, mine, resolve conflicts.
-import { byId, parse, text } from './dom.js';
+import { callApi, failureText } from './api.js';
+import { byId, text } from './dom.js';
 import { scheduleNetwork } from './network.js';
 
-/** @typedef {{ ok: boolean, status: number, data: any }} Reply `data`: the parsed body, or null */
-
-/**
- * @param {string} method
- * @param {string} path
- * @param {string} [body] JSON
- * @returns {Promise<Reply>}
- */
-async function callApi(method, path, body) {
-  /** @type {{ method: string, headers: Record<string, string>, body?: string }} */
-  const init = { method, headers: { accept: 'application/json' } };
-  if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = body;
-  }
-  const response = await fetch(path, init);
-  const raw = await response.text();
-  let data = null;
-  try {
-    data = parse(raw);
-  } catch {
-    data = null;
-  }
-  return { ok: response.ok, status: response.status, data };
-}
+/** @typedef {import('./api.js').Reply} Reply */
 
 /**
  * @param {'ok' | 'error'} kind
@@ -41,8 +18,7 @@ function showResult(kind, message) {
 
 /** @param {Reply} reply */
 function showFailure(reply) {
-  const reason = reply.data && typeof reply.data.error === 'string' ? reply.data.error : 'no explanation';
-  showResult('error', 'HTTP ' + reply.status + ': ' + reason);
+  showResult('error', failureText(reply));
 }
 
 /**

@@ -4,12 +4,14 @@
 import { wireActions } from './actions.js';
 import { wireChainNav } from './chain-window.js';
 import { connect } from './events.js';
-import { refreshNetwork } from './network.js';
+import { wireLab } from './lab.js';
+import { refreshNetwork, scheduleNetwork } from './network.js';
 
 const NETWORK_EVERY_MS = 5000;
 
 wireActions();
 wireChainNav();
+wireLab(scheduleNetwork);
 connect();
 refreshNetwork();
 setInterval(() => {

@@ -4,7 +4,10 @@
 // here once it reaches this node, by gossip or a resolve, and a peer that is behind, or does not
 // gossip, announces nothing at all. So the view is also refreshed on a gentle timer while the page
 // is visible (explorer.js).
+import { renderTree } from './block-tree.js';
 import { byId, clock, el, hashChip } from './dom.js';
+import { faultItems, faultTags, memberName } from './faults.js';
+import { refreshLab, renderLabNodes } from './lab.js';
 import { nodeLabel, standing } from './node-view.js';
 import { state } from './state.js';
 
@@ -33,7 +36,9 @@ export async function refreshNetwork() {
   }
   networkBusy = true;
   try {
-    const response = await fetch('/network?last=' + NETWORK_ROWS, { headers: { accept: 'application/json' } });
+    // With the lab on, the view also brings each node's faults and dropped blocks.
+    const lab = await refreshLab();
+    const response = await fetch('/network?last=' + NETWORK_ROWS + (lab ? '&lab=1' : ''), { headers: { accept: 'application/json' } });
     const body = await response.json();
     if (!response.ok) throw new Error(body.error || 'HTTP ' + response.status);
     renderNetwork(body.nodes);
@@ -46,11 +51,6 @@ export async function refreshNetwork() {
       refreshNetwork();
     }
   }
-}
-
-/** @param {Member} member */
-function memberName(member) {
-  return member.node_id || member.address || member.node;
 }
 
 /**
@@ -88,11 +88,13 @@ function columnHeader(member, color) {
     ...nodeLabel(member.node_id, member.address, note),
     detail,
     replaced,
+    ...faultTags(member),
   ]);
 }
 
 /** @param {Member[]} members */
 function renderNetwork(members) {
+  state.members = members;
   const colors = nodeColors(members);
   const chains = members.map((m) => new Map(m.chain.map((link) => [link.index, link.hash])));
   const answered = members.map((m) => m.length !== null);
@@ -132,6 +134,9 @@ function renderNetwork(members) {
     el('tbody', {}, rows),
   );
   byId('network-summary').replaceChildren(...networkSummary(members, forkFrom, bottom));
+  byId('lab-faults').replaceChildren(...faultItems(members));
+  renderTree(members, colors);
+  if (state.lab !== null) renderLabNodes(members);
 }
 
 /**

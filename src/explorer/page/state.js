@@ -33,6 +33,29 @@
  * @property {number | null} length
  * @property {{ index: number, hash: string }[]} chain
  * @property {string | null} error
+ * @property {LabMember | null} [lab] with GET /network?lab=1: null when the node's lab is off
+ */
+/**
+ * @typedef {object} DroppedBlock a block a node dropped in a reorg, with the transactions of it that went back to its pool
+ * @property {number | null} index
+ * @property {string} hash
+ * @property {string | null} previous_hash
+ * @property {string | null} replaced_by the peer whose chain replaced it
+ * @property {Transaction[]} returned
+ * @property {number} returned_count
+ */
+/**
+ * @typedef {object} LabMember a node's lab as GET /network?lab=1 gives it (src/explorer/lab-view.ts)
+ * @property {Faults | null} faults GET /lab as the node gave it
+ * @property {boolean | null} valid GET /chain/verify's verdict on its own chain
+ * @property {string[]} reasons
+ * @property {DroppedBlock[]} dropped
+ * @property {number} dropped_count
+ * @property {string | null} error
+ */
+/**
+ * GET /lab: a node's faults. Read leniently (every field may be missing): the page shows what it finds.
+ * @typedef {{ groups?: string[][] | null, links?: unknown, paused?: boolean, mining?: unknown }} Faults
  */
 /**
  * @typedef {object} BlockWindow a stretch of the chain fetched by position (GET /blocks)
@@ -73,6 +96,10 @@ export const state = {
   fresh: new Set(),
   /** @type {Map<string, string>} peer -> the reason last put in the activity list, until it answers again */
   failures: new Map(),
+  /** @type {Faults | null} this node's GET /lab; null while its lab is off (LAB=off: 404) */
+  lab: null,
+  /** @type {Member[]} the nodes as the last network view gave them */
+  members: [],
 };
 
 /** Most pending transactions the page lists, as the node sends at most (src/explorer/event-views.ts). */

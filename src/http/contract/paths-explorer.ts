@@ -1,6 +1,7 @@
 /** The explorer: a live page of this node and its network, for a browser. */
 
 import { CHAIN_TAIL } from '../../explorer/event-views.ts';
+import { LAB_DROPPED_SHOWN, LAB_RETURNED_SHOWN } from '../../explorer/lab-view.ts';
 import { NETWORK_BLOCKS } from '../../explorer/network-view.ts';
 import { PAGE_FILES } from '../../explorer/page-files.ts';
 import { array, badRequest, COMMON_HEADERS, DEFAULT_ERROR, json, object, schema, text, type PathItem } from './builders.ts';
@@ -138,10 +139,20 @@ export const EXPLORER_PATHS: Record<string, PathItem> = {
           required: false,
           schema: { type: 'integer', minimum: 1, maximum: 9_999_999 },
         },
+        {
+          name: 'lab',
+          in: 'query',
+          description:
+            '`1`: each node also with `lab`, its faults (GET /lab), its verdict on its own chain (GET /chain/verify) and the newest ' +
+            `${LAB_DROPPED_SHOWN} blocks it dropped in reorgs (GET /lab/dropped), each with at most ${LAB_RETURNED_SHOWN} of the transactions that ` +
+            'went back to its pool; read as a client reads them, across every fault, within 2 s per node; `lab` is null for a node whose lab is off',
+          required: false,
+          schema: { type: 'string', enum: ['1'] },
+        },
       ],
       responses: {
         '200': json('This node first, then its peers in registration order', object({ nodes: array(schema('NetworkMember')) })),
-        '400': badRequest('A `last` that is not a whole number from 1 to 9999999'),
+        '400': badRequest('A `last` that is not a whole number from 1 to 9999999, or a `lab` other than 1'),
         default: DEFAULT_ERROR,
       },
     },

@@ -117,16 +117,25 @@ const SCHEMAS: Record<string, OpenAPIV3_1.SchemaObject> = {
     },
     ['status', 'node_id', 'length', 'tip_hash', 'genesis_hash', 'peers', 'peers_reachable', 'mode'],
   ),
-  NetworkMember: object({
-    node: { type: 'string', description: "host:port for a peer; this node's id for itself" },
-    self: { type: 'boolean' },
-    node_id: nullable('string', 'The id the page names it by; null for a peer not heard from yet, and for a reference node'),
-    address: nullable('string', 'host:port: a peer as registered; this node as it advertises itself, when known'),
-    reachable: nullable('boolean', 'As GET /nodes has it: null for a peer never asked'),
-    length: nullable('integer', "The chain's full length; `chain` holds only its last blocks (see GET /network)"),
-    chain: array(object({ index: { type: 'integer', minimum: 1 }, hash: { type: 'string' } }), 'Oldest first'),
-    error: nullable('string', 'Why the chain is not shown: the last error GET /nodes has for the peer'),
-  }),
+  NetworkMember: object(
+    {
+      node: { type: 'string', description: "host:port for a peer; this node's id for itself" },
+      self: { type: 'boolean' },
+      node_id: nullable('string', 'The id the page names it by; null for a peer not heard from yet, and for a reference node'),
+      address: nullable('string', 'host:port: a peer as registered; this node as it advertises itself, when known'),
+      reachable: nullable('boolean', 'As GET /nodes has it: null for a peer never asked'),
+      length: nullable('integer', "The chain's full length; `chain` holds only its last blocks (see GET /network)"),
+      chain: array(object({ index: { type: 'integer', minimum: 1 }, hash: { type: 'string' } }), 'Oldest first'),
+      error: nullable('string', 'Why the chain is not shown: the last error GET /nodes has for the peer'),
+      lab: {
+        type: ['object', 'null'],
+        description:
+          'With GET /network?lab=1 only: {faults (GET /lab as the node gave it), valid, reasons, dropped: [{index, hash, previous_hash, ' +
+          "replaced_by, returned, returned_count}], dropped_count, error}; null when the node's lab is off (its GET /lab is a 404)",
+      },
+    },
+    ['node', 'self', 'node_id', 'address', 'reachable', 'length', 'chain', 'error'],
+  ),
 };
 
 const errorResponse = (description: string): OpenAPIV3_1.ResponseObject => ({
