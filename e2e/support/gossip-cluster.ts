@@ -37,14 +37,14 @@ const SETUP_TIMEOUT_MS = 600_000;
 const STOP_TIMEOUT_MS = 120_000;
 
 /**
- * A cluster for the tests of one `describe`: started before the first, stopped after the last.
- * Returns how the tests reach it.
+ * A cluster for the tests of one `describe`, its nodes started with `env`: started before the
+ * first, stopped after the last. Returns how the tests reach it.
  */
-export function useGossipCluster(): () => GossipCluster {
+export function useGossipCluster(env: NodeEnv = gossipEnv): () => GossipCluster {
   const resources = disposeAfterAll(STOP_TIMEOUT_MS);
   let cluster: GossipCluster | undefined;
   beforeAll(async () => {
-    cluster = resources.use(await GossipCluster.start());
+    cluster = resources.use(await GossipCluster.start(env));
   }, SETUP_TIMEOUT_MS);
   return () => {
     if (cluster === undefined) throw new Error('the gossip cluster did not start: see the beforeAll error');
