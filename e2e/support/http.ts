@@ -17,6 +17,11 @@ export async function postJson(url: string, body: unknown, timeoutMs = REQUEST_T
   return send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, timeoutMs);
 }
 
+/** Posts `text` as it is: a body a node wrote (a snapshot), whose floats JSON.stringify would change. */
+export async function postText(url: string, text: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Reply> {
+  return send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text }, timeoutMs);
+}
+
 /** The body as text, for callers that parse it with Python's number rules (src/chain/py-json.ts). */
 export async function getText(url: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<{ status: number; text: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });

@@ -1,5 +1,5 @@
 import { docker } from './docker-cli.ts';
-import { getJson, getText, parseOrText, postJson, type Reply } from './http.ts';
+import { getJson, getText, parseOrText, postJson, postText, type Reply } from './http.ts';
 import { NODE_PORT } from './nodes.ts';
 
 /**
@@ -12,6 +12,8 @@ export interface NodeApi {
   post(path: string, body: unknown): Promise<Reply>;
   /** The raw body, for parsing with Python's number rules (src/chain/py-json.ts). */
   getText(path: string): Promise<{ status: number; text: string }>;
+  /** Posts a raw JSON text, such as a body a node wrote, byte for byte. */
+  postText(path: string, text: string): Promise<Reply>;
 }
 
 /** Through `url`, e.g. `http://localhost:32768`. */
@@ -20,6 +22,7 @@ export function httpApi(url: string, timeoutMs?: number): NodeApi {
     get: (path) => getJson(`${url}${path}`, timeoutMs),
     post: (path, body) => postJson(`${url}${path}`, body, timeoutMs),
     getText: (path) => getText(`${url}${path}`, timeoutMs),
+    postText: (path, text) => postText(`${url}${path}`, text, timeoutMs),
   };
 }
 
@@ -33,20 +36,18 @@ fetch('http://127.0.0.1:${NODE_PORT}' + path, { ...init, signal: AbortSignal.tim
 
 /** From inside `container` (docker exec), to the node listening there on loopback. */
 export function execApi(container: string): NodeApi {
-  const request = async (method: string, path: string, body?: unknown) => {
-    const output = await docker(
-      ['exec', container, 'node', '-e', IN_CONTAINER_FETCH, method, path, body === undefined ? '' : JSON.stringify(body)],
-      60_000,
-    );
+  const request = async (method: string, path: string, text = '') => {
+    const output = await docker(['exec', container, 'node', '-e', IN_CONTAINER_FETCH, method, path, text], 60_000);
     return JSON.parse(output) as { status: number; text: string };
   };
-  const reply = async (method: string, path: string, body?: unknown): Promise<Reply> => {
-    const { status, text } = await request(method, path, body);
-    return { status, body: parseOrText(text) };
+  const reply = async (method: string, path: string, text?: string): Promise<Reply> => {
+    const answer = await request(method, path, text);
+    return { status: answer.status, body: parseOrText(answer.text) };
   };
   return {
     get: (path) => reply('GET', path),
-    post: (path, body) => reply('POST', path, body),
+    post: (path, body) => reply('POST', path, JSON.stringify(body)),
     getText: (path) => request('GET', path),
+    postText: (path, text) => reply('POST', path, text),
   };
 }
