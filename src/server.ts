@@ -72,7 +72,19 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
   release.afterBulk(blockchain.length, blockchain.length);
   const role = { gossip: config.gossip, syncIntervalMs: config.gossip ? config.syncIntervalMs : 0, address: () => advertised.address };
   const { maxBodyBytes, maxBlockBytes, maxEventClients, eventBufferBytes } = config;
-  const appDeps = { node, log, maxBodyBytes, maxBlockBytes, maxEventClients, eventBufferBytes, peerClient: rawClient, role, lab };
+  const maxSnapshotBytes = config.maxPeerResponseBytes;
+  const appDeps = {
+    node,
+    log,
+    maxBodyBytes,
+    maxSnapshotBytes,
+    maxBlockBytes,
+    maxEventClients,
+    eventBufferBytes,
+    peerClient: rawClient,
+    role,
+    lab,
+  };
   const handle = createApp(appDeps).callback();
   // Koa's handler answers every request, errors included: its promise never rejects.
   const server = createServer((req, res) => void handle(req, res));

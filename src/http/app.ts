@@ -19,6 +19,8 @@ export interface AppDeps {
   node: ChainNode;
   log: Logger;
   maxBodyBytes: number;
+  /** MAX_PEER_RESPONSE_BYTES: what POST /lab/restore takes, a whole chain (maxBodyBytes without it). */
+  maxSnapshotBytes?: number;
   /** MAX_BLOCK_BYTES: what the gossip routes take in one request (a block, or a batch filling one). */
   maxBlockBytes: number;
   /** MAX_EVENT_CLIENTS: most GET /events streams open at once. */
@@ -58,7 +60,8 @@ export function createApp(deps: AppDeps): Koa {
   const metrics = createMetrics(node);
   // First, so that its check of peers' requests runs before the routes it guards.
   if (deps.lab !== undefined) labRoutes(router, { lab: deps.lab, maxBodyBytes: deps.maxBodyBytes });
-  chainLabRoutes(router, { node, maxBodyBytes: deps.maxBodyBytes, lab: deps.lab !== undefined, relay: deps.lab?.relay });
+  const { maxBodyBytes, maxSnapshotBytes } = deps;
+  chainLabRoutes(router, { node, maxBodyBytes, maxSnapshotBytes, lab: deps.lab !== undefined, relay: deps.lab?.relay });
   notebookRoutes(router, deps);
   gossipRoutes(router, deps);
   operationsRoutes(router, { ...deps, role, metrics: metrics.registry });

@@ -13,8 +13,13 @@ import type { CommandRelay } from './relay.ts';
 
 export interface ChainLabRouteDeps {
   node: ChainNode;
-  /** MAX_BODY_BYTES: what POST /lab/restore takes too, a snapshot's chain and pool included. */
+  /** MAX_BODY_BYTES: what the lab's routes take, but for a snapshot. */
   maxBodyBytes: number;
+  /**
+   * What POST /lab/restore takes: a snapshot holds a whole chain, so as much as the node reads of a
+   * peer's whole chain (MAX_PEER_RESPONSE_BYTES). MAX_BODY_BYTES (1 MiB) is some 3,700 blocks.
+   */
+  maxSnapshotBytes?: number;
   /** LAB=on: the /lab/* routes below are served; off, they are not, and answer 404. */
   lab: boolean;
   /** How a network-wide reset reaches every peer (src/lab/relay.ts); without one that carries resets, POST /lab/reset takes only `{"scope": "node"}`. */
@@ -25,7 +30,10 @@ export interface ChainLabRouteDeps {
  * The chain's side of the lab (issue 13): GET /chain/verify, always served since it only reads;
  * with LAB=on, mining modes, tampering, snapshots, reset and the blocks dropped in reorgs.
  */
-export function chainLabRoutes(router: Router, { node, maxBodyBytes, lab, relay }: ChainLabRouteDeps): void {
+export function chainLabRoutes(
+  router: Router,
+  { node, maxBodyBytes, maxSnapshotBytes = maxBodyBytes, lab, relay }: ChainLabRouteDeps,
+): void {
   const verdict = verdictCache(node);
   router.get('/chain/verify', (ctx) => sendJson(ctx, 200, verdict()));
   if (!lab) return;
@@ -50,7 +58,7 @@ export function chainLabRoutes(router: Router, { node, maxBodyBytes, lab, relay 
 
   router.get('/lab/snapshot', (ctx) => sendJson(ctx, 200, snapshotJson(node.chain, node.pending)));
 
-  router.post('/lab/restore', json, async (ctx: Context) => {
+  router.post('/lab/restore', jsonBody(maxSnapshotBytes), async (ctx: Context) => {
     const outcome = await node.lab.restore(bodyOf(ctx));
     if (!outcome.ok) ctx.throw(400, outcome.reason);
     const { length, pending } = outcome.value;

@@ -119,14 +119,19 @@ describe('snapshots: GET /lab/snapshot, POST /lab/reset, POST /lab/restore', () 
     expect((await get(node, '/lab/snapshot')).text).toBe(snapshot.text);
   });
 
-  test('a restore body is bounded by MAX_BODY_BYTES: 413, nothing changed', async () => {
-    await using node = await startTestNode({ ...LAB, MAX_BODY_BYTES: '2048' });
+  test('a restore takes a snapshot larger than MAX_BODY_BYTES, up to MAX_PEER_RESPONSE_BYTES: past it, 413 and nothing changed', async () => {
+    const limit = 1_048_576;
+    await using node = await startTestNode({ ...LAB, MAX_BODY_BYTES: '2048', MAX_PEER_RESPONSE_BYTES: String(limit) });
     for (let i = 0; i < 12; i++) await call(`${node.url}/mine`);
     const snapshot = await snapshotOf(node);
     expect(snapshot.text.length).toBeGreaterThan(2048);
     await post(node, '/lab/reset', { scope: 'node' });
-    expect((await post(node, '/lab/restore', snapshot.body)).status).toBe(413);
+    expect((await post(node, '/lab/mining', { mode: 'manual', padding: 'x'.repeat(4096) })).status).toBe(413);
+    const oversized = { ...(snapshot.body as object), padding: 'x'.repeat(limit) };
+    expect((await post(node, '/lab/restore', oversized)).status).toBe(413);
     expect((await call(`${node.url}/chain`)).body.length).toBe(1);
+    expect((await post(node, '/lab/restore', snapshot.body)).status).toBe(200);
+    expect((await call(`${node.url}/chain`)).body.length).toBe(13);
   });
 
   test.each([

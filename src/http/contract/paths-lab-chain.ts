@@ -143,8 +143,8 @@ export const LAB_CHAIN_PATHS: Record<string, PathItem> = {
         operationId: 'labRestore',
         summary: "Replace this node's chain (even by a shorter one) and pool by a snapshot's",
         description:
-          'The body is bounded by MAX_BODY_BYTES, like any client body: ' +
-          'raise it to restore a larger snapshot. Announced to the peers like an adopted chain, so the network converges on it if it is the longest. ' +
+          "The body is bounded by MAX_PEER_RESPONSE_BYTES, as a peer's whole chain is (MAX_BODY_BYTES, some 3,700 blocks, would be too few): " +
+          'past it, 413. Announced to the peers like an adopted chain, so the network converges on it if it is the longest. ' +
           'Stored like every change (DATA_DIR).',
         requestBody: jsonBody(SNAPSHOT),
         responses: { '200': json('Restored', object(RESTORED)) },
