@@ -19,7 +19,7 @@ import { subscribe } from './node/node-events.ts';
 import { createPeerClient, type PeerClient } from './peers/peer-client.ts';
 import { startPeerDiscovery } from './peers/peer-discovery.ts';
 import { PeerSet } from './peers/peer-set.ts';
-import { Lab, type MiningModeView } from './lab/lab.ts';
+import { Lab, RESET_QUIET_MS, type MiningModeView } from './lab/lab.ts';
 
 export interface RunningNode {
   node: ChainNode;
@@ -47,7 +47,19 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
   // `node`, declared below, is only called on once the node serves.
   const handlers = { reset: async (): Promise<void> => void (await node.reset()) };
   const miningMode = (): MiningModeView => node.mining.view();
-  const labDeps = { nodeId: config.nodeId, address: () => advertised.address, peers, client: rawClient, log, handlers, miningMode };
+  // Quiet past the slowest relay: the node that starts a reset resets once every peer answered (at
+  // most PEER_TIMEOUT_MS), and a peer's own relay may take as long again.
+  const resetQuietMs = RESET_QUIET_MS + 2 * config.peerTimeoutMs;
+  const labDeps = {
+    nodeId: config.nodeId,
+    address: () => advertised.address,
+    peers,
+    client: rawClient,
+    log,
+    handlers,
+    miningMode,
+    resetQuietMs,
+  };
   const lab: Lab | undefined = config.lab ? new Lab(labDeps) : undefined;
   const nodeClient = createPeerClient({ ...peerOptions, nodeId: config.nodeId });
   const peerClient: PeerClient = lab?.decorate(nodeClient, peerOptions) ?? nodeClient;

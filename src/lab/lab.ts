@@ -5,13 +5,10 @@ import type { PeerClient, PeerRequester } from '../peers/peer-client.ts';
 import { FaultTable, parseGroups, parseLink, resolveGroups, resolvePeer, type Acquaintances, type PeerName } from './faults.ts';
 import { faultyClient } from './lab-client.ts';
 import { CommandRelay, type CommandHandlers, type RelayOutcome } from './relay.ts';
+import type { MiningModeView } from '../node/mining-schedule.ts';
 
-/** The node's mining mode as GET /lab shows it (issue 13, 2a); the node's side fills it in. */
-export interface MiningModeView {
-  mode: 'manual' | 'interval' | 'on-transaction';
-  /** Seconds between blocks, in `interval` mode. */
-  seconds?: number;
-}
+/** The node's mining mode as GET /lab shows it (issue 13, 2a): the node's mining schedule gives it. */
+export type { MiningModeView } from '../node/mining-schedule.ts';
 
 /** What the lab reads of the node's peers: PeerSet has both. */
 export interface LabPeers {
@@ -40,8 +37,8 @@ export interface LabDeps {
 }
 
 /**
- * Long enough for a reset to reach every node of a classroom network (each node passes it on
- * before resetting itself, so it spreads in a few round trips), short enough to go unnoticed.
+ * How long a node talks to no peer after a network-wide reset, beyond the time the reset takes to
+ * reach every node (server.ts adds twice PEER_TIMEOUT_MS): short enough to go unnoticed.
  */
 export const RESET_QUIET_MS = 2000;
 

@@ -80,6 +80,8 @@ export class ChainNode {
   /** Aborts the proof search under way: the tip it builds on has changed. */
   #search: AbortController | undefined;
   #peerSync: PeerSync;
+  /** How many times a lab change set the state by hand (see #adopt). */
+  #epoch = 0;
   /** Whom each transaction a peer passed on is owed to, once pooled (see receiveTransactions). */
   readonly #relays = new TransactionRelays(this.events);
   /** When the node mines on its own: manual until set (MINING, POST /lab/mining). */
@@ -102,7 +104,8 @@ export class ChainNode {
       nodeId,
       rules,
       chain: () => this.chain,
-      adopt: (chain, peer) => this.#adopt(chain, peer),
+      adopt: (chain, peer, epoch) => this.#adopt(chain, peer, epoch),
+      epoch: () => this.#epoch,
       events: this.events,
       peers,
       peerClient,
@@ -113,7 +116,9 @@ export class ChainNode {
     const cancel = () => this.#search?.abort(new MiningCancelledError());
     this.mining = new MiningSchedule({ node: this, cancel, log, onTransactionDelayMs: ON_TRANSACTION_DELAY_MS });
     const inTurn = <T>(step: () => T | Promise<T>) => this.#writes.inTurn(step);
-    this.lab = new ChainLab({ blockchain, rules, limits, events: this.events, inTurn, commit: (change) => this.#commit(change) });
+    // A lab change sets the state by hand: what a sync asked its peers for before it is stale (see #adopt).
+    const commit = (change: ChainChange) => (this.#epoch++, this.#commit(change));
+    this.lab = new ChainLab({ blockchain, rules, limits, events: this.events, inTurn, commit });
     this.dropped = new DroppedBlocks(clock, this.events);
   }
 
@@ -284,10 +289,11 @@ export class ChainNode {
    * store could not take is not adopted: the sync goes on (its failure is logged), and never rejects
    * for it, since gossip syncs unattended.
    */
-  async #adopt(chain: Block[], peer: string): Promise<boolean> {
+  async #adopt(chain: Block[], peer: string, epoch: number): Promise<boolean> {
     try {
       return await this.#writes.inTurn(async () => {
-        if (chain.length <= this.chain.length) return false;
+        // Fetched before a lab reset or restore: a network-wide reset would take it back.
+        if (chain.length <= this.chain.length || epoch !== this.#epoch) return false;
         const from = forkPoint(this.chain, chain);
         const reorg = await this.#commit({ type: 'chain', from, blocks: chain.slice(from - 1) });
         this.#deps.log.info(

@@ -29,8 +29,14 @@ export interface SyncDeps {
   rules: ChainRules;
   /** The node's chain as it is now: read at each step, since it may change while the peers are asked. */
   chain: () => readonly Block[];
-  /** Adopts a valid chain from `peer` if it is still longer than the node's; whether it did, once it is durable. */
-  adopt: (chain: Block[], peer: string) => Promise<boolean>;
+  /**
+   * Adopts a valid chain from `peer` if it is still longer than the node's, and the node's state was
+   * not set by hand (a lab reset, restore or tampering: see ChainNode's epoch) since `epoch`, when
+   * the round began asking; whether it did, once it is durable.
+   */
+  adopt: (chain: Block[], peer: string, epoch: number) => Promise<boolean>;
+  /** How many times the node's state was set by hand so far: a chain asked for before is not adopted after. */
+  epoch: () => number;
   /** Where the node's `peers` and `peerFailure` events go. */
   events: EventEmitter<NodeEvents>;
   peers: PeerSet;
@@ -98,6 +104,7 @@ export class PeerSync {
 
   async #askAndAdopt(): Promise<Resolution> {
     const { peers, peerClient, log, nodeId, rules, chain, adopt, events, lookup, clock } = this.#deps;
+    const epoch = this.#deps.epoch();
     const registered = peers.list();
     this.#penalties.keepOnly(registered);
     const before = peers.statuses();
@@ -151,7 +158,7 @@ export class PeerSync {
         skip(offer.peer, verdict.reason);
         continue;
       }
-      replaced = await adopt(verdict.value, offer.peer);
+      replaced = await adopt(verdict.value, offer.peer, epoch);
       if (replaced) break;
     }
     for (const peer of valid) this.#penalties.clear(peer);
