@@ -73,8 +73,8 @@ function intervalOf(seconds: number): Verdict<MiningMode> {
 /** What the schedule needs of the node (ChainNode has it). */
 export interface MiningScheduleDeps {
   node: {
-    /** Mines one block. */
-    mine(): Promise<unknown>;
+    /** Mines one block: its transactions, the reward last. */
+    mine(): Promise<{ transactions: readonly unknown[] }>;
     readonly pending: readonly unknown[];
     /** Where `transaction` and `closed` come from. */
     readonly events: EventEmitter<NodeEvents>;
@@ -161,12 +161,14 @@ export class MiningSchedule {
     if (generation !== this.#generation || this.#searching) return;
     this.#searching = true;
     const { node, log } = this.#deps;
-    let mined = false;
+    // Whether the block took pending transactions: one that took none (every pending one too large
+    // for a block, say) must not be followed by another, and another, every ON_TRANSACTION_DELAY_MS.
+    let tookPending = false;
     node
       .mine()
       .then(
-        () => {
-          mined = true;
+        (block) => {
+          tookPending = block.transactions.length > 1; // the reward is last
           log.debug({ mode: this.#mode.mode }, `mined a block (${this.#mode.mode} mining)`);
         },
         (error: unknown) => {
@@ -178,8 +180,8 @@ export class MiningSchedule {
       .finally(() => {
         this.#searching = false;
         // Transactions that came meanwhile, or that a full block left: the next block is theirs.
-        // Not after a failure with nothing new: a failed store would have it retried forever.
-        const again = this.#again || mined;
+        // Not after a failure, or a block that took none, with nothing new: it would go on forever.
+        const again = this.#again || tookPending;
         this.#again = false;
         if (generation === this.#generation && this.#mode.mode === 'on-transaction' && again && this.#deps.node.pending.length > 0)
           this.#soon();
