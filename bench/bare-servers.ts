@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { deployedNodeFlags } from './adoption.ts';
+import { deployedNodeEnv, deployedNodeFlags } from './adoption.ts';
 import type { NodeProcess } from './processes.ts';
 
 /** Starts bare-http.ts (compiled beside this file) in a process of its own, on a free port, and waits until it listens. */
@@ -13,11 +13,11 @@ export function startBareHttp(): Promise<NodeProcess> {
 /**
  * Starts bare-koa.ts (compiled beside this file) in a process of its own, on a free port, and waits
  * until it listens: the floor Koa, @koa/router and @koa/bodyparser set under POST /transactions/new.
- * With chainlab's node flags, as its memory is measured (bench/adoption.ts): the GC it runs under is
+ * With chainlab's node flags and environment, as its memory is measured (bench/adoption.ts): the GC it runs under is
  * the deployed node's.
  */
 export function startBareKoa(): Promise<NodeProcess> {
-  return startListening('bare-koa.js', 'bare Koa', deployedNodeFlags(), { PORT: '0' });
+  return startListening('bare-koa.js', 'bare Koa', deployedNodeFlags(), { ...deployedNodeEnv(), PORT: '0' });
 }
 
 /** Starts `script` (compiled beside this file), which prints `listening PORT` once it listens, and waits for that line. */
