@@ -16,9 +16,12 @@ export type LabReader = (address: string, path: string, deadline: ExchangeDeadli
 /**
  * GET `path` of the node at `address` as a client does, not as a peer: the lab's reads are how the
  * class watches the faults, so they must cross them, as the lab's own control messages do, and a
- * partition that cuts a node off from its peers must not hide it from the page. (The peer client
- * has no plain GET yet; once it has, this is one line of it.) No redirects: a node must not point
- * this one at another host.
+ * partition that cuts a node off from its peers must not hide it from the page. Not the peer
+ * client's GET (PeerRequester.get): that one reads up to MAX_PEER_RESPONSE_BYTES (256 MiB by
+ * default) under PEER_TIMEOUT_MS, while a page poll must cost a bounded amount whatever a node
+ * sends, so each read here has its own bound (64 KiB for GET /lab, 5 MiB for GET /lab/dropped: see
+ * lab-view.ts) and the poll its own budget. Once RequestOptions takes a byte bound, this is one
+ * line of it. No redirects: a node must not point this one at another host.
  */
 export const readLab: LabReader = async (address, path, deadline, maxBytes) => {
   const budgetMs = deadline.start(LAB_READ_TIMEOUT_MS);

@@ -26,12 +26,12 @@ export interface NetworkMember extends JsonObject {
   node_id: string | null;
   /** The `host:port` peers reach it at: its registered address, or for this node the one it advertises. */
   address: string | null;
-  /** As the peers table has it (GET /nodes): null for a peer never asked. */
+  /** As the peers table has it (GET /nodes): null for a peer never asked; false for a peer the lab cuts this node off from. */
   reachable: boolean | null;
   /** The chain's full length; `chain` holds only its last blocks. */
   length: number | null;
   chain: Link[];
-  /** Why this peer's chain is not shown, as the peers table has it: the last exchange's error. */
+  /** Why this peer's chain is not shown, as the peers table has it: the last exchange's error; or why the lab cuts it off. */
   error: string | null;
 }
 
@@ -40,6 +40,11 @@ export interface NetworkViewOptions {
   last?: number;
   /** The `host:port` this node advertises to its peers, when known. */
   selfAddress?: string | undefined;
+  /**
+   * Why the lab cuts this node off from `peer`, if it does (LAB=on): a partition, a pause, the quiet
+   * after a reset. Without it no peer is cut.
+   */
+  cut?: ((peer: string) => string | undefined) | undefined;
 }
 
 /** What the network view needs of the node: its chain, and its peers' standing, which it adds to. */
@@ -56,12 +61,16 @@ export type NetworkNode = Pick<ChainNode, 'nodeId' | 'chain' | 'peers' | 'peerSt
  * page asks again on a timer as well as on its own node's events.
  *
  * Whether a peer answered is recorded with the node's peers, and the peer's standing shown is read
- * back from there: the peers table and this view never disagree about a peer, down or up.
+ * back from there: the peers table and this view never disagree about a peer, down or up. But for a
+ * peer the lab cuts this node off from: the view asks it as a client does, across the faults, so the
+ * page still shows the chain it holds on its side of a partition; yet the node itself cannot reach it,
+ * so that answer is not recorded (it would mark the peer reachable until the next sync round, and the
+ * page would flicker between cut and healthy), and the peer shows as cut.
  */
 export async function networkView(
   node: NetworkNode,
   peerClient: PeerClient,
-  { last, selfAddress }: NetworkViewOptions = {},
+  { last, selfAddress, cut }: NetworkViewOptions = {},
 ): Promise<NetworkMember[]> {
   const window = Math.min(last ?? NETWORK_BLOCKS, NETWORK_BLOCKS);
   const { chain } = node;
@@ -75,12 +84,21 @@ export async function networkView(
     chain: links(chain, 1, chain.length, window),
     error: null,
   };
-  const peers = await Promise.all(node.peers.map((peer) => peerMember(node, peer, peerClient, window)));
+  const peers = await Promise.all(node.peers.map((peer) => peerMember(node, peer, peerClient, window, cut)));
   return [self, ...peers];
 }
 
-async function peerMember(node: NetworkNode, peer: string, peerClient: PeerClient, window: number): Promise<NetworkMember> {
+async function peerMember(
+  node: NetworkNode,
+  peer: string,
+  peerClient: PeerClient,
+  window: number,
+  cut: NetworkViewOptions['cut'],
+): Promise<NetworkMember> {
   const top = await peerTop(peer, node.chain, peerClient, window);
+  // Asked before the lab is: a partition may come while the peer is being asked.
+  const cutBy = cut?.(peer);
+  if (cutBy !== undefined) return cutMember(node, peer, top, cutBy);
   if (top.ok) {
     // This answer is not validated: a sync's verdict on a peer that answered ('invalid chain …')
     // stands until the next sync, rather than being wiped by a page poll.
@@ -99,6 +117,25 @@ async function peerMember(node: NetworkNode, peer: string, peerClient: PeerClien
     length: top.ok ? top.length : null,
     chain: top.ok ? top.chain : [],
     error: status === undefined ? (top.ok ? null : top.reason) : (status.lastError ?? null),
+  };
+}
+
+/**
+ * A peer the lab cuts this node off from, with the chain it holds as a client sees it: unreachable,
+ * with the reason the peers table gives once a sync ran into the cut, or until then the lab's own.
+ */
+function cutMember(node: NetworkNode, peer: string, top: PeerTop, cutBy: string): NetworkMember {
+  const status = node.peerStatuses().find((known) => known.node === peer);
+  const recorded = status?.reachable === false ? status.lastError : undefined;
+  return {
+    node: peer,
+    self: false,
+    node_id: status?.nodeId ?? top.nodeId ?? null,
+    address: peer,
+    reachable: false,
+    length: top.ok ? top.length : null,
+    chain: top.ok ? top.chain : [],
+    error: recorded ?? `cut by the lab (${cutBy})`,
   };
 }
 

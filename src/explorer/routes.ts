@@ -9,6 +9,7 @@ import { labView } from './lab-view.ts';
 import { readLab } from './lab-read.ts';
 import { networkView } from './network-view.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
+import type { Lab } from '../lab/lab.ts';
 import { sendJson } from '../http/send-json.ts';
 
 export interface ExplorerDeps {
@@ -19,13 +20,15 @@ export interface ExplorerDeps {
   maxEventClients: number;
   /** EVENT_BUFFER_BYTES */
   eventBufferBytes: number;
+  /** LAB=on: whom the lab cuts this node off from, which GET /network must not record as reachable. */
+  lab?: Pick<Lab, 'faults' | 'acquaintances'> | undefined;
 }
 
 /**
  * The explorer: a page (GET /) that shows this node live through server-sent events (GET /events),
  * any stretch of its chain by position (GET /blocks), and every node's chain side by side (GET /network).
  */
-export function explorerRoutes(router: Router, { node, peerClient, role, maxEventClients, eventBufferBytes }: ExplorerDeps): void {
+export function explorerRoutes(router: Router, { node, peerClient, role, maxEventClients, eventBufferBytes, lab }: ExplorerDeps): void {
   pageRoutes(router, readPage(pageDir()));
 
   const events = new EventBroadcast(node, role, { maxClients: maxEventClients, bufferBytes: eventBufferBytes });
@@ -47,11 +50,15 @@ export function explorerRoutes(router: Router, { node, peerClient, role, maxEven
     if (last !== undefined && (typeof last !== 'string' || !/^[1-9]\d{0,6}$/.test(last))) {
       ctx.throw(400, 'last must be a whole number of blocks from 1 to 9999999, as in /network?last=50');
     }
-    const lab = ctx.query.lab;
-    if (lab !== undefined && lab !== '1')
+    const withLab = ctx.query.lab;
+    if (withLab !== undefined && withLab !== '1')
       ctx.throw(400, "lab must be 1, as in /network?lab=1, which adds each node's faults and dropped blocks");
-    const nodes = await networkView(node, peerClient, { last: last === undefined ? undefined : Number(last), selfAddress: role.address() });
-    if (lab === '1') {
+    const nodes = await networkView(node, peerClient, {
+      last: last === undefined ? undefined : Number(last),
+      selfAddress: role.address(),
+      cut: lab === undefined ? undefined : (peer) => lab.faults.outbound(peer, lab.acquaintances()).cut,
+    });
+    if (withLab === '1') {
       const labs = await labView(
         nodes.map((member) => member.address),
         readLab,
