@@ -12,15 +12,17 @@ test('a chain fetched before a reset is not adopted after it', async () => {
   const held = new Promise<void>((resolve) => (release = resolve));
   let chainAsked: () => void = () => {};
   const asked = new Promise<void>((resolve) => (chainAsked = resolve));
-  await using proxy = await startFakePeer(async (req, res) => {
-    if (req.url?.startsWith('/chain?') === true || req.url === '/chain') {
-      chainAsked();
-      await held;
-    }
-    const answer = await fetch(`${source.url}${req.url}`);
-    res
-      .writeHead(answer.status, { 'content-type': 'application/json', 'x-chainlab-node-id': 'source' })
-      .end(Buffer.from(await answer.arrayBuffer()));
+  await using proxy = await startFakePeer((req, res) => {
+    void (async () => {
+      if (req.url?.startsWith('/chain?') === true || req.url === '/chain') {
+        chainAsked();
+        await held;
+      }
+      const answer = await fetch(`${source.url}${req.url}`);
+      res
+        .writeHead(answer.status, { 'content-type': 'application/json', 'x-chainlab-node-id': 'source' })
+        .end(Buffer.from(await answer.arrayBuffer()));
+    })();
   });
   await using node = await startTestNode({ ...ENV, NODE_ID: 'resetting' });
   expect(
