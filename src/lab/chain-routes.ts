@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Block } from '../chain/block.ts';
 import type { JsonObject } from '../chain/py-json.ts';
 import { validTampering } from '../chain/tamper.ts';
@@ -58,7 +58,7 @@ export function chainLabRoutes(
 
   router.get('/lab/snapshot', (ctx) => sendJson(ctx, 200, snapshotJson(node.chain, node.pending)));
 
-  router.post('/lab/restore', jsonBody(maxSnapshotBytes), async (ctx: Context) => {
+  router.post('/lab/restore', oneAtATime('restore'), jsonBody(maxSnapshotBytes), async (ctx: Context) => {
     const outcome = await node.lab.restore(bodyOf(ctx));
     if (!outcome.ok) ctx.throw(400, outcome.reason);
     const { length, pending } = outcome.value;
@@ -78,6 +78,24 @@ export function chainLabRoutes(
   });
 
   router.get('/lab/dropped', (ctx) => sendJson(ctx, 200, node.dropped.json()));
+}
+
+/**
+ * Lets one request through at a time, the others a 429 with a reason: a restore buffers up to
+ * MAX_PEER_RESPONSE_BYTES, so it runs before the body is read, and another restore being read or
+ * applied costs no memory for the refused one's body.
+ */
+function oneAtATime(what: string): Middleware {
+  let busy = false;
+  return async (ctx, next) => {
+    if (busy) ctx.throw(429, `another ${what} is being read or applied on this node: one at a time; try again when it is done`);
+    busy = true;
+    try {
+      await next();
+    } finally {
+      busy = false;
+    }
+  };
 }
 
 /** POST /lab/reset's scope: `network` unless the body, if any, says `{"scope": "node"}`. */

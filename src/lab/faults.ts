@@ -59,14 +59,17 @@ export function parseGroups(value: unknown): Verdict<string[][]> {
   const groups: string[][] = [];
   for (const [g, group] of value.entries()) {
     if (!Array.isArray(group) || group.length === 0) return { ok: false, reason: `groups[${g}] must be a non-empty list of names` };
+    // The names as checked (trimmed) are the names kept: resolveGroups and the fault table read these.
+    const checked: string[] = [];
     for (const [i, name] of group.entries()) {
       const verdict = parseName(name, `groups[${g}][${i}]`);
       if (!verdict.ok) return verdict;
       if (seen.has(verdict.value)) return { ok: false, reason: `groups[${g}][${i}]: '${verdict.value}' is named twice` };
       seen.add(verdict.value);
       if (seen.size > MAX_NAMES) return { ok: false, reason: `at most ${MAX_NAMES} names in all the groups` };
+      checked.push(verdict.value);
     }
-    groups.push(group as string[]);
+    groups.push(checked);
   }
   return { ok: true, value: groups };
 }
@@ -122,7 +125,7 @@ function describe({ nodeId, address }: KnownNode): string {
 
 /** What GET /lab shows of the faults. */
 export interface FaultView {
-  /** As given; null: no partition. */
+  /** As given, each name trimmed; null: no partition. */
   groups: string[][] | null;
   links: ({ peer: string } & LinkFault)[];
   paused: boolean;

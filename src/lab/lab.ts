@@ -82,6 +82,7 @@ export class Lab {
       handlers,
       log: deps.log,
       newId: deps.newId,
+      now: deps.now,
     });
   }
 

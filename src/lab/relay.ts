@@ -18,6 +18,12 @@ export type CommandHandlers = { [T in CommandType]?: (command: Extract<LabComman
 
 /** Commands remembered, by id, for dedupe and for peers confirming them; the oldest let go first. */
 export const MAX_COMMANDS = 256;
+/**
+ * How long after this node made or took a command it serves it at GET /lab/commands/:id: long
+ * enough for every peer to confirm a relay, which they do at once. Past it, a confirmation fails,
+ * so an old id posted to a node that restarted (and forgot it had seen it) gets nothing re-run.
+ */
+export const COMMAND_TTL_MS = 30_000;
 /** A command id as this node makes them (32 hex digits), or any peer's of similar shape. */
 const COMMAND_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -38,6 +44,14 @@ export interface RelayDeps {
   handlers: CommandHandlers;
   log: Logger;
   newId?: () => string;
+  /** A monotonic clock, in ms, for COMMAND_TTL_MS; performance.now unless a test fixes it. */
+  now?: () => number;
+}
+
+/** A command seen (undefined while it is being confirmed), and when this node made or took it. */
+interface Seen {
+  command: LabCommand | undefined;
+  at: number;
 }
 
 /** A command as JSON, for GET /lab/commands/:id and for the relay's peers. */
@@ -61,15 +75,18 @@ export function parseCommand(value: unknown): Verdict<LabCommand> {
  * relay only from an address it has registered, and asks that address for the command (GET
  * /lab/commands/:id) before carrying it out: a client that merely claims to be a peer gets
  * nothing done, and a peer is taken at most for what it serves at its own registered address.
+ * A command is served for COMMAND_TTL_MS only, so a relay cannot be replayed later.
  * Each node passes a command on before carrying it out, so it is on its way before a link is cut.
  */
 export class CommandRelay {
   readonly #deps: RelayDeps;
-  /** Commands seen (or being confirmed, as undefined), by id, in the order seen. */
-  #seen = new Map<string, LabCommand | undefined>();
+  /** Commands seen, by id, in the order seen: kept past COMMAND_TTL_MS for dedupe, but not served. */
+  #seen = new Map<string, Seen>();
+  readonly #now: () => number;
 
   constructor(deps: RelayDeps) {
     this.#deps = deps;
+    this.#now = deps.now ?? (() => performance.now());
   }
 
   /** Whether this node carries out commands of `type` (a reset needs the node's handler). */
@@ -77,9 +94,10 @@ export class CommandRelay {
     return this.#deps.handlers[type] !== undefined;
   }
 
-  /** A command this node served or took, by id. */
+  /** A command this node made or took, by id, for COMMAND_TTL_MS after it did: what GET /lab/commands/:id serves. */
   command(id: string): LabCommand | undefined {
-    return this.#seen.get(id);
+    const seen = this.#seen.get(id);
+    return seen !== undefined && this.#now() - seen.at < COMMAND_TTL_MS ? seen.command : undefined;
   }
 
   /** Starts a command here: relays it to every peer, awaits their answers, then carries it out. */
@@ -104,13 +122,14 @@ export class CommandRelay {
     if (typeof from !== 'string') return { ok: false, status: 400, reason: `${shape}: from is the sender's address` };
     const sender = parsePeerAddress(from);
     if (!sender.ok) return { ok: false, status: 400, reason: `from: ${sender.reason}` };
-    if (this.#seen.has(id)) return { ok: true, status: 'known' };
+    // Before "known": a client that is no peer learns nothing, not even which ids this node has seen.
     if (!this.#deps.peers().includes(sender.value))
       return {
         ok: false,
         status: 403,
         reason: `${sender.value} is not a registered peer of this node: a lab command is taken from peers only`,
       };
+    if (this.#seen.has(id)) return { ok: true, status: 'known' };
     this.#remember(id, undefined);
     const confirmed = await this.#confirm(sender.value, id);
     if (!confirmed.ok) {
@@ -154,7 +173,7 @@ export class CommandRelay {
 
   #remember(id: string, command: LabCommand | undefined): void {
     this.#seen.delete(id);
-    this.#seen.set(id, command);
+    this.#seen.set(id, { command, at: this.#now() });
     if (this.#seen.size > MAX_COMMANDS) this.#seen.delete(this.#seen.keys().next().value!);
   }
 }

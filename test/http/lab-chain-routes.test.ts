@@ -1,5 +1,7 @@
 // The chain's side of the lab over HTTP (issue 13): every route's good and bad input, against real
 // nodes with LAB=on, each answer held to the OpenAPI document.
+import { once } from 'node:events';
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { toJson, type JsonValue } from '../../src/chain/py-json.ts';
 import { parseJson } from '../../src/chain/py-json-parse.ts';
 import { expectMatchesContract } from '../support/contract.ts';
@@ -134,6 +136,32 @@ describe('snapshots: GET /lab/snapshot, POST /lab/reset, POST /lab/restore', () 
     expect((await call(`${node.url}/chain`)).body.length).toBe(13);
   });
 
+  test('one restore at a time: while one is being read, another is a 429 before its body is read', async () => {
+    await using node = await nodeWithPayment();
+    const snapshot = await snapshotOf(node);
+    await post(node, '/lab/reset', { scope: 'node' });
+    // The first restore sends half its body and waits: the node is reading it.
+    const first = startRestore(node);
+    first.write(snapshot.text.slice(0, snapshot.text.length / 2));
+    // Until the node holds the first, an empty body is a 400 that changes nothing; then a 429.
+    let refused: JsonResponse | undefined;
+    for (let attempt = 0; attempt < 1000 && refused?.status !== 429; attempt++) refused = await post(node, '/lab/restore', {});
+    expect(refused).toMatchObject({ status: 429, body: { error: expect.stringContaining('another restore is being read or applied') } });
+    // A second one is answered with its body still unsent: the node never waits for it, let alone buffers it.
+    const second = startRestore(node);
+    second.write('{"chain": [');
+    const answer = await responseOf(second);
+    second.destroy();
+    expect(answer.status).toBe(429);
+    expectMatchesContract('POST', '/lab/restore', answer.status, JSON.parse(answer.text));
+    first.end(snapshot.text.slice(snapshot.text.length / 2));
+    expect(await responseOf(first)).toMatchObject({ status: 200 });
+    expect((await get(node, '/lab/snapshot')).text).toBe(snapshot.text);
+    // Cleared when a restore is done, refused or not.
+    expect((await post(node, '/lab/restore', {})).status).toBe(400);
+    expect((await post(node, '/lab/restore', snapshot.body)).status).toBe(200);
+  });
+
   test.each([
     [{ scope: 'planet' }, 'scope must be "node" (this node only) or "network" (every node)'],
     [{ scope: 'node', all: true }, 'unknown field "all": a reset takes scope'],
@@ -192,6 +220,28 @@ test('with LAB=off the /lab/* routes are 404s, and GET /chain/verify is still se
 });
 
 const TX = { sender: 'a', recipient: 'b', amount: 1, id: 'tx1' };
+
+/** A POST /lab/restore whose body is sent in chunks, as the test writes them. */
+function startRestore(node: TestNode): ClientRequest {
+  const [host, port] = node.address.split(':');
+  const started = request({
+    host,
+    port,
+    path: '/lab/restore',
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+  });
+  started.on('error', () => {}); // the second is destroyed once answered
+  started.flushHeaders();
+  return started;
+}
+
+async function responseOf(sent: ClientRequest): Promise<{ status: number; text: string }> {
+  const [response] = (await once(sent, 'response')) as [IncomingMessage];
+  let text = '';
+  for await (const chunk of response) text += String(chunk);
+  return { status: response.statusCode ?? 0, text };
+}
 
 /** The chain with block 2's first amount changed and nothing relinked. */
 function tamper(chain: Json[]): Json[] {

@@ -51,6 +51,17 @@ describe('parseGroups and parseLink', () => {
     expect(parseGroups([['node1', 'node2:5000'], ['node3']])).toEqual({ ok: true, value: [['node1', 'node2:5000'], ['node3']] });
   });
 
+  test('names come back trimmed, as they were checked: a name with spaces resolves and cuts as the bare one', () => {
+    const parsed = parseGroups([['node1', ' node2 '], ['\tnode3']]);
+    expect(parsed).toEqual({ ok: true, value: [['node1', 'node2'], ['node3']] });
+    if (!parsed.ok) return;
+    expect(resolveGroups(parsed.value, known)).toEqual({ ok: true, value: undefined });
+    const table = new FaultTable(() => 0);
+    table.partition(parsed.value);
+    expect(table.outbound('node2:5000', known)).toEqual({ delayMs: 0, loss: 0 });
+    expect(table.outbound('node3:5000', known)).toEqual({ cut: "node3:5000 is outside this node's group" });
+  });
+
   test.each([
     [{}, 'expected {"peer"'],
     [{ peer: 'n', delay_ms: -1 }, 'delay_ms must be'],

@@ -31,6 +31,13 @@ test('a partition is applied, echoed as given, and relayed (a peer that is down 
   expect((await conforming(node, 'POST', '/lab/heal', undefined, 200)).body.lab).toEqual(NO_FAULTS);
 });
 
+test('names with spaces around them are taken, stored and echoed trimmed', async () => {
+  await using node = await startLabNode();
+  const { body } = await conforming(node, 'POST', '/lab/partition', { groups: [[' node-a'], ['127.0.0.1:1 ']] }, 200);
+  expect(body.lab.groups).toEqual([['node-a'], ['127.0.0.1:1']]);
+  expect((await faults(node)).groups).toEqual([['node-a'], ['127.0.0.1:1']]);
+});
+
 test.each([
   ['no groups', {}, 'groups must be a non-empty list of lists'],
   ['an unknown node', { groups: [['node-a'], ['node9']] }, "groups[1]: 'node9' names neither this node nor any of its peers"],

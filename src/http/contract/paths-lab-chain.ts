@@ -147,7 +147,10 @@ export const LAB_CHAIN_PATHS: Record<string, PathItem> = {
           'past it, 413. Announced to the peers like an adopted chain, so the network converges on it if it is the longest. ' +
           'Stored like every change (DATA_DIR).',
         requestBody: jsonBody(SNAPSHOT),
-        responses: { '200': json('Restored', object(RESTORED)) },
+        responses: {
+          '200': json('Restored', object(RESTORED)),
+          '429': json('Another restore is being read or applied on this node: one at a time, and this body was not read', schema('Error')),
+        },
       },
       "a chain that is not valid under this node's rules (the validator's reason), a length that is not the chain's, a pending entry that is not a transaction or is there twice, a pool past MAX_PENDING or MAX_PENDING_BYTES",
     ),

@@ -2,6 +2,7 @@
 
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { MAX_DELAY_MS, MAX_NAME_CHARS, MAX_NAMES } from '../../lab/faults.ts';
+import { COMMAND_TTL_MS, MAX_COMMANDS } from '../../lab/relay.ts';
 import { array, bodyErrors, CROSS_SITE, DEFAULT_ERROR, json, jsonBody, object, schema, type PathItem, type Schema } from './builders.ts';
 
 /** The tag of every lab route, declared in index.ts. */
@@ -128,7 +129,10 @@ export const LAB_PATHS: Record<string, PathItem> = {
           'The command',
           object({ id: COMMAND_ID, type: { enum: ['partition', 'heal', 'reset'] }, groups: GROUPS }, ['id', 'type']),
         ),
-        '404': json('No such command is known here (it may have been let go: a node keeps its last 256)', schema('Error')),
+        '404': json(
+          `No such command is known here, or this node made or took it more than ${COMMAND_TTL_MS / 1000} s ago (a relay is confirmed at once, and an old one cannot be replayed), or it was let go (a node keeps its last ${MAX_COMMANDS})`,
+          schema('Error'),
+        ),
         default: DEFAULT_ERROR,
       },
     },
@@ -139,7 +143,8 @@ export const LAB_PATHS: Record<string, PathItem> = {
       summary: 'A peer passes on a network-wide command, by id',
       description:
         'Taken only when `from` is a registered peer of this node, and only as that address serves it at GET /lab/commands/{id}: ' +
-        'nothing the sender says of itself is believed unchecked.',
+        `nothing the sender says of itself is believed unchecked. A node serves a command there for ${COMMAND_TTL_MS / 1000} s after it made or took it, ` +
+        'so an old id relayed again (to a node that restarted and forgot it) is refused.',
       tags: ['lab'],
       requestBody: jsonBody(object({ id: COMMAND_ID, from: { type: 'string', description: "The sender's address, as `host:port`" } })),
       responses: {
