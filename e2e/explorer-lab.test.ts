@@ -6,7 +6,7 @@
 // Screenshots go to test-artifacts/.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchChromium, openExplorer as openExplorerPage } from './support/browser.ts';
+import { ARTIFACTS, launchChromium, openExplorerAtGenesis } from './support/browser.ts';
 import { startTestNode, type TestNode } from '../test/support/nodes.ts';
 import { disposeAfterAll } from './support/dispose-after-all.ts';
 import { getJson, postJson } from './support/http.ts';
@@ -40,11 +40,7 @@ describe('the lab in the explorer', () => {
     resources.defer(() => browser.close());
   });
 
-  async function openExplorer(url: string): Promise<Page> {
-    const page = await openExplorerPage(browser, url, problems, WAIT_MS);
-    await page.locator('#chain li.block[data-index="1"]').waitFor();
-    return page;
-  }
+  const openExplorer = (url: string): Promise<Page> => openExplorerAtGenesis(browser, url, problems, WAIT_MS);
 
   test('split from the page, a fork on both sides, two branches; heal, one branch and the returned transaction', async () => {
     const page = await openExplorer(a.url);

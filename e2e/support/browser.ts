@@ -43,3 +43,10 @@ export async function openExplorer(browser: Browser, url: string, problems: stri
   await page.locator('#connection[data-state="live"]').waitFor();
   return page;
 }
+
+/** openExplorer, once the page shows the chain's first block: a short chain, drawn whole. */
+export async function openExplorerAtGenesis(browser: Browser, url: string, problems: string[], waitMs: number): Promise<Page> {
+  const page = await openExplorer(browser, url, problems, waitMs);
+  await page.locator('#chain li.block[data-index="1"]').waitFor();
+  return page;
+}
