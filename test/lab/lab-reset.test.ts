@@ -2,17 +2,12 @@
 // resets, so that none catches up from a peer not reset yet (see FaultTable.quiet).
 import { Lab } from '../../src/lab/lab.ts';
 import { silentLogger } from '../../src/log/log.ts';
-import type { PeerRequester } from '../../src/peers/peer-client.ts';
+import { standInRequester } from '../support/peer-requester.ts';
 
 test('a node resetting goes quiet: it neither asks its peers nor takes their requests until the time is up', async () => {
   let now = 0;
   const resets: string[] = [];
-  const client: PeerRequester = {
-    getChain: async () => ({ ok: false, answered: false, reason: 'unused' }),
-    getTip: async () => ({ ok: false, answered: false, reason: 'unused' }),
-    get: async () => ({ ok: false, answered: false, reason: 'unused' }),
-    post: async () => ({ ok: true, value: { body: {}, nodeId: undefined } }),
-  };
+  const client = standInRequester({ post: async () => ({ ok: true, value: { body: {}, nodeId: undefined } }) });
   const lab = new Lab({
     nodeId: 'node1',
     address: () => 'node1:5000',

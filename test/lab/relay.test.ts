@@ -1,7 +1,8 @@
 // The relay of network-wide commands, with a stand-in client: order, dispatch, and bounded memory.
 import { silentLogger } from '../../src/log/log.ts';
 import { COMMAND_TTL_MS, CommandRelay, MAX_COMMANDS, commandJson, type CommandHandlers } from '../../src/lab/relay.ts';
-import type { PeerReply, PeerRequester } from '../../src/peers/peer-client.ts';
+import type { PeerReply } from '../../src/peers/peer-client.ts';
+import { standInRequester } from '../support/peer-requester.ts';
 
 function relayWith(
   handlers: CommandHandlers,
@@ -10,15 +11,13 @@ function relayWith(
   now?: () => number,
 ) {
   let next = 0;
-  const client: PeerRequester = {
-    getChain: async () => ({ ok: false, answered: false, reason: 'unused' }),
-    getTip: async () => ({ ok: false, answered: false, reason: 'unused' }),
+  const client = standInRequester({
     get: async (peer, path) => (events.push(`GET ${peer}${path}`), serve(path)),
     post: async (peer, path, body) => (
       events.push(`POST ${peer}${path} ${JSON.stringify(body)}`),
       { ok: true, value: { body: {}, nodeId: undefined } }
     ),
-  };
+  });
   return new CommandRelay({
     peers: () => ['b:1', 'c:1'],
     address: () => 'a:1',
