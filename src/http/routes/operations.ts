@@ -1,8 +1,8 @@
 import type Router from '@koa/router';
 import type { JsonObject } from '../../chain/py-json.ts';
-import type { Registry } from 'prom-client';
 import { cachedHash } from '../../chain/block-hash-cache.ts';
 import type { NetworkRole } from '../app.ts';
+import type { MetricsRegistry } from '../metrics.ts';
 import type { ChainNode } from '../../node/chain-node.ts';
 import { OPENAPI } from '../openapi.ts';
 import type { PeerStatus } from '../../peers/peer-set.ts';
@@ -12,7 +12,10 @@ import { sendJson } from '../send-json.ts';
  * Handles for operators: health for the healthchecks, what the node knows of its peers, its
  * Prometheus metrics, and the OpenAPI description of every route.
  */
-export function operationsRoutes(router: Router, { node, role, metrics }: { node: ChainNode; role: NetworkRole; metrics: Registry }): void {
+export function operationsRoutes(
+  router: Router,
+  { node, role, metrics }: { node: ChainNode; role: NetworkRole; metrics: MetricsRegistry },
+): void {
   router.get('/health', (ctx) => {
     const { chain, storeError } = node;
     const statuses = node.peerStatuses();
