@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { levels, type LevelWithSilent } from 'pino';
 import { POW_RULES, type PowRule } from './chain/proof-of-work.ts';
+import { ADDRESS, TX_RULES, type TxRule } from './chain/signed-rules.ts';
 import { LOG_FORMATS, type LogFormat } from './log/log.ts';
 import { parsePeerAddress } from './peers/peer-address.ts';
 import { parseMiningMode, type MiningMode } from './node/mining-schedule.ts';
@@ -32,6 +33,9 @@ export interface Config {
   readonly logLevel: LevelWithSilent;
   readonly logFormat: LogFormat;
   readonly powRule: PowRule;
+  readonly txRule: TxRule;
+  /** Undefined: under TX_RULE=signed, server.ts uses a key the node generates (see miner-key.ts). */
+  readonly minerAddress: string | undefined;
   /** Undefined: the chain and the pending pool are kept in memory only. */
   readonly dataDir: string | undefined;
   readonly gossip: boolean;
@@ -195,6 +199,20 @@ export const VARIABLES: { readonly [K in keyof Config]: Variable<Config[K]> } = 
     description:
       "What a proof covers: `notebook` (the previous proof) or `linked` (also the previous block's hash); see [the proof of work flaw](../README.md#the-proof-of-work-flaw-as-a-lesson). Every node of a network must use the same.",
   },
+  txRule: {
+    name: 'TX_RULE',
+    default: 'open',
+    parse: oneOf(TX_RULES),
+    description:
+      "Who may spend what: `open` (the notebook's: anyone sends anyone's coins) or `signed` (an address is an Ed25519 public key, every transaction is signed by its sender, numbered by a nonce and covered by the sender's balance); see [Signed transactions](../README.md#signed-transactions). Every node of a network must use the same.",
+  },
+  minerAddress: {
+    name: 'MINER_ADDRESS',
+    default: { shown: 'a key the node generates (kept in `DATA_DIR`)', value: () => undefined },
+    parse: minerAddress,
+    description:
+      "With `TX_RULE=signed`: the address (64 hex digits, a raw Ed25519 public key) this node's mining rewards go to. Unset: the node generates a key and keeps it in `DATA_DIR/miner-key.pem`, readable by its owner only (in memory only without `DATA_DIR`). With `TX_RULE=open` rewards go to `NODE_ID`.",
+  },
   dataDir: {
     name: 'DATA_DIR',
     default: { shown: 'none: memory only', value: () => undefined },
@@ -288,6 +306,12 @@ function miningMode(value: string, name: string): MiningMode {
   const verdict = parseMiningMode(value);
   if (!verdict.ok) throw new ConfigError(`${name} ${verdict.reason}`);
   return verdict.value;
+}
+
+function minerAddress(value: string, name: string): string {
+  if (!ADDRESS.test(value))
+    throw new ConfigError(`${name} must be an address, 64 lowercase hex digits (a raw Ed25519 public key), got '${value}'`);
+  return value;
 }
 
 function peerAddress(value: string, name: string): string {

@@ -20,6 +20,7 @@ import { createPeerClient, type PeerClient } from './peers/peer-client.ts';
 import { startPeerDiscovery } from './peers/peer-discovery.ts';
 import { PeerSet } from './peers/peer-set.ts';
 import { Lab, RESET_QUIET_MS, type MiningModeView } from './lab/lab.ts';
+import { generatedMinerAddress } from './node/miner-key.ts';
 
 export interface RunningNode {
   node: ChainNode;
@@ -64,8 +65,12 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
   const nodeClient = createPeerClient({ ...peerOptions, nodeId: config.nodeId });
   const peerClient: PeerClient = lab?.decorate(nodeClient, peerOptions) ?? nodeClient;
   const rules: ChainRules = { difficulty: config.difficulty, powRule: config.powRule, maxBlockBytes: config.maxBlockBytes };
+  // Signed: rewards go to an address, MINER_ADDRESS or a key the node keeps; open: to NODE_ID, as ever.
+  const minerAddress = config.txRule === 'signed' ? (config.minerAddress ?? (await generatedMinerAddress(config.dataDir))) : undefined;
   const node = new ChainNode({
     nodeId: config.nodeId,
+    txRule: config.txRule,
+    minerAddress,
     rules,
     limits: { maxPending: config.maxPending, maxPendingBytes: config.maxPendingBytes, maxBlockBytes: config.maxBlockBytes },
     blockchain,

@@ -22,6 +22,8 @@ const EVERY_VARIABLE = {
   LOG_LEVEL: 'debug',
   LOG_FORMAT: 'pretty',
   POW_RULE: 'linked',
+  TX_RULE: 'signed',
+  MINER_ADDRESS: '8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c',
   DATA_DIR: '/var/lib/chainlab',
   GOSSIP: 'off',
   SYNC_INTERVAL_MS: '0',
@@ -54,6 +56,8 @@ describe('readConfig', () => {
     });
     expect(config).toMatchObject({
       powRule: 'notebook',
+      txRule: 'open',
+      minerAddress: undefined,
       dataDir: undefined,
       gossip: true,
       syncIntervalMs: 2000,
@@ -89,6 +93,8 @@ describe('readConfig', () => {
       logLevel: 'debug',
       logFormat: 'pretty',
       powRule: 'linked',
+      txRule: 'signed',
+      minerAddress: '8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c',
       dataDir: '/var/lib/chainlab',
       gossip: false,
       syncIntervalMs: 0,

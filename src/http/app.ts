@@ -8,6 +8,7 @@ import { createMetrics } from './metrics.ts';
 import { NODE_ID_HEADER, type PeerClient } from '../peers/peer-client.ts';
 import { requestLog } from './request-log.ts';
 import { explorerRoutes } from '../explorer/routes.ts';
+import { accountsRoutes } from './routes/accounts.ts';
 import { gossipRoutes } from './routes/gossip.ts';
 import { notebookRoutes } from './routes/notebook.ts';
 import { operationsRoutes } from './routes/operations.ts';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Koa {
   notebookRoutes(router, deps);
   gossipRoutes(router, deps);
   operationsRoutes(router, { ...deps, role, metrics: metrics.registry });
+  accountsRoutes(router, deps);
   explorerRoutes(router, { ...deps, role });
 
   // Every layer here runs on every request: each is a closure and a promise more per request, so

@@ -6,6 +6,7 @@ import type { Blockchain, ChainChange, Reorg } from '../chain/blockchain.ts';
 import { forkPoint } from '../chain/consensus.ts';
 import { pythonStr } from '../chain/py-json.ts';
 import type { ChainRules } from '../chain/rules.ts';
+import type { SignedTransaction, TxRule } from '../chain/signed-rules.ts';
 import { validExtension } from '../chain/validate.ts';
 import type { Logger } from '../log/log.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
@@ -20,6 +21,7 @@ import { MiningCancelledError, MiningSchedule, ON_TRANSACTION_DELAY_MS } from '.
 import type { NodeEvents } from './node-events.ts';
 import { registerPeers, type Registration } from './peer-registration.ts';
 import { PoolIntake, type BatchOutcome, type PoolLimits, type TransactionOutcome } from './pool-intake.ts';
+import { SignedLedger } from './signed-ledger.ts';
 import { PeerSync, type Resolution } from './sync.ts';
 import { TransactionRelays } from './transaction-relays.ts';
 
@@ -45,6 +47,10 @@ export interface ChainNodeDeps {
   log: Logger;
   /** A new transaction id; 32 random hex digits unless a test wants them predictable. */
   newId?: () => string;
+  /** Who may spend what (TX_RULE); `open`, the notebook's, unless said. */
+  txRule?: TxRule;
+  /** Whom this node's rewards pay: `nodeId` unless said (MINER_ADDRESS, under TX_RULE=signed). */
+  minerAddress?: string;
 }
 
 /** What became of a block a peer announced. */
@@ -90,6 +96,10 @@ export class ChainNode {
   readonly lab: ChainLab;
   /** The blocks this node dropped in reorgs, for the explorer's block tree. */
   readonly dropped: DroppedBlocks;
+  /** TX_RULE=signed's accounts and checks; undefined under `open`, where nothing is checked. */
+  readonly signed: SignedLedger | undefined;
+  /** Whom this node's rewards pay. */
+  readonly minerAddress: string;
 
   constructor(deps: ChainNodeDeps) {
     this.#deps = deps;
@@ -97,9 +107,11 @@ export class ChainNode {
     this.rules = deps.rules;
     this.#newId = deps.newId ?? (() => randomUUID().replaceAll('-', ''));
     const { nodeId, rules, blockchain, limits, peers, peerClient, clock, log } = deps;
+    this.signed = deps.txRule === 'signed' ? new SignedLedger(blockchain) : undefined;
+    this.minerAddress = deps.minerAddress ?? nodeId;
     this.#writes = new DurableWrites(deps.store, log);
     // The intake announces what it pools to the relays, which add whom each transaction is owed to.
-    this.#intake = new PoolIntake({ blockchain, minerId: nodeId, writes: this.#writes, limits, events: this.#relays.pooled });
+    this.#intake = new PoolIntake({ blockchain, minerId: this.minerAddress, writes: this.#writes, limits, events: this.#relays.pooled });
     this.#peerSync = new PeerSync({
       nodeId,
       rules,
@@ -161,6 +173,13 @@ export class ChainNode {
    * acknowledgement survives a crash; rejects with a StoreFailedError once the store has failed.
    */
   addTransaction(transaction: Transaction): Promise<TransactionOutcome> {
+    // Signed: checked against the accounts in turn, so two spends of one balance never both pass.
+    const { signed } = this;
+    if (signed !== undefined)
+      return this.#writes.inTurn(() => {
+        const verdict = signed.admit([transaction as SignedTransaction]);
+        return verdict.ok ? this.#intake.add(transaction) : { status: 'invalid', reason: verdict.reason };
+      });
     return this.#intake.add(typeof transaction.id === 'string' ? transaction : { ...transaction, id: this.#newId() });
   }
 
@@ -170,6 +189,13 @@ export class ChainNode {
    * one, to nobody.
    */
   receiveTransactions(transactions: readonly Transaction[], limit?: string): Promise<BatchOutcome> {
+    const { signed } = this;
+    if (signed !== undefined)
+      return this.#writes.inTurn(() => {
+        const verdict = signed.admit(transactions as SignedTransaction[]);
+        if (!verdict.ok) return { status: 'invalid', reason: verdict.reason };
+        return this.#relays.receive(transactions, limit, () => this.#intake.addAll(transactions));
+      });
     return this.#relays.receive(transactions, limit, () => this.#intake.addAll(transactions));
   }
 
@@ -184,7 +210,7 @@ export class ChainNode {
   }
 
   async #mineOnTip(): Promise<ForgedBlock> {
-    const { blockchain, miner, clock, nodeId, limits } = this.#deps;
+    const { blockchain, miner, clock, limits } = this.#deps;
     for (;;) {
       this.#writes.refuseIfFailed(); // no minutes of hashing for a block that could not be stored
       const tip = blockchain.lastBlock;
@@ -205,7 +231,7 @@ export class ChainNode {
       const mined = await this.#writes.inTurn(async () => {
         // Checked again even without an abort, once the changes before are applied: never build on a stale tip.
         if (blockchain.lastBlock !== tip) return undefined;
-        const block = blockchain.forgeBlock(proof, clock(), nodeId, limits.maxBlockBytes);
+        const block = blockchain.forgeBlock(proof, clock(), this.minerAddress, limits.maxBlockBytes);
         await this.#commit({ type: 'block', block });
         this.events.emit('mined', { block, miningMs: performance.now() - started });
         return block;
@@ -227,6 +253,8 @@ export class ChainNode {
       if (length === blockchain.length + 1 && block.previous_hash === cachedHash(tip)) {
         const verdict = validExtension(tip, blockchain.length + 1, [block], this.rules);
         if (!verdict.ok) return { status: 'rejected', reason: verdict.reason };
+        const signed = this.signed?.checkBlock(block, blockchain.length + 1);
+        if (signed?.ok === false) return { status: 'rejected', reason: signed.reason };
         await this.#commit({ type: 'block', block });
         this.events.emit('appended', { block, relay: limit === undefined ? 'none' : { limit } });
         return { status: 'appended' };
@@ -294,6 +322,11 @@ export class ChainNode {
       return await this.#writes.inTurn(async () => {
         // Fetched before a lab reset or restore: a network-wide reset would take it back.
         if (chain.length <= this.chain.length || epoch !== this.#epoch) return false;
+        const signed = this.signed?.checkChain(chain);
+        if (signed?.ok === false) {
+          this.#deps.log.warn({ peer, reason: signed.reason }, `refused the chain of ${peer} under TX_RULE=signed: ${signed.reason}`);
+          return false;
+        }
         const from = forkPoint(this.chain, chain);
         const reorg = await this.#commit({ type: 'chain', from, blocks: chain.slice(from - 1) });
         this.#deps.log.info(

@@ -21,7 +21,9 @@ export type Refusal =
   /** The pool is at one of its bounds; it takes new transactions again once a block is mined. */
   | { status: 'full'; reason: string }
   /** No block could hold it. */
-  | { status: 'too large'; reason: string };
+  | { status: 'too large'; reason: string }
+  /** It breaks a rule of TX_RULE=signed (a nonce, a balance): see signed-ledger.ts. */
+  | { status: 'invalid'; reason: string };
 
 /** What became of a transaction given to the node. */
 export type TransactionOutcome =

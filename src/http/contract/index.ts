@@ -6,6 +6,7 @@
 
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { PathItem } from './builders.ts';
+import { ACCOUNTS_PATHS } from './paths-accounts.ts';
 import { EXPLORER_PATHS } from './paths-explorer.ts';
 import { GOSSIP_PATHS } from './paths-gossip.ts';
 import { LAB_PATHS, LAB_TAG } from './paths-lab.ts';
@@ -52,6 +53,14 @@ export const OPENAPI: ApiDocument = {
     { name: 'explorer', description: 'A live page of this node and its network, for a browser' },
     LAB_TAG,
   ],
-  paths: { ...NOTEBOOK_PATHS, ...GOSSIP_PATHS, ...OPERATIONS_PATHS, ...EXPLORER_PATHS, ...LAB_PATHS, ...LAB_CHAIN_PATHS },
+  paths: {
+    ...NOTEBOOK_PATHS,
+    ...GOSSIP_PATHS,
+    ...OPERATIONS_PATHS,
+    ...ACCOUNTS_PATHS,
+    ...EXPLORER_PATHS,
+    ...LAB_PATHS,
+    ...LAB_CHAIN_PATHS,
+  },
   components: COMPONENTS,
 };

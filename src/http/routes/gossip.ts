@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { cachedHash } from '../../chain/block-hash-cache.ts';
 import type { Block, Transaction } from '../../chain/block.ts';
+import { validSignedTransaction } from '../../chain/signed-rules.ts';
 import { isObject, validTransaction } from '../../chain/validate.ts';
 import type { ChainNode } from '../../node/chain-node.ts';
 import { MAX_KEY_CHARS } from '../../peers/broadcast-tree.ts';
@@ -48,12 +49,13 @@ export function gossipRoutes(router: Router, { node, maxBlockBytes }: { node: Ch
     // All or nothing: one bad transaction stores none of them. A peer passes each on with the id it
     // was given; only a replayed log of old could hold one without.
     const transactions: Transaction[] = list.map((item, i) => {
-      const verdict = validTransaction(item, { idRequired: true });
+      const verdict = node.signed === undefined ? validTransaction(item, { idRequired: true }) : validSignedTransaction(item);
       if (!verdict.ok) ctx.throw(400, `transactions[${i}]: ${verdict.reason}`);
       return verdict.value;
     });
     // A failed store rejects with a 503 meant for the client (StoreFailedError).
     const outcome = await node.receiveTransactions(transactions, limit);
+    if (outcome.status === 'invalid') ctx.throw(400, outcome.reason);
     if (outcome.status === 'too large') ctx.throw(413, outcome.reason);
     if (outcome.status === 'full') ctx.throw(429, outcome.reason);
     const { added, known, conflicting } = outcome;

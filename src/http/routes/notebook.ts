@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Block } from '../../chain/block.ts';
 import { toJson, type JsonValue } from '../../chain/py-json.ts';
+import { validSignedTransaction } from '../../chain/signed-rules.ts';
 import { isObject, TRANSACTION_ID, validTransaction } from '../../chain/validate.ts';
 import type { ChainNode } from '../../node/chain-node.ts';
 import { bodyOf, jsonBody, jsonReader } from '../json-body.ts';
@@ -21,10 +22,12 @@ export function notebookRoutes(router: Router, { node, maxBodyBytes }: { node: C
   // The busiest route reads its body itself: one middleware layer fewer on every request.
   const readJson = jsonReader(maxBodyBytes);
   router.post('/transactions/new', async (ctx: Context) => {
-    const verdict = validTransaction(await readJson(ctx));
+    const body = await readJson(ctx);
+    const verdict = node.signed === undefined ? validTransaction(body) : validSignedTransaction(body);
     if (!verdict.ok) ctx.throw(400, verdict.reason);
     // A failed store rejects with a 503 meant for the client (StoreFailedError).
     const outcome = await node.addTransaction(verdict.value);
+    if (outcome.status === 'invalid') ctx.throw(400, outcome.reason);
     if (outcome.status === 'too large') ctx.throw(413, outcome.reason);
     if (outcome.status === 'full') ctx.throw(429, outcome.reason);
     const id = outcome.transaction.id as string; // the node gives every pooled transaction an id
