@@ -155,7 +155,7 @@ describe('the explorer', () => {
       expect(snapshot.event).toBe('snapshot');
       expect(snapshot.data).toEqual({
         node_id: 'node-a',
-        mode: { gossip: false, sync_interval_ms: 0, pow_rule: 'notebook', difficulty: 4 },
+        mode: { gossip: false, sync_interval_ms: 0, pow_rule: 'notebook', tx_rule: 'open', difficulty: 4 },
         length: 1,
         blocks: [{ hash: hashBlock(node.node.chain[0]!), block: expect.objectContaining({ index: 1, proof: 100, previous_hash: 1 }) }],
         pending: [],
@@ -388,12 +388,13 @@ describe('a peer that goes down, as the explorer shows it', () => {
   });
 
   test('GET /health says how the node takes part in the network', async () => {
-    const node = await startTestNode({ GOSSIP: 'on', SYNC_INTERVAL_MS: '1500', POW_RULE: 'linked', DIFFICULTY: '3' });
+    const node = await startTestNode({ GOSSIP: 'on', SYNC_INTERVAL_MS: '1500', POW_RULE: 'linked', TX_RULE: 'signed', DIFFICULTY: '3' });
     try {
       expect((await call(`${node.url}/health`)).body.mode).toEqual({
         gossip: true,
         sync_interval_ms: 1500,
         pow_rule: 'linked',
+        tx_rule: 'signed',
         difficulty: 3,
       });
     } finally {

@@ -91,6 +91,7 @@ const SCHEMAS: Record<string, OpenAPIV3_1.SchemaObject> = {
       description: 'How often it syncs with its peers on its own; 0: only when told (GET /nodes/resolve)',
     },
     pow_rule: { enum: ['notebook', 'linked'], description: 'What a proof covers (POW_RULE)' },
+    tx_rule: { enum: ['open', 'signed'], description: 'Who may spend what (TX_RULE)' },
     difficulty: { type: 'integer', minimum: 1, maximum: 16, description: 'Leading hex zeros a proof needs (DIFFICULTY)' },
   }),
   Health: object(

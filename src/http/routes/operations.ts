@@ -70,5 +70,11 @@ export function peerJson({ node, nodeId, reachable, lastSeen, length, lastError,
 
 /** How the node takes part in the network, as /health and the explorer's snapshot give it. */
 export function modeJson(node: ChainNode, role: NetworkRole): JsonObject {
-  return { gossip: role.gossip, sync_interval_ms: role.syncIntervalMs, pow_rule: node.rules.powRule, difficulty: node.rules.difficulty };
+  return {
+    gossip: role.gossip,
+    sync_interval_ms: role.syncIntervalMs,
+    pow_rule: node.rules.powRule,
+    tx_rule: node.signed === undefined ? 'open' : 'signed',
+    difficulty: node.rules.difficulty,
+  };
 }
