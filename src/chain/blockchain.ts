@@ -26,7 +26,13 @@ export type ChainChange =
    */
   | { type: 'tamper'; at: number; blocks: Block[] }
   /** The lab's restore (and reset, to the genesis block with no pending): the whole state is `chain` and `pending`. */
-  | { type: 'restore'; chain: Block[]; pending: Transaction[] };
+  | { type: 'restore'; chain: Block[]; pending: Transaction[] }
+  /**
+   * Pending transactions leave the pool unmined: under TX_RULE=signed, those the chain, once
+   * changed, no longer leaves room for (a nonce it used, a balance it spent). Each leaves only if
+   * it is pending as given, the same id and content.
+   */
+  | { type: 'unpool'; transactions: Transaction[] };
 
 /** What adopting a longer chain did: the blocks it dropped and the transactions that went back to the pool. */
 export interface Reorg {
@@ -159,6 +165,9 @@ export class Blockchain {
         return this.#rewrite(change.at, change.blocks);
       case 'restore':
         return this.#restore(change.chain, change.pending);
+      case 'unpool':
+        for (const transaction of change.transactions) this.#unpoolOne(transaction);
+        return { dropped: [], returned: [] };
     }
   }
 
@@ -217,16 +226,17 @@ export class Blockchain {
   #unpool(block: Block): void {
     const { transactions } = block;
     if (this.#pool.size === 0 || !Array.isArray(transactions)) return;
-    for (const item of transactions) {
-      if (!isObject(item)) continue;
-      const transaction = item as Transaction;
-      if (typeof transaction.id === 'string') {
-        const key = transactionKey(transaction);
-        const pending = this.#pool.get(key);
-        if (pending !== undefined && sameTransaction(pending, transaction)) this.#pool.delete(key);
-      } else if (this.#pool.withoutId > 0) {
-        this.#pool.delete(transactionKey(transaction));
-      }
+    for (const item of transactions) if (isObject(item)) this.#unpoolOne(item as Transaction);
+  }
+
+  /** Takes `transaction` out of the pool if it is pending: the same id and the same content. */
+  #unpoolOne(transaction: Transaction): void {
+    if (typeof transaction.id === 'string') {
+      const key = transactionKey(transaction);
+      const pending = this.#pool.get(key);
+      if (pending !== undefined && sameTransaction(pending, transaction)) this.#pool.delete(key);
+    } else if (this.#pool.withoutId > 0) {
+      this.#pool.delete(transactionKey(transaction));
     }
   }
 }

@@ -4,7 +4,6 @@ import { cachedHash } from '../chain/block-hash-cache.ts';
 import type { Block, ForgedBlock, Transaction } from '../chain/block.ts';
 import type { Blockchain, ChainChange, Reorg } from '../chain/blockchain.ts';
 import { forkPoint } from '../chain/consensus.ts';
-import { pythonStr } from '../chain/py-json.ts';
 import type { ChainRules } from '../chain/rules.ts';
 import type { SignedTransaction, TxRule } from '../chain/signed-rules.ts';
 import { validExtension } from '../chain/validate.ts';
@@ -20,9 +19,10 @@ import type { Miner } from './miner.ts';
 import { MiningCancelledError, MiningSchedule, ON_TRANSACTION_DELAY_MS } from './mining-schedule.ts';
 import type { NodeEvents } from './node-events.ts';
 import { registerPeers, type Registration } from './peer-registration.ts';
-import { PoolIntake, type BatchOutcome, type PoolLimits, type TransactionOutcome } from './pool-intake.ts';
+import { PoolIntake, type BatchOutcome, type PoolLimits, type Refusal, type TransactionOutcome } from './pool-intake.ts';
 import { SignedLedger } from './signed-ledger.ts';
 import { PeerSync, type Resolution } from './sync.ts';
+import { TipMining } from './tip-mining.ts';
 import { TransactionRelays } from './transaction-relays.ts';
 
 export type { BatchOutcome, PoolLimits, Refusal, TransactionOutcome } from './pool-intake.ts';
@@ -82,9 +82,7 @@ export class ChainNode {
   #newId: () => string;
   #writes: DurableWrites;
   #intake: PoolIntake;
-  #mining: Promise<unknown> = Promise.resolve();
-  /** Aborts the proof search under way: the tip it builds on has changed. */
-  #search: AbortController | undefined;
+  #tipMining: TipMining;
   #peerSync: PeerSync;
   /** How many times a lab change set the state by hand (see #adopt). */
   #epoch = 0;
@@ -118,6 +116,7 @@ export class ChainNode {
       chain: () => this.chain,
       adopt: (chain, peer, epoch) => this.#adopt(chain, peer, epoch),
       epoch: () => this.#epoch,
+      checkChain: this.signed === undefined ? undefined : this.signed.checkChain.bind(this.signed),
       events: this.events,
       peers,
       peerClient,
@@ -125,7 +124,13 @@ export class ChainNode {
       clock,
       log,
     });
-    const cancel = () => this.#search?.abort(new MiningCancelledError());
+    this.#tipMining = new TipMining({
+      ...{ blockchain, miner: deps.miner, rules, clock, writes: this.#writes, events: this.events },
+      commit: (change) => this.#commit(change),
+      minerAddress: this.minerAddress,
+      maxBlockBytes: limits.maxBlockBytes,
+    });
+    const cancel = () => this.#tipMining.abort(new MiningCancelledError());
     this.mining = new MiningSchedule({ node: this, cancel, log, onTransactionDelayMs: ON_TRANSACTION_DELAY_MS });
     const inTurn = <T>(step: () => T | Promise<T>) => this.#writes.inTurn(step);
     // A lab change sets the state by hand: what a sync asked its peers for before it is stale (see #adopt).
@@ -173,14 +178,8 @@ export class ChainNode {
    * acknowledgement survives a crash; rejects with a StoreFailedError once the store has failed.
    */
   addTransaction(transaction: Transaction): Promise<TransactionOutcome> {
-    // Signed: checked against the accounts in turn, so two spends of one balance never both pass.
-    const { signed } = this;
-    if (signed !== undefined)
-      return this.#writes.inTurn(() => {
-        const verdict = signed.admit([transaction as SignedTransaction]);
-        return verdict.ok ? this.#intake.add(transaction) : { status: 'invalid', reason: verdict.reason };
-      });
-    return this.#intake.add(typeof transaction.id === 'string' ? transaction : { ...transaction, id: this.#newId() });
+    const identified = typeof transaction.id === 'string' ? transaction : { ...transaction, id: this.#newId() };
+    return this.#admitted([identified], () => this.#intake.add(identified));
   }
 
   /**
@@ -189,55 +188,28 @@ export class ChainNode {
    * one, to nobody.
    */
   receiveTransactions(transactions: readonly Transaction[], limit?: string): Promise<BatchOutcome> {
-    const { signed } = this;
-    if (signed !== undefined)
-      return this.#writes.inTurn(() => {
-        const verdict = signed.admit(transactions as SignedTransaction[]);
-        if (!verdict.ok) return { status: 'invalid', reason: verdict.reason };
-        return this.#relays.receive(transactions, limit, () => this.#intake.addAll(transactions));
-      });
-    return this.#relays.receive(transactions, limit, () => this.#intake.addAll(transactions));
+    return this.#admitted(transactions, () => this.#relays.receive(transactions, limit, () => this.#intake.addAll(transactions)));
   }
 
   /**
-   * Mines one block. Calls are served one after another, so no two blocks share an index. A search
-   * whose tip is replaced meanwhile is abandoned and started again on the new tip.
+   * `pool()`, under TX_RULE=signed only once `transactions` fit the accounts (see SignedLedger.admit),
+   * checked in turn with every chain change, so two spends of one balance never both pass.
    */
-  mine(): Promise<ForgedBlock> {
-    const block = this.#mining.then(() => this.#mineOnTip());
-    this.#mining = block.catch(() => undefined);
-    return block;
+  #admitted<T>(transactions: readonly Transaction[], pool: () => Promise<T>): Promise<T | Refusal> {
+    const { signed } = this;
+    if (signed === undefined) return pool();
+    return this.#writes.inTurn<T | Refusal>(() => {
+      const verdict = signed.admit(transactions as readonly SignedTransaction[]);
+      return verdict.ok ? pool() : { status: 'invalid' as const, reason: verdict.reason };
+    });
   }
 
-  async #mineOnTip(): Promise<ForgedBlock> {
-    const { blockchain, miner, clock, limits } = this.#deps;
-    for (;;) {
-      this.#writes.refuseIfFailed(); // no minutes of hashing for a block that could not be stored
-      const tip = blockchain.lastBlock;
-      const search = new AbortController();
-      this.#search = search;
-      const started = performance.now();
-      const base = { lastProof: pythonStr(tip.proof)!, lastHash: cachedHash(tip) };
-      let proof: number;
-      try {
-        proof = await miner.proofOfWork(base, this.rules, { signal: search.signal });
-      } catch (error) {
-        // Aborted because the tip moved: search again on the new one. Cancelled (a new mining mode): give up.
-        if (search.signal.aborted && !(search.signal.reason instanceof MiningCancelledError)) continue;
-        throw error;
-      } finally {
-        if (this.#search === search) this.#search = undefined;
-      }
-      const mined = await this.#writes.inTurn(async () => {
-        // Checked again even without an abort, once the changes before are applied: never build on a stale tip.
-        if (blockchain.lastBlock !== tip) return undefined;
-        const block = blockchain.forgeBlock(proof, clock(), this.minerAddress, limits.maxBlockBytes);
-        await this.#commit({ type: 'block', block });
-        this.events.emit('mined', { block, miningMs: performance.now() - started });
-        return block;
-      });
-      if (mined !== undefined) return mined;
-    }
+  /**
+   * Mines one block on the tip. Calls are served one after another, so no two blocks share an
+   * index (see TipMining).
+   */
+  mine(): Promise<ForgedBlock> {
+    return this.#tipMining.mine();
   }
 
   /**
@@ -322,11 +294,6 @@ export class ChainNode {
       return await this.#writes.inTurn(async () => {
         // Fetched before a lab reset or restore: a network-wide reset would take it back.
         if (chain.length <= this.chain.length || epoch !== this.#epoch) return false;
-        const signed = this.signed?.checkChain(chain);
-        if (signed?.ok === false) {
-          this.#deps.log.warn({ peer, reason: signed.reason }, `refused the chain of ${peer} under TX_RULE=signed: ${signed.reason}`);
-          return false;
-        }
         const from = forkPoint(this.chain, chain);
         const reorg = await this.#commit({ type: 'chain', from, blocks: chain.slice(from - 1) });
         this.#deps.log.info(
@@ -346,13 +313,33 @@ export class ChainNode {
    * A change that moves the tip, written (see DurableWrites) and applied once durable; a proof
    * search on a tip that is no longer the tip is stopped then.
    */
-  #commit(change: ChainChange): Promise<Reorg> {
+  async #commit(change: ChainChange): Promise<Reorg> {
     const { blockchain } = this.#deps;
-    return this.#writes.write(change, () => {
+    const reorg = await this.#writes.write(change, () => {
       const tip = blockchain.lastBlock;
       const reorg = blockchain.apply(change);
-      if (blockchain.lastBlock !== tip) this.#search?.abort();
+      if (blockchain.lastBlock !== tip) this.#tipMining.abort();
       return reorg;
     });
+    if (change.type !== 'transaction' && change.type !== 'unpool') await this.#dropUnfit();
+    return reorg;
+  }
+
+  /**
+   * TX_RULE=signed: once the chain has changed, the pending transactions it no longer leaves room
+   * for (see SignedLedger.unfit) leave the pool, each logged with its reason, before anyone is
+   * told of the change: the pool never offers a block a transaction its peers would refuse.
+   */
+  async #dropUnfit(): Promise<void> {
+    const unfit = this.signed?.unfit() ?? [];
+    if (unfit.length === 0) return;
+    const { blockchain, log } = this.#deps;
+    for (const { transaction, reason } of unfit)
+      log.warn(
+        { id: transaction.id, sender: transaction.sender, reason },
+        `dropped pending transaction ${transaction.id as string}: ${reason}`,
+      );
+    const change: ChainChange = { type: 'unpool', transactions: unfit.map(({ transaction }) => transaction) };
+    await this.#writes.write(change, () => blockchain.apply(change));
   }
 }

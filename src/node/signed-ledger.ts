@@ -1,4 +1,5 @@
 import { transactionKey, type Block, type Transaction } from '../chain/block.ts';
+import { PyFloat } from '../chain/py-json.ts';
 import type { Blockchain } from '../chain/blockchain.ts';
 import {
   accountView,
@@ -8,6 +9,7 @@ import {
   ledgerOf,
   outgoingOf,
   type AccountView,
+  type Outgoing,
   type SignedTransaction,
 } from '../chain/signed-rules.ts';
 import type { Verdict } from '../chain/validate.ts';
@@ -59,6 +61,32 @@ export class SignedLedger {
     return { ok: true, value: null };
   }
 
+  /**
+   * The pending transactions the chain, as it is now, no longer leaves room for, each with the
+   * reason: after a block or a reorg, a nonce the chain used (a copy of a transaction under
+   * another id, or one a dropped block held that the new chain spent otherwise) or a balance it
+   * spent. Checked in pool order, as a block would take them; one that fails holds up the
+   * sender's later ones, which then leave a gap and go too.
+   */
+  unfit(): { transaction: Transaction; reason: string }[] {
+    const ledger = this.ledger();
+    const outgoing = new Map<string, Outgoing>();
+    const unfit: { transaction: Transaction; reason: string }[] = [];
+    for (const transaction of this.#blockchain.pending) {
+      const { sender } = transaction;
+      const before = outgoing.get(sender) ?? { amount: 0, nonce: 0 };
+      const verdict = isSigned(transaction)
+        ? fitsAccount(transaction, ledger.account(sender), before)
+        : { ok: false as const, reason: 'it is not a signed transaction' };
+      if (!verdict.ok) {
+        unfit.push({ transaction, reason: verdict.reason });
+        continue;
+      }
+      outgoing.set(sender, { amount: before.amount + amountOf(transaction), nonce: verdict.value.nonce });
+    }
+    return unfit;
+  }
+
   /** A peer's block on top of the node's tip, at `position`. */
   checkBlock(block: Block, position: number): Verdict<null> {
     const verdict = applyBlock(this.ledger().clone(), block, position);
@@ -77,4 +105,15 @@ export class SignedLedger {
       blockchain.pendingTransaction(transactionKey(transaction)) !== undefined || blockchain.includedTransaction(transaction) !== undefined
     );
   }
+}
+
+/** A pooled transaction as TX_RULE=signed pools them (its signature was checked when it came). */
+function isSigned(transaction: Transaction): transaction is SignedTransaction {
+  return typeof transaction.nonce === 'number' && typeof transaction.signature === 'string' && amountOf(transaction) > 0;
+}
+
+function amountOf(transaction: Transaction): number {
+  const { amount } = transaction;
+  if (amount instanceof PyFloat) return amount.value;
+  return typeof amount === 'number' ? amount : Number.NaN;
 }

@@ -11,6 +11,7 @@ import type { Exchange, PeerSet, PeerStatus } from '../peers/peer-set.ts';
 import { hostAddresses, sameEndpoint, type HostAddresses } from '../peers/same-endpoint.ts';
 import type { NodeEvents } from './node-events.ts';
 import { PeerPenalties, type Failure } from './peer-penalties.ts';
+import type { Verdict } from '../chain/validate.ts';
 
 export interface SkippedPeer {
   node: string;
@@ -37,6 +38,8 @@ export interface SyncDeps {
   adopt: (chain: Block[], peer: string, epoch: number) => Promise<boolean>;
   /** How many times the node's state was set by hand so far: a chain asked for before is not adopted after. */
   epoch: () => number;
+  /** The rules beyond the chain's own a fetched chain must keep (TX_RULE=signed's accounts); none unless given. */
+  checkChain?: (chain: readonly Block[]) => Verdict<null>;
   /** Where the node's `peers` and `peerFailure` events go. */
   events: EventEmitter<NodeEvents>;
   peers: PeerSet;
@@ -151,7 +154,10 @@ export class PeerSync {
     let replaced = false;
     for (const offer of preferenceOrder(chain().length, offers)) {
       if (offer.length <= chain().length) break;
-      const verdict = await offer.fetch();
+      const fetched = await offer.fetch();
+      // A chain that breaks the accounts is an invalid answer like any other: skipped with its reason, the peer penalised.
+      const accounts = fetched.ok ? this.#deps.checkChain?.(fetched.value) : undefined;
+      const verdict = accounts?.ok === false ? { ok: false as const, reason: `invalid chain: ${accounts.reason}` } : fetched;
       if (!verdict.ok) {
         this.#record(offer.peer, { answered: true, error: verdict.reason }, lastErrors.get(offer.peer));
         invalid(offer.peer, verdict);

@@ -95,6 +95,8 @@ function isChange(value: JsonValue): value is ChainChange {
         Array.isArray(value.pending) &&
         value.pending.every(isObject)
       );
+    case 'unpool':
+      return Array.isArray(value.transactions) && value.transactions.length > 0 && value.transactions.every(isObject);
     default:
       return false;
   }
