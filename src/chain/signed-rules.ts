@@ -74,10 +74,11 @@ function numberOf(value: JsonValue | undefined): number | undefined {
  */
 export function validSignedTransaction(body: JsonValue): Verdict<SignedTransaction> {
   if (!isObject(body)) return fail('the body must be a JSON object with sender, recipient, amount, nonce and signature');
+  // Before the missing fields: a client-made reward has no nonce or signature, and the reason must say what it is.
+  if (body.sender === REWARD_SENDER) return fail(`sender "${REWARD_SENDER}" is the mining reward's: rewards exist only inside blocks`);
   const missing = ['sender', 'recipient', 'amount', 'nonce', 'signature'].filter((name) => !Object.hasOwn(body, name));
   if (missing.length > 0) return fail(`Missing values: ${missing.join(', ')}`);
   const { sender, recipient, amount, nonce, signature } = body;
-  if (sender === REWARD_SENDER) return fail(`sender "${REWARD_SENDER}" is the mining reward's: rewards exist only inside blocks`);
   if (typeof sender !== 'string' || !ADDRESS.test(sender))
     return fail('sender must be an address: 64 lowercase hex digits, an Ed25519 public key');
   if (typeof recipient !== 'string' || !ADDRESS.test(recipient)) return fail('recipient must be an address: 64 lowercase hex digits');

@@ -56,6 +56,13 @@ describe('signed transactions: the wire format', () => {
     for (const name of Object.keys(body)) if (body[name] === undefined) delete body[name];
     expect(validSignedTransaction(body as never)).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
   });
+
+  test("a client-made reward in the reward's own shape is refused as a reward, not for a missing signature", () => {
+    expect(validSignedTransaction(reward(address('alice')))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/rewards exist only inside blocks/),
+    });
+  });
 });
 
 describe('signed transactions: the rules', () => {
