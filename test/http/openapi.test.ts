@@ -99,10 +99,11 @@ describe('the OpenAPI document', () => {
 
   test('the check catches a request that departs from the document', () => {
     expect(requestViolations('POST', '/transactions/new', tx('b', 'tx-1'))).toEqual([]);
-    expect(requestViolations('POST', '/transactions/new', tx(''))).toEqual(['$.recipient: must NOT have fewer than 1 characters']);
-    expect(requestViolations('POST', '/transactions/new', tx('b', 'no spaces please'))).toEqual([
+    // The body is a Transaction or a SignedTransaction (anyOf): ajv lists why it is neither.
+    expect(requestViolations('POST', '/transactions/new', tx(''))).toContain('$.recipient: must NOT have fewer than 1 characters');
+    expect(requestViolations('POST', '/transactions/new', tx('b', 'no spaces please'))).toContain(
       '$.id: must match pattern "^[A-Za-z0-9_-]{1,64}$"',
-    ]);
+    );
     expect(requestViolations('POST', '/transactions/new')).toEqual(['the body is missing']);
     expect(requestViolations('GET', '/network?last=9999999')).toEqual([]);
     expect(requestViolations('GET', '/network?last=10000000')).toEqual(['?last: must be <= 9999999']);

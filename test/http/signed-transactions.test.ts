@@ -7,7 +7,9 @@ import { searchProof } from '../../src/chain/proof-of-work.ts';
 import { pyFloat } from '../../src/chain/py-json.ts';
 import { expectMatchesContract } from '../support/contract.ts';
 import { call, startTestNode } from '../support/nodes.ts';
-import { address, signedTx } from '../support/signed.ts';
+import { validSignedTransaction } from '../../src/chain/signed-rules.ts';
+import { OPENAPI } from '../../src/http/openapi.ts';
+import { address, signedTx, signedVectors } from '../support/signed.ts';
 
 type TestNode = Awaited<ReturnType<typeof startTestNode>>;
 const ALICE = address('alice');
@@ -150,5 +152,17 @@ describe("a peer's block under signed", () => {
     expect((await call(`${node.url}/chain`)).body.length).toBe(1);
     expect((await announce(block2([reward(MALLORY)]))).status).toBe(200);
     expect(await account(node, MALLORY)).toMatchObject({ balance: 1 });
+  });
+});
+
+describe('the signed wire format in the OpenAPI document', () => {
+  test("POST /transactions/new documents the signed body, with the README's worked example, which verifies", () => {
+    const { schemas } = OPENAPI.components;
+    const [example] = (schemas.SignedTransaction as { examples: object[] }).examples;
+    const { sender, recipient, amount, nonce, signature } = signedVectors.example;
+    expect(example).toEqual({ sender, recipient, amount, nonce, signature });
+    expect(validSignedTransaction(example as never)).toMatchObject({ ok: true });
+    const body = JSON.stringify(OPENAPI.paths['/transactions/new']?.post?.requestBody);
+    expect(body).toContain('#/components/schemas/SignedTransaction');
   });
 });

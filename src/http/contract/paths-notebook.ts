@@ -40,7 +40,10 @@ const newTransaction: Operation = {
     'With an `id`, a retry is safe: a copy of a transaction the node holds, pending or in a block, is not pooled again. ' +
     'Without one the node gives it an id. With GOSSIP on, the node passes it on to its peers.',
   tags: ['notebook'],
-  requestBody: jsonBody(schema('Transaction')),
+  requestBody: jsonBody({
+    anyOf: [schema('Transaction'), schema('SignedTransaction')],
+    description: 'A Transaction under TX_RULE=open (the default); a SignedTransaction under TX_RULE=signed (see GET /accounts/{address})',
+  }),
   responses: {
     '201': json(
       'Pooled, under the id it came with or was given',
@@ -63,7 +66,8 @@ const newTransaction: Operation = {
     '409': json('Another transaction holds this id, pending or in a block: nothing was stored', schema('Error')),
     ...bodyErrors(
       `A missing field (\`Missing values: amount\`), a field of the wrong type (\`sender\` and \`recipient\` must be non-empty strings, ` +
-        `\`amount\` a finite number, \`id\` 1 to 64 letters, digits, - or _), the sender \`"0"\` (rewards exist only inside blocks), or ${NOT_JSON}`,
+        `\`amount\` a finite number, \`id\` 1 to 64 letters, digits, - or _), the sender \`"0"\` (rewards exist only inside blocks), or ${NOT_JSON}; ` +
+        "under TX_RULE=signed also a bad signature, a used nonce or a gap, or an amount the sender's available balance does not cover",
     ),
     ...CROSS_SITE,
     '413': json(

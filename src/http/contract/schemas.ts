@@ -17,6 +17,41 @@ const SCHEMAS: Record<string, OpenAPIV3_1.SchemaObject> = {
     },
     ['sender', 'recipient', 'amount'],
   ),
+  // The worked example of the README's "Signed transactions": alice's first payment, 5 to bob.
+  SignedTransaction: {
+    ...object({
+      sender: { ...HASH, description: "An address: the sender's raw Ed25519 public key, 64 lowercase hex digits" },
+      recipient: { ...HASH, description: 'An address, 64 lowercase hex digits' },
+      amount: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        description: 'A finite number > 0, signed as it is written: 5 and 5.0 are different texts',
+      },
+      nonce: {
+        type: 'integer',
+        minimum: 1,
+        description: "1 for the sender's first transaction, then one more than its last (GET /accounts/{address}'s next_nonce)",
+      },
+      signature: {
+        type: 'string',
+        pattern: '^[0-9a-f]{128}$',
+        description:
+          "The sender's Ed25519 signature of the UTF-8 bytes of the canonical JSON of {amount, nonce, recipient, sender} (Python's " +
+          'json.dumps(sort_keys=True), so `", "` and `": "` between items), here of {"amount": 5, "nonce": 1, "recipient": "8139...b394", "sender": "8a88...6f5c"}',
+      },
+    }),
+    description: 'A transaction under TX_RULE=signed. The node works out its id from the signature; an `id` sent must be that one.',
+    examples: [
+      {
+        sender: '8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c',
+        recipient: '8139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b394',
+        amount: 5,
+        nonce: 1,
+        signature:
+          '30e18ee8de7d6775214766c424fa089322eb290d98ec5255a090cb78393317f268b8b6b68b6f7243eeb5e48312536c9f037f33c466b089b0a4c0bfe9f92bce03',
+      },
+    ],
+  },
   TransactionId: {
     type: 'string',
     pattern: TRANSACTION_ID.source,
