@@ -26,6 +26,7 @@ export const PAGE_FILES: readonly { path: string; file: string; type: string }[]
   { path: '/', file: 'index.html', type: HTML },
   { path: '/explorer/explorer.css', file: 'explorer.css', type: CSS },
   { path: '/explorer/explorer.js', file: 'explorer.js', type: JS },
+  { path: '/explorer/accounts.js', file: 'accounts.js', type: JS },
   { path: '/explorer/actions.js', file: 'actions.js', type: JS },
   { path: '/explorer/api.js', file: 'api.js', type: JS },
   { path: '/explorer/block-tree.js', file: 'block-tree.js', type: JS },
@@ -33,10 +34,14 @@ export const PAGE_FILES: readonly { path: string; file: string; type: string }[]
   { path: '/explorer/dom.js', file: 'dom.js', type: JS },
   { path: '/explorer/events.js', file: 'events.js', type: JS },
   { path: '/explorer/faults.js', file: 'faults.js', type: JS },
+  { path: '/explorer/key-store.js', file: 'key-store.js', type: JS },
   { path: '/explorer/lab.js', file: 'lab.js', type: JS },
   { path: '/explorer/network.js', file: 'network.js', type: JS },
   { path: '/explorer/node-view.js', file: 'node-view.js', type: JS },
+  { path: '/explorer/signatures.js', file: 'signatures.js', type: JS },
+  { path: '/explorer/signed-message.js', file: 'signed-message.js', type: JS },
   { path: '/explorer/state.js', file: 'state.js', type: JS },
+  { path: '/explorer/wallet.js', file: 'wallet.js', type: JS },
 ];
 
 export interface PageFile {

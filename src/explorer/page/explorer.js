@@ -6,12 +6,14 @@ import { wireChainNav } from './chain-window.js';
 import { connect } from './events.js';
 import { wireLab } from './lab.js';
 import { refreshNetwork, scheduleNetwork } from './network.js';
+import { wireWallet } from './wallet.js';
 
 const NETWORK_EVERY_MS = 5000;
 
 wireActions();
 wireChainNav();
 wireLab(scheduleNetwork);
+wireWallet();
 connect();
 refreshNetwork();
 setInterval(() => {

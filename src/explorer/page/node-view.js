@@ -1,6 +1,8 @@
 // @ts-check
 // This node, drawn from the page's state: its facts, chain, pending pool, peers and activity.
 import { blockTime, byId, clock, count, el, hashChip, seconds, short, text } from './dom.js';
+import { scheduleAccounts, signedRule } from './accounts.js';
+import { signatureBadge } from './signatures.js';
 import { shownBlocks, state } from './state.js';
 
 /** @typedef {import('./state.js').HashedBlock} HashedBlock */
@@ -14,13 +16,14 @@ const ACTIVITY_ITEMS = 40;
  * @param {Mode | null} mode
  */
 function modeText(mode) {
-  if (mode === null) return { gossip: '\u2026', rule: '\u2026' };
+  if (mode === null) return { gossip: '\u2026', rule: '\u2026', tx: '\u2026' };
   const gossip = !mode.gossip
     ? 'off: syncs when told to resolve'
     : mode.sync_interval_ms > 0
       ? 'on, syncs every ' + seconds(mode.sync_interval_ms)
       : 'on, syncs when told';
-  return { gossip, rule: mode.pow_rule + ', difficulty ' + mode.difficulty };
+  const tx = mode.tx_rule === 'signed' ? 'signed: Ed25519, nonces, balances' : 'open: anyone sends anything';
+  return { gossip, rule: mode.pow_rule + ', difficulty ' + mode.difficulty, tx };
 }
 
 function renderFacts() {
@@ -29,6 +32,7 @@ function renderFacts() {
   byId('node-gossip').textContent = mode.gossip;
   byId('node-gossip').dataset.gossip = state.mode === null ? '' : state.mode.gossip ? 'on' : 'off';
   byId('node-rule').textContent = mode.rule;
+  byId('node-tx-rule').textContent = mode.tx;
   byId('chain-length').textContent = String(state.length);
   byId('pending-count').textContent = String(state.pendingCount);
   byId('peer-count').textContent = String(state.peers.length);
@@ -37,11 +41,13 @@ function renderFacts() {
 /** @param {Transaction} tx */
 function transactionRow(tx) {
   const reward = tx && tx.sender === '0';
-  return el('li', { class: reward ? 'tx reward' : 'tx' }, [
+  const signed = signedRule();
+  return el('li', { class: (reward ? 'tx reward' : 'tx') + (signed ? ' signed' : '') }, [
     el('span', { class: 'party', title: text(tx && tx.sender), text: reward ? 'mining reward' : text(tx && tx.sender) }),
     el('span', { class: 'arrow', text: '\u2192' }),
     el('span', { class: 'party', title: text(tx && tx.recipient), text: text(tx && tx.recipient) }),
     el('span', { class: 'amount', text: text(tx && tx.amount) }),
+    signed ? (reward ? el('span', { class: 'sig', data: { sig: 'reward' }, text: 'reward' }) : signatureBadge(tx)) : null,
   ]);
 }
 
@@ -126,6 +132,7 @@ export function renderChain() {
     banner.textContent = parts.join('');
   }
   renderFacts();
+  scheduleAccounts();
 }
 
 export function renderPending() {
@@ -135,6 +142,7 @@ export function renderPending() {
   if (state.pendingCount === 0) list.replaceChildren(el('li', { class: 'empty', text: 'none' }));
   else list.replaceChildren(...state.pending.map(transactionRow), ...(more ? [more] : []));
   renderFacts();
+  scheduleAccounts();
 }
 
 /**

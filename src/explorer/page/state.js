@@ -2,11 +2,11 @@
 // What the page knows of its node, as the node's events told it, and the shapes those events and
 // GET /network give (the OpenAPI document, GET /openapi.json, is their contract).
 
-/** @typedef {{ gossip: boolean, sync_interval_ms: number, pow_rule: string, difficulty: number }} Mode as GET /health gives it */
+/** @typedef {{ gossip: boolean, sync_interval_ms: number, pow_rule: string, tx_rule?: string, difficulty: number }} Mode as GET /health gives it */
 /**
  * A transaction as a block holds it. Blocks come from peers, and a peer's block may hold anything:
  * every field is shown as text, whatever it is.
- * @typedef {{ sender?: unknown, recipient?: unknown, amount?: unknown } | null} Transaction
+ * @typedef {{ sender?: unknown, recipient?: unknown, amount?: unknown, nonce?: unknown, signature?: unknown } | null} Transaction
  */
 /** @typedef {{ index?: unknown, previous_hash?: unknown, proof?: unknown, timestamp?: unknown, transactions?: unknown }} Block */
 /**
@@ -100,6 +100,8 @@ export const state = {
   lab: null,
   /** @type {Member[]} the nodes as the last network view gave them */
   members: [],
+  /** @type {string | null} the address of the key this browser keeps (wallet.js), under TX_RULE=signed */
+  walletAddress: null,
 };
 
 /** Most pending transactions the page lists, as the node sends at most (src/explorer/event-views.ts). */
