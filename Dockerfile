@@ -25,10 +25,12 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Files stay root-owned: the node only reads them, so a compromised process cannot rewrite its code.
+# `chainlab` (the CLI, src/cli) is on the PATH: `docker compose exec node1 chainlab wallet new me`.
 # /data is where a node keeps its chain when DATA_DIR=/data (docker-compose.yml). It belongs to
 # `node`, and a fresh named volume mounted there copies that ownership. No VOLUME here: a node
 # without DATA_DIR keeps nothing, and an anonymous volume per container would only pile up.
-RUN mkdir /data && chown node:node /data
+RUN mkdir /data && chown node:node /data \
+    && chmod +x dist/cli/main.js && ln -s /app/dist/cli/main.js /usr/local/bin/chainlab
 USER node
 EXPOSE 5000
 # The slim image has no curl; Node's own fetch probes the node. Exit 1 unless /health answers 200.
