@@ -91,6 +91,8 @@ describe('the explorer under TX_RULE=signed', () => {
     expect(await balanceOf(node, pageAddress)).toEqual({ address: pageAddress, balance: 1.5, available: 1.5, next_nonce: 2 });
     expect(await page.locator('#chain .sig[data-sig="valid"]').count()).toBe(2);
     expect(await page.locator('#chain .sig[data-sig="invalid"]').count()).toBe(0);
+    // Its rewards pay MINER_ADDRESS, not the node id: the page still knows which blocks it mined.
+    expect(await page.locator('#chain li.block[data-index="6"] .tag', { hasText: 'mined here' }).count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'explorer-signed.png'), fullPage: true });
 
     // A forged sender is refused by the node, whatever the page would say.

@@ -155,7 +155,14 @@ describe('the explorer', () => {
       expect(snapshot.event).toBe('snapshot');
       expect(snapshot.data).toEqual({
         node_id: 'node-a',
-        mode: { gossip: false, sync_interval_ms: 0, pow_rule: 'notebook', tx_rule: 'open', difficulty: 4 },
+        mode: {
+          gossip: false,
+          sync_interval_ms: 0,
+          pow_rule: 'notebook',
+          tx_rule: 'open',
+          miner_address: expect.any(String),
+          difficulty: 4,
+        },
         length: 1,
         blocks: [{ hash: hashBlock(node.node.chain[0]!), block: expect.objectContaining({ index: 1, proof: 100, previous_hash: 1 }) }],
         pending: [],
@@ -395,6 +402,7 @@ describe('a peer that goes down, as the explorer shows it', () => {
         sync_interval_ms: 1500,
         pow_rule: 'linked',
         tx_rule: 'signed',
+        miner_address: node.node.minerAddress,
         difficulty: 3,
       });
     } finally {

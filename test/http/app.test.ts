@@ -132,7 +132,7 @@ describe('the notebook API, in-process', () => {
       genesis_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       peers: [],
       peers_reachable: [],
-      mode: { gossip: false, sync_interval_ms: 0, pow_rule: 'notebook', tx_rule: 'open', difficulty: 4 },
+      mode: { gossip: false, sync_interval_ms: 0, pow_rule: 'notebook', tx_rule: 'open', miner_address: expect.any(String), difficulty: 4 },
     });
   });
 

@@ -30,7 +30,7 @@ const HEALTH = {
   genesis_hash: 'a'.repeat(64),
   peers: [],
   peers_reachable: [],
-  mode: { gossip: false, sync_interval_ms: 0, pow_rule: 'notebook', tx_rule: 'open', difficulty: 4 },
+  mode: { gossip: false, sync_interval_ms: 0, pow_rule: 'notebook', tx_rule: 'open', miner_address: 'node-a', difficulty: 4 },
 };
 
 describe('the OpenAPI document', () => {

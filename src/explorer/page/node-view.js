@@ -70,7 +70,10 @@ function blockCard(hashed) {
   const txs = Array.isArray(block.transactions) ? block.transactions : [];
   // The reward comes last: a cut block does not show it.
   const reward = hashed.cut ? null : txs[txs.length - 1];
-  const minedHere = Boolean(reward) && reward.sender === '0' && reward.recipient === state.nodeId;
+  const minedHere =
+    Boolean(reward) &&
+    reward.sender === '0' &&
+    reward.recipient === (state.mode !== null && state.mode.miner_address ? state.mode.miner_address : state.nodeId);
   const fresh = state.fresh.has(hash);
   const target = state.target !== null && block.index === state.target;
   return el('li', { class: 'block' + (fresh ? ' fresh' : '') + (target ? ' target' : ''), data: { index: text(block.index), hash } }, [

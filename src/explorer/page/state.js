@@ -2,7 +2,7 @@
 // What the page knows of its node, as the node's events told it, and the shapes those events and
 // GET /network give (the OpenAPI document, GET /openapi.json, is their contract).
 
-/** @typedef {{ gossip: boolean, sync_interval_ms: number, pow_rule: string, tx_rule?: string, difficulty: number }} Mode as GET /health gives it */
+/** @typedef {{ gossip: boolean, sync_interval_ms: number, pow_rule: string, tx_rule?: string, miner_address?: string, difficulty: number }} Mode as GET /health gives it */
 /**
  * A transaction as a block holds it. Blocks come from peers, and a peer's block may hold anything:
  * every field is shown as text, whatever it is.

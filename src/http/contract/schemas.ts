@@ -127,6 +127,10 @@ const SCHEMAS: Record<string, OpenAPIV3_1.SchemaObject> = {
     },
     pow_rule: { enum: ['notebook', 'linked'], description: 'What a proof covers (POW_RULE)' },
     tx_rule: { enum: ['open', 'signed'], description: 'Who may spend what (TX_RULE)' },
+    miner_address: {
+      type: 'string',
+      description: "Whom this node's rewards pay: MINER_ADDRESS or its generated key's address under signed, NODE_ID under open",
+    },
     difficulty: { type: 'integer', minimum: 1, maximum: 16, description: 'Leading hex zeros a proof needs (DIFFICULTY)' },
   }),
   Health: object(

@@ -75,6 +75,8 @@ export function modeJson(node: ChainNode, role: NetworkRole): JsonObject {
     sync_interval_ms: role.syncIntervalMs,
     pow_rule: node.rules.powRule,
     tx_rule: node.signed === undefined ? 'open' : 'signed',
+    // Public: rewards in the chain name it anyway. Under open it is the node id.
+    miner_address: node.minerAddress,
     difficulty: node.rules.difficulty,
   };
 }
