@@ -167,6 +167,17 @@ export function fitsAccount(transaction: SignedTransaction, account: Account, ou
   return ok(transaction);
 }
 
+/** What a transfer in a block may hold: the signed fields, the signature, and the id it gives. */
+const TRANSFER_FIELDS = new Set(['sender', 'recipient', 'amount', 'nonce', 'signature', 'id']);
+
+/** A field of `transaction` outside TRANSFER_FIELDS, if any: a miner must not attach data to another's payment. */
+function unsignedField(transaction: JsonValue): string | undefined {
+  if (!isObject(transaction)) return undefined;
+  return Object.keys(transaction)
+    .find((name) => !TRANSFER_FIELDS.has(name))
+    ?.slice(0, 40);
+}
+
 /** A mining reward as the reference writes it, paid to an address. */
 function unlikeReward(transaction: JsonValue): string | undefined {
   if (!isObject(transaction)) return 'it is not an object';
@@ -193,6 +204,8 @@ export function applyBlock(ledger: Ledger, block: Block, position: number): Verd
   const unlike = unlikeReward(reward);
   if (unlike !== undefined) return fail(`${where}: the last transaction is not a reward: ${unlike}`);
   for (let i = 0; i < transactions.length - 1; i++) {
+    const extra = unsignedField(transactions[i] ?? null);
+    if (extra !== undefined) return fail(`${where}, transaction ${i + 1} has a field the signature does not cover: ${extra}`);
     const verdict = validSignedTransaction(transactions[i] ?? null);
     const fits = verdict.ok ? fitsAccount(verdict.value, ledger.account(verdict.value.sender), { amount: 0, nonce: 0 }) : verdict;
     if (!fits.ok) return fail(`${where}, transaction ${i + 1}: ${fits.reason}`);
@@ -204,8 +217,12 @@ export function applyBlock(ledger: Ledger, block: Block, position: number): Verd
 
 /** The accounts `chain` leaves, every block after the genesis checked (see applyBlock). */
 export function ledgerOf(chain: readonly Block[]): Verdict<Ledger> {
-  const ledger = new Ledger();
-  for (let i = 1; i < chain.length; i++) {
+  return applyBlocks(new Ledger(), chain, 1);
+}
+
+/** Applies `chain`'s blocks from position `from` (0-based) on to `ledger`, each checked; stops at the first bad one. */
+export function applyBlocks(ledger: Ledger, chain: readonly Block[], from: number): Verdict<Ledger> {
+  for (let i = from; i < chain.length; i++) {
     const verdict = applyBlock(ledger, chain[i]!, i + 1);
     if (!verdict.ok) return verdict;
   }

@@ -120,6 +120,20 @@ describe('signed transactions: the rules', () => {
     });
   });
 
+  test("a miner cannot attach data to another's signed payment: a field the signature does not cover is refused", () => {
+    const ledger = new Ledger();
+    applyBlock(ledger, block([reward(address('alice'))]), 2);
+    const memo = { ...signedTx('alice', 'bob', 0.5, 1), memo: 'x'.repeat(1000) };
+    expect(applyBlock(ledger.clone(), block([memo, reward(address('bob'))]), 3)).toMatchObject({
+      ok: false,
+      reason: 'block 3, transaction 1 has a field the signature does not cover: memo',
+    });
+    const withId = { ...signedTx('alice', 'bob', 0.5, 1) };
+    expect(applyBlock(ledger.clone(), block([{ ...withId, id: signedId(withId.signature) }, reward(address('bob'))]), 3)).toMatchObject({
+      ok: true,
+    });
+  });
+
   test('ledgerOf folds a chain from its genesis block, and names the first bad block', () => {
     const chain = [genesisBlock(), block([reward(address('alice'))]), block([signedTx('bob', 'alice', 1, 1), reward(address('alice'))])];
     expect(ledgerOf(chain.slice(0, 2))).toMatchObject({ ok: true });
