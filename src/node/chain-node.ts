@@ -127,6 +127,7 @@ export class ChainNode {
     this.#tipMining = new TipMining({
       ...{ blockchain, miner: deps.miner, rules, clock, writes: this.#writes, events: this.events },
       commit: (change) => this.#commit(change),
+      tidy: () => this.#dropUnfit(),
       minerAddress: this.minerAddress,
       maxBlockBytes: limits.maxBlockBytes,
     });

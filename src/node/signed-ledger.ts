@@ -4,10 +4,10 @@ import type { Blockchain } from '../chain/blockchain.ts';
 import {
   accountView,
   applyBlock,
+  applyBlocks,
   fitsAccount,
   Ledger,
   ledgerOf,
-  outgoingOf,
   type AccountView,
   type Outgoing,
   type SignedTransaction,
@@ -28,14 +28,19 @@ export class SignedLedger {
     this.#blockchain = blockchain;
   }
 
-  /** The accounts the node's chain leaves. Its blocks were checked when they came, so none is refused here. */
+  /**
+   * The accounts the node's chain leaves. Its blocks were checked when they came, so none is
+   * refused here. Kept from one call to the next while the chain keeps the blocks it was built
+   * from (it grew, or a reorg kept them): only the blocks after them are applied.
+   */
   ledger(): Ledger {
     const { chain } = this.#blockchain;
     const cached = this.#cached;
-    if (cached === undefined || cached.chain !== chain || cached.length > chain.length) {
+    if (cached === undefined || !sharesPrefix(cached.chain, chain, cached.length)) {
       this.#cached = { chain, length: 1, ledger: new Ledger() };
     }
     const current = this.#cached!;
+    current.chain = chain;
     for (; current.length < chain.length; current.length++) applyBlock(current.ledger, chain[current.length]!, current.length + 1);
     return current.ledger;
   }
@@ -51,12 +56,17 @@ export class SignedLedger {
    */
   admit(transactions: readonly SignedTransaction[]): Verdict<null> {
     const ledger = this.ledger();
-    const pending: Transaction[] = [...this.#blockchain.pending];
+    // One pass over the pool, for the batch's senders only: a batch costs the pool once, not once per transaction.
+    const senders = new Set(transactions.map(({ sender }) => sender));
+    const outgoing = new Map<string, Outgoing>();
+    for (const held of this.#blockchain.pending) if (senders.has(held.sender)) addOutgoing(outgoing, held);
+    const taken = new Set<string>();
     for (const [i, transaction] of transactions.entries()) {
-      if (this.#holds(transaction) || pending.some((held) => held.id === transaction.id)) continue;
-      const verdict = fitsAccount(transaction, ledger.account(transaction.sender), outgoingOf(pending, transaction.sender));
+      if (taken.has(transaction.id) || this.#holds(transaction)) continue;
+      const verdict = fitsAccount(transaction, ledger.account(transaction.sender), outgoingFor(outgoing, transaction.sender));
       if (!verdict.ok) return transactions.length === 1 ? verdict : { ok: false, reason: `transactions[${i}]: ${verdict.reason}` };
-      pending.push(transaction);
+      addOutgoing(outgoing, transaction);
+      taken.add(transaction.id);
     }
     return { ok: true, value: null };
   }
@@ -73,16 +83,11 @@ export class SignedLedger {
     const outgoing = new Map<string, Outgoing>();
     const unfit: { transaction: Transaction; reason: string }[] = [];
     for (const transaction of this.#blockchain.pending) {
-      const { sender } = transaction;
-      const before = outgoing.get(sender) ?? { amount: 0, nonce: 0 };
       const verdict = isSigned(transaction)
-        ? fitsAccount(transaction, ledger.account(sender), before)
+        ? fitsAccount(transaction, ledger.account(transaction.sender), outgoingFor(outgoing, transaction.sender))
         : { ok: false as const, reason: 'it is not a signed transaction' };
-      if (!verdict.ok) {
-        unfit.push({ transaction, reason: verdict.reason });
-        continue;
-      }
-      outgoing.set(sender, { amount: before.amount + amountOf(transaction), nonce: verdict.value.nonce });
+      if (verdict.ok) addOutgoing(outgoing, transaction);
+      else unfit.push({ transaction, reason: verdict.reason });
     }
     return unfit;
   }
@@ -93,9 +98,15 @@ export class SignedLedger {
     return verdict.ok ? { ok: true, value: null } : verdict;
   }
 
-  /** A peer's whole chain, from the genesis block. */
+  /**
+   * A peer's whole chain. One that keeps every block of the node's chain (a catch-up: the node's
+   * blocks, then the peer's) is checked from the node's tip on, against the accounts kept; any
+   * other, from its genesis block.
+   */
   checkChain(chain: readonly Block[]): Verdict<null> {
-    const verdict = ledgerOf(chain);
+    const ledger = this.ledger();
+    const ours = this.#cached!;
+    const verdict = sharesPrefix(ours.chain, chain, ours.length) ? applyBlocks(ledger.clone(), chain, ours.length) : ledgerOf(chain);
     return verdict.ok ? { ok: true, value: null } : verdict;
   }
 
@@ -116,4 +127,23 @@ function amountOf(transaction: Transaction): number {
   const { amount } = transaction;
   if (amount instanceof PyFloat) return amount.value;
   return typeof amount === 'number' ? amount : Number.NaN;
+}
+
+/** Whether `chain` holds the first `length` blocks of `kept`, the same objects (a block in a chain is never changed). */
+function sharesPrefix(kept: readonly Block[], chain: readonly Block[], length: number): boolean {
+  if (kept === chain) return true;
+  if (chain.length < length) return false;
+  for (let i = 0; i < length; i++) if (kept[i] !== chain[i]) return false;
+  return true;
+}
+
+function outgoingFor(outgoing: Map<string, Outgoing>, sender: string): Outgoing {
+  return outgoing.get(sender) ?? { amount: 0, nonce: 0 };
+}
+
+/** Counts `transaction`, pooled or about to be, in its sender's pending outgoing. */
+function addOutgoing(outgoing: Map<string, Outgoing>, transaction: Transaction): void {
+  const before = outgoingFor(outgoing, transaction.sender);
+  const nonce = typeof transaction.nonce === 'number' ? Math.max(before.nonce, transaction.nonce) : before.nonce;
+  outgoing.set(transaction.sender, { amount: before.amount + (amountOf(transaction) || 0), nonce });
 }

@@ -86,4 +86,26 @@ describe('the pending pool under signed', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  test('a pool kept under TX_RULE=open and reopened under signed is tidied before a block is mined from it', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dataDir = await mkdtemp(join(tmpdir(), 'chainlab-signed-tidy-'));
+    try {
+      {
+        await using open = await startTestNode({ DIFFICULTY: '1', DATA_DIR: dataDir });
+        await call(`${open.url}/transactions/new`, { json: { sender: 'someone', recipient: 'else', amount: 5 } });
+      }
+      const { log, lines } = capturingLogger('warn');
+      await using signed = await startTestNode({ DIFFICULTY: '1', DATA_DIR: dataDir, TX_RULE: 'signed', MINER_ADDRESS: ALICE }, log);
+      await call(`${signed.url}/mine`);
+      const chain = (await call(`${signed.url}/chain`)).body.chain as Block[];
+      expect(chain[1]!.transactions).toEqual([{ sender: '0', recipient: ALICE, amount: 1 }]);
+      expect(ledgerOf(chain)).toMatchObject({ ok: true });
+      expect(lines).toContainEqual(expect.objectContaining({ reason: 'it is not a signed transaction' }));
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });
