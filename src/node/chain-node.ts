@@ -19,7 +19,7 @@ import type { Miner } from './miner.ts';
 import { MiningCancelledError, MiningSchedule, ON_TRANSACTION_DELAY_MS } from './mining-schedule.ts';
 import type { NodeEvents } from './node-events.ts';
 import { registerPeers, type Registration } from './peer-registration.ts';
-import { PoolIntake, type BatchOutcome, type PoolLimits, type Refusal, type TransactionOutcome } from './pool-intake.ts';
+import { PoolIntake, type BatchOutcome, type PoolLimits, type TransactionOutcome } from './pool-intake.ts';
 import { SignedLedger } from './signed-ledger.ts';
 import { PeerSync, type Resolution } from './sync.ts';
 import { TipMining } from './tip-mining.ts';
@@ -180,28 +180,34 @@ export class ChainNode {
    */
   addTransaction(transaction: Transaction): Promise<TransactionOutcome> {
     const identified = typeof transaction.id === 'string' ? transaction : { ...transaction, id: this.#newId() };
-    return this.#admitted([identified], () => this.#intake.add(identified));
+    const { signed } = this;
+    if (signed === undefined) return this.#intake.add(identified);
+    // In turn with every chain change, so two spends of one balance never both pass.
+    return this.#writes.inTurn<TransactionOutcome>(() => {
+      const [unfit] = signed.sort([identified as SignedTransaction]).unfit;
+      return unfit === undefined ? this.#intake.add(identified) : { status: 'invalid', reason: unfit.reason };
+    });
   }
 
   /**
    * Transactions a peer passed on, each with its id: pools those it lacks, if the pool can take them
    * all. Those it pools are owed on over the ring up to `limit` (see broadcast-tree.ts); without
-   * one, to nobody.
+   * one, to nobody. Under TX_RULE=signed those that do not fit the accounts (a double spend the
+   * peer took first, say) are counted as conflicting and the rest pooled: one must not cost the
+   * peer every other transaction of its batch.
    */
   receiveTransactions(transactions: readonly Transaction[], limit?: string): Promise<BatchOutcome> {
-    return this.#admitted(transactions, () => this.#relays.receive(transactions, limit, () => this.#intake.addAll(transactions)));
-  }
-
-  /**
-   * `pool()`, under TX_RULE=signed only once `transactions` fit the accounts (see SignedLedger.admit),
-   * checked in turn with every chain change, so two spends of one balance never both pass.
-   */
-  #admitted<T>(transactions: readonly Transaction[], pool: () => Promise<T>): Promise<T | Refusal> {
+    const pool = (taken: readonly Transaction[]) => this.#relays.receive(taken, limit, () => this.#intake.addAll(taken));
     const { signed } = this;
-    if (signed === undefined) return pool();
-    return this.#writes.inTurn<T | Refusal>(() => {
-      const verdict = signed.admit(transactions as readonly SignedTransaction[]);
-      return verdict.ok ? pool() : { status: 'invalid' as const, reason: verdict.reason };
+    if (signed === undefined) return pool(transactions);
+    return this.#writes.inTurn(async (): Promise<BatchOutcome> => {
+      const { fit, unfit } = signed.sort(transactions as readonly SignedTransaction[]);
+      const [first] = unfit;
+      // Nothing in it fits: refused as a client's transaction is, with the reason.
+      if (first !== undefined && fit.length === 0) return { status: 'invalid', reason: `transactions[${first.index}]: ${first.reason}` };
+      for (const { index, reason } of unfit) this.#deps.log.debug({ index, reason }, `a peer's transaction does not fit: ${reason}`);
+      const outcome = await pool(fit);
+      return outcome.status === 'pooled' ? { ...outcome, conflicting: outcome.conflicting + unfit.length } : outcome;
     });
   }
 

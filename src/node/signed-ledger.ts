@@ -50,25 +50,34 @@ export class SignedLedger {
   }
 
   /**
-   * Whether `transactions`, checked in turn, fit the accounts with what is pending: the expected
-   * nonce and a covering balance. One the node holds already passes: the pool says whether it is
-   * a copy (known) or another transaction under its id.
+   * `transactions`, checked in turn, split into those that fit the accounts with what is pending
+   * (the expected nonce and a covering balance) and those that do not, with the reason. One the
+   * node holds already fits: the pool says whether it is a copy (known) or another under its id.
    */
-  admit(transactions: readonly SignedTransaction[]): Verdict<null> {
+  sort(transactions: readonly SignedTransaction[]): { fit: SignedTransaction[]; unfit: { index: number; reason: string }[] } {
     const ledger = this.ledger();
     // One pass over the pool, for the batch's senders only: a batch costs the pool once, not once per transaction.
     const senders = new Set(transactions.map(({ sender }) => sender));
     const outgoing = new Map<string, Outgoing>();
     for (const held of this.#blockchain.pending) if (senders.has(held.sender)) addOutgoing(outgoing, held);
     const taken = new Set<string>();
-    for (const [i, transaction] of transactions.entries()) {
-      if (taken.has(transaction.id) || this.#holds(transaction)) continue;
+    const fit: SignedTransaction[] = [];
+    const unfit: { index: number; reason: string }[] = [];
+    for (const [index, transaction] of transactions.entries()) {
+      if (taken.has(transaction.id) || this.#holds(transaction)) {
+        fit.push(transaction);
+        continue;
+      }
       const verdict = fitsAccount(transaction, ledger.account(transaction.sender), outgoingFor(outgoing, transaction.sender));
-      if (!verdict.ok) return transactions.length === 1 ? verdict : { ok: false, reason: `transactions[${i}]: ${verdict.reason}` };
+      if (!verdict.ok) {
+        unfit.push({ index, reason: verdict.reason });
+        continue;
+      }
+      fit.push(transaction);
       addOutgoing(outgoing, transaction);
       taken.add(transaction.id);
     }
-    return { ok: true, value: null };
+    return { fit, unfit };
   }
 
   /**

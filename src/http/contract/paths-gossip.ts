@@ -95,7 +95,12 @@ export const GOSSIP_PATHS: Record<string, PathItem> = {
           object({
             added: { type: 'integer', minimum: 0, description: 'Pooled now' },
             known: { type: 'integer', minimum: 0, description: 'Held already, pending or in a block' },
-            conflicting: { type: 'integer', minimum: 0, description: 'Under an id another transaction holds: not stored' },
+            conflicting: {
+              type: 'integer',
+              minimum: 0,
+              description:
+                'Under an id another transaction holds, or (TX_RULE=signed) not fitting the accounts, a nonce or a balance another transaction took: not stored',
+            },
           }),
         ),
         ...gossipBodyErrors(
