@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { signedMessage, type SignedFields } from '../chain/signed-rules.ts';
@@ -31,6 +31,21 @@ export function validName(name: string): Verdict<string> {
 
 const fileOf = (dir: string, name: string) => join(dir, `${name}.pem`);
 
+/**
+ * Why `path` cannot be trusted to hold keys, as ssh judges its files: not a directory or file of
+ * its own (a symlink could point anywhere), not its user's, or open to others (`others`: the mode
+ * bits that must be clear: write for the directory, so nobody swaps a key; any for a key file).
+ */
+function untrusted(path: string, kind: 'directory' | 'file', others: number): string | undefined {
+  const stat = lstatSync(path);
+  if (kind === 'directory' ? !stat.isDirectory() : !stat.isFile()) return `${path} is not a plain ${kind} (a symlink?)`;
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) return `${path} belongs to another user (uid ${stat.uid})`;
+  if ((stat.mode & others) !== 0)
+    return `${path} is open to others (mode ${(stat.mode & 0o777).toString(8)}); chmod ${kind === 'directory' ? 700 : 600} it`;
+  return undefined;
+}
+
 /** The 64-hex-digit address of an Ed25519 key (private or public). */
 export function addressOf(key: KeyObject): string {
   const { x } = createPublicKey(key).export({ format: 'jwk' });
@@ -45,6 +60,8 @@ export function createWallet(dir: string, name: string): Verdict<Wallet> {
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const problem = untrusted(dir, 'directory', 0o022);
+    if (problem !== undefined) return { ok: false, reason: `cannot keep a key there: ${problem}` };
     // 'wx' fails on an existing file: a second `new` must not lose the coins of the first key.
     writeFileSync(fileOf(dir, name), pem, { mode: 0o600, flag: 'wx' });
   } catch (error) {
@@ -62,6 +79,8 @@ export function loadWallet(dir: string, name: string): Verdict<Wallet> {
   const file = fileOf(dir, name);
   let pem: Buffer;
   try {
+    const problem = untrusted(dir, 'directory', 0o022) ?? untrusted(file, 'file', 0o077);
+    if (problem !== undefined) return { ok: false, reason: `will not use wallet "${name}": ${problem}` };
     pem = readFileSync(file);
   } catch (error) {
     const code = (error as { code?: unknown }).code;

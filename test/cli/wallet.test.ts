@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main.ts';
@@ -50,6 +50,22 @@ describe('chainlab wallet new', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists');
     expect(readFileSync(join(wallets, 'alice.pem'), 'utf8')).toBe(before);
+  });
+
+  it('will not use a key others can read, a directory others can write, or a symlinked directory', async () => {
+    const key = join(wallets, 'alice.pem');
+    chmodSync(key, 0o644);
+    expect(await chainlab('wallet', 'address', 'alice')).toMatchObject({ code: 1, stderr: expect.stringContaining('open to others') });
+    chmodSync(key, 0o600);
+    chmodSync(wallets, 0o777);
+    expect(await chainlab('wallet', 'address', 'alice')).toMatchObject({ code: 1, stderr: expect.stringContaining('open to others') });
+    chmodSync(wallets, 0o700);
+    const shared = join(root, 'shared');
+    mkdirSync(shared, { mode: 0o700 });
+    symlinkSync(shared, join(root, 'link'));
+    const linked = await chainlab('wallet', 'new', 'bob', '--wallets', join(root, 'link'));
+    expect(linked).toMatchObject({ code: 1, stderr: expect.stringContaining('not a plain directory') });
+    expect(await chainlab('wallet', 'address', 'alice')).toMatchObject({ code: 0 });
   });
 
   it('refuses a name that is not a plain file name, with the reason', async () => {
