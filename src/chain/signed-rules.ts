@@ -164,6 +164,9 @@ export function fitsAccount(transaction: SignedTransaction, account: Account, ou
     return fail(
       `insufficient funds: the sender has ${available} available (balance ${account.balance}, ${outgoing.amount} pending out), not ${amount}`,
     );
+  // Balances are floats: an amount too small to change the sender's would pay the recipient from nothing.
+  if (account.balance - amount === account.balance)
+    return fail(`amount ${amount} is too small to take from a balance of ${account.balance}: nothing would leave it`);
   return ok(transaction);
 }
 

@@ -134,6 +134,18 @@ describe('signed transactions: the rules', () => {
     });
   });
 
+  test('an amount too small to leave the balance it is taken from cannot pay anyone from nothing', () => {
+    const dust = signedTx('alice', 'bob', 5e-17, 1);
+    const verdict = validSignedTransaction(dust);
+    expect(verdict.ok).toBe(true);
+    if (!verdict.ok) return;
+    expect(fitsAccount(verdict.value, { balance: 2, nonce: 0 }, { amount: 0, nonce: 0 })).toMatchObject({
+      ok: false,
+      reason: 'amount 5e-17 is too small to take from a balance of 2: nothing would leave it',
+    });
+    expect(fitsAccount(verdict.value, { balance: 1e-16, nonce: 0 }, { amount: 0, nonce: 0 })).toMatchObject({ ok: true });
+  });
+
   test('ledgerOf folds a chain from its genesis block, and names the first bad block', () => {
     const chain = [genesisBlock(), block([reward(address('alice'))]), block([signedTx('bob', 'alice', 1, 1), reward(address('alice'))])];
     expect(ledgerOf(chain.slice(0, 2))).toMatchObject({ ok: true });
