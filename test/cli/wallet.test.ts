@@ -1,20 +1,11 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli/main.ts';
+import { runCli } from '../support/cli.ts';
 import { call, startTestNode, type TestNode } from '../support/nodes.ts';
 
 /** One run of the CLI, in-process, with what it wrote. */
-async function chainlab(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    env: { CHAINLAB_WALLETS: wallets },
-  });
-  return { code, stdout, stderr };
-}
+const chainlab = (...argv: string[]) => runCli(wallets, ...argv);
 
 let root: string;
 let wallets: string;

@@ -1,0 +1,47 @@
+import { InvalidArgumentError } from 'commander';
+import type { Verdict } from '../../chain/validate.ts';
+
+/** Where a run of the CLI writes and what environment it sees (tests pass their own). */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+export const DEFAULT_NODE = 'http://localhost:5000';
+
+/** A failure the user can act on: its reason goes to stderr and the exit code is 1. */
+export class Refused extends Error {}
+
+export function valueOf<T>(verdict: Verdict<T>): T {
+  if (!verdict.ok) throw new Refused(verdict.reason);
+  return verdict.value;
+}
+
+export function positiveAmount(text: string): number {
+  const amount = Number(text);
+  if (text.trim() === '' || !Number.isFinite(amount) || amount <= 0)
+    throw new InvalidArgumentError('the amount must be a finite number > 0, as in 5 or 2.5');
+  return amount;
+}
+
+/** A whole number from `min`, for --count, --last and --index. */
+export function wholeFrom(min: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min)
+      throw new InvalidArgumentError(`expected a whole number from ${min}`);
+    return value;
+  };
+}
+
+export function nodeUrl(text: string): string {
+  if (!/^https?:\/\/[^\s/]+/.test(text))
+    throw new InvalidArgumentError('the node must be an http:// or https:// URL, as in http://localhost:5000');
+  return text;
+}
+
+/** `--json` prints `json`, else `line`. */
+export function printer(io: CliIo): (options: { json?: boolean }, json: unknown, line: string) => void {
+  return (options, json, line) => io.stdout(`${options.json === true ? JSON.stringify(json) : line}\n`);
+}

@@ -1,0 +1,111 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { requestNode } from '../node-client.ts';
+import { walletDir } from '../wallets.ts';
+import { DEFAULT_NODE, nodeUrl, positiveAmount, printer, Refused, valueOf, wholeFrom, type CliIo } from './common.ts';
+import { sendSigned, withWallets } from './wallet.ts';
+
+const DEFAULT_NODES = ['http://localhost:5000', 'http://localhost:5001', 'http://localhost:5002'];
+const MAX_NODES = 32; // each is asked at once
+const MAX_MINE_COUNT = 100;
+
+function nodeList(text: string): string[] {
+  const nodes = text.split(',').map((node) => node.trim());
+  if (nodes.length > MAX_NODES) throw new InvalidArgumentError(`at most ${MAX_NODES} nodes`);
+  return nodes.map(nodeUrl);
+}
+
+interface Json {
+  json?: boolean;
+}
+type Health = { node_id?: unknown; length?: unknown; tip_hash?: unknown; peers?: unknown; peers_reachable?: unknown };
+
+const count = (value: unknown) => (Array.isArray(value) ? value.length : '?');
+const short = (hash: unknown) => (typeof hash === 'string' ? hash.slice(0, 12) : '?');
+
+/** One node's line of `chainlab status`, or why it has none. */
+async function nodeStatus(node: string): Promise<{ node: string; ok: boolean; json: unknown; line: string }> {
+  const [health, pending] = await Promise.all([requestNode(node, 'GET', '/health'), requestNode(node, 'GET', '/transactions/pending')]);
+  if (!health.ok || !pending.ok) {
+    const reason = !health.ok ? health.reason : !pending.ok ? pending.reason : '';
+    return { node, ok: false, json: { node, error: reason }, line: `${node}: unreachable: ${reason}` };
+  }
+  const h = health.value.body as Health;
+  const waiting = (pending.value.body as { length?: unknown }).length;
+  const line = `${String(h.node_id)} (${node}): length ${String(h.length)}, tip ${short(h.tip_hash)}, peers ${count(h.peers_reachable)}/${count(h.peers)} reachable, pending ${String(waiting)}`;
+  return { node, ok: true, json: { node, health: health.value.body, pending: pending.value.body }, line };
+}
+
+/** `chainlab status|chain|mine|send`: what a network of nodes holds, and the notebook's steps. */
+export function registerNetwork(root: Command, io: CliIo): void {
+  const print = printer(io);
+  const withNode = (command: Command) =>
+    command.option('--node <url>', 'the node to ask', nodeUrl, DEFAULT_NODE).option('--json', 'print JSON');
+
+  root
+    .command('status')
+    .description("one line per node: its chain's length and tip, its peers, its pending transactions")
+    .option('--nodes <urls>', 'comma-separated node URLs', nodeList, DEFAULT_NODES)
+    .option('--json', 'print JSON: [{node, health, pending} or {node, error}]')
+    .action(async (options: Json & { nodes: string[] }) => {
+      const statuses = await Promise.all(options.nodes.map(nodeStatus));
+      print(
+        options,
+        statuses.map((s) => s.json),
+        statuses.map((s) => s.line).join('\n'),
+      );
+      const down = statuses.filter((s) => !s.ok).length;
+      if (down > 0) throw new Refused(`${down} of ${statuses.length} nodes did not answer`);
+    });
+
+  withNode(root.command('chain').description("the node's chain, a line per block"))
+    .option('--last <n>', 'only the last n blocks', wholeFrom(1))
+    .action(async (options: Json & { node: string; last?: number }) => {
+      const { body } = valueOf(await requestNode(options.node, 'GET', '/chain'));
+      const chain = (body as { chain?: unknown }).chain;
+      if (!Array.isArray(chain)) throw new Refused(`GET ${options.node}/chain: the answer has no chain`);
+      const blocks = (options.last === undefined ? chain : chain.slice(-options.last)) as Record<string, unknown>[];
+      const lines = blocks.map(
+        (b) => `${String(b.index)}: proof ${String(b.proof)}, ${count(b.transactions)} transactions, previous ${short(b.previous_hash)}`,
+      );
+      print(options, options.last === undefined ? body : blocks, lines.join('\n'));
+    });
+
+  withNode(root.command('mine').description('mine blocks on the node (GET /mine), one after another'))
+    .option('--count <n>', `how many blocks (at most ${MAX_MINE_COUNT})`, wholeFrom(1), 1)
+    .action(async (options: Json & { node: string; count: number }) => {
+      if (options.count > MAX_MINE_COUNT) throw new Refused(`--count is at most ${MAX_MINE_COUNT}`);
+      for (let i = 0; i < options.count; i += 1) {
+        const { body } = valueOf(await requestNode(options.node, 'GET', '/mine'));
+        const block = body as Record<string, unknown>;
+        print(
+          options,
+          body,
+          `Block ${String(block.index)} forged: proof ${String(block.proof)}, ${count(block.transactions)} transactions`,
+        );
+      }
+    });
+
+  withWallets(withNode(root.command('send').description("send coins: plain under TX_RULE=open, signed by --from's wallet under signed")))
+    .requiredOption('--from <who>', 'the sender (under signed, a wallet name)')
+    .requiredOption('--to <who>', "the recipient (under signed, a wallet's name or an address)")
+    .requiredOption('--amount <x>', 'how many coins', positiveAmount)
+    .action(async (options: Json & { node: string; from: string; to: string; amount: number; wallets?: string }) => {
+      const health = valueOf(await requestNode(options.node, 'GET', '/health'));
+      const rule = (health.body as { mode?: { tx_rule?: unknown } }).mode?.tx_rule;
+      const answer =
+        rule === 'signed'
+          ? await sendSigned(options.node, walletDir(options.wallets, io.env), options)
+          : rule === 'open'
+            ? valueOf(
+                await requestNode(options.node, 'POST', '/transactions/new', {
+                  sender: options.from,
+                  recipient: options.to,
+                  amount: options.amount,
+                }),
+              )
+            : undefined;
+      if (answer === undefined) throw new Refused(`${options.node} runs TX_RULE=${String(rule)}, which chainlab send does not know`);
+      const { message } = answer.body as { message?: unknown };
+      print(options, answer.body, typeof message === 'string' ? message : answer.text);
+    });
+}
