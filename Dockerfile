@@ -24,6 +24,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The lessons `chainlab lesson run` plays (lessons/*.yaml).
+COPY lessons ./lessons
 # Files stay root-owned: the node only reads them, so a compromised process cannot rewrite its code.
 # `chainlab` (the CLI, src/cli) is on the PATH: `docker compose exec node1 chainlab wallet new me`.
 # /data is where a node keeps its chain when DATA_DIR=/data (docker-compose.yml). It belongs to

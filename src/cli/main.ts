@@ -4,6 +4,7 @@ import { Refused, type CliIo } from './commands/common.ts';
 import { registerLab } from './commands/lab.ts';
 import { registerNetwork } from './commands/network.ts';
 import { registerWallet } from './commands/wallet.ts';
+import { lessonCommand } from '../lessons/command.ts';
 
 /**
  * `chainlab`: `wallet` (the keys of TX_RULE=signed), `status`, `chain`, `mine`, `send` and `lab`,
@@ -20,6 +21,7 @@ function program(io: CliIo): Command {
   registerWallet(root, io);
   registerNetwork(root, io);
   registerLab(root, io);
+  root.addCommand(lessonCommand(io));
 
   // Usage errors throw instead of exiting, so run() decides the code and tests stay in-process.
   const quiet = (command: Command) => {
