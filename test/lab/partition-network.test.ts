@@ -2,6 +2,7 @@
 // introductions, a heal sent to the cut-off node reaches everyone, and nothing it held is lost.
 import { eventually } from '../support/eventually.ts';
 import { expectMatchesContract } from '../support/contract.ts';
+import { mesh } from '../support/mesh.ts';
 import { call, startTestNode, type TestNode } from '../support/nodes.ts';
 
 jest.setTimeout(60_000);
@@ -25,20 +26,6 @@ async function skips(node: TestNode): Promise<number> {
 async function syncRounds(node: TestNode, rounds: number): Promise<void> {
   const start = await skips(node);
   await eventually(async () => (await skips(node)) >= start + 2 * rounds, { what: `${rounds} sync rounds`, timeoutMs: 10_000 });
-}
-
-async function mesh(nodes: TestNode[]): Promise<void> {
-  for (const node of nodes) {
-    const others = nodes.filter((other) => other !== node).map((other) => other.address);
-    expect((await call(`${node.url}/nodes/register`, { json: { nodes: others } })).status).toBe(201);
-  }
-  // Partitions name nodes by id: every node must have heard every other's.
-  await eventually(async () => {
-    for (const node of nodes) {
-      const { nodes: peers } = (await call(`${node.url}/nodes`)).body as { nodes: { node_id: string | null }[] };
-      expect(peers.map((peer) => peer.node_id).filter((id) => id !== null)).toHaveLength(nodes.length - 1);
-    }
-  });
 }
 
 test('a partition holds across sync rounds and introductions, and a heal sent to the cut-off node reaches everyone', async () => {

@@ -5,28 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Refused, type CliIo } from '../../src/cli/commands/common.ts';
 import { lessonCommand } from '../../src/lessons/command.ts';
-import { eventually } from '../support/eventually.ts';
-import { call, startTestNode, type TestNode } from '../support/nodes.ts';
+import { mesh } from '../support/mesh.ts';
+import { call, startTestNode } from '../support/nodes.ts';
 
 jest.setTimeout(60_000);
 
 // A reset keeps each node quiet for RESET_QUIET_MS plus twice PEER_TIMEOUT_MS (1000 ms under startTestNode).
 const SETTLE_MS = 4000;
 const env = (id: string) => ({ NODE_ID: id, LAB: 'on', GOSSIP: 'on', SYNC_INTERVAL_MS: '100', DIFFICULTY: '2' });
-
-async function mesh(nodes: TestNode[]): Promise<void> {
-  for (const node of nodes) {
-    const others = nodes.filter((other) => other !== node).map((other) => other.address);
-    expect((await call(`${node.url}/nodes/register`, { json: { nodes: others } })).status).toBe(201);
-  }
-  // Partitions name nodes by id: every node must have heard every other's.
-  await eventually(async () => {
-    for (const node of nodes) {
-      const { nodes: peers } = (await call(`${node.url}/nodes`)).body as { nodes: { node_id: string | null }[] };
-      expect(peers.map((peer) => peer.node_id).filter((id) => id !== null)).toHaveLength(nodes.length - 1);
-    }
-  });
-}
 
 async function lesson(argv: string[], dir?: string, timeoutMs?: number): Promise<{ out: string; error?: unknown }> {
   let out = '';
