@@ -62,7 +62,7 @@ const ok = <T>(value: T): Verdict<T> => ({ ok: true, value });
 const fail = <T>(reason: string): Verdict<T> => ({ ok: false, reason });
 
 /** A plain JSON number as the parser gives one (a float as PyFloat), or undefined. */
-function numberOf(value: JsonValue | undefined): number | undefined {
+export function numberOf(value: JsonValue | undefined): number | undefined {
   if (typeof value === 'number') return value;
   if (value instanceof PyFloat) return value.value;
   return undefined;
@@ -138,16 +138,20 @@ export interface Outgoing {
   nonce: number;
 }
 
+/** Nothing pending. */
+export const NO_OUTGOING: Outgoing = Object.freeze({ amount: 0, nonce: 0 });
+
+/** `outgoing` with one more of its sender's pending transactions counted. */
+export function withOutgoing(outgoing: Outgoing, transaction: Transaction): Outgoing {
+  const nonce = typeof transaction.nonce === 'number' ? Math.max(outgoing.nonce, transaction.nonce) : outgoing.nonce;
+  return { amount: outgoing.amount + (numberOf(transaction.amount) ?? 0), nonce };
+}
+
 /** The sender's pending outgoing transactions, from the pool. */
 export function outgoingOf(pending: readonly Transaction[], sender: string): Outgoing {
-  let amount = 0;
-  let nonce = 0;
-  for (const transaction of pending) {
-    if (transaction.sender !== sender) continue;
-    amount += numberOf(transaction.amount) ?? 0;
-    if (typeof transaction.nonce === 'number' && transaction.nonce > nonce) nonce = transaction.nonce;
-  }
-  return { amount, nonce };
+  let outgoing = NO_OUTGOING;
+  for (const transaction of pending) if (transaction.sender === sender) outgoing = withOutgoing(outgoing, transaction);
+  return outgoing;
 }
 
 /**
@@ -210,7 +214,7 @@ export function applyBlock(ledger: Ledger, block: Block, position: number): Verd
     const extra = unsignedField(transactions[i] ?? null);
     if (extra !== undefined) return fail(`${where}, transaction ${i + 1} has a field the signature does not cover: ${extra}`);
     const verdict = validSignedTransaction(transactions[i] ?? null);
-    const fits = verdict.ok ? fitsAccount(verdict.value, ledger.account(verdict.value.sender), { amount: 0, nonce: 0 }) : verdict;
+    const fits = verdict.ok ? fitsAccount(verdict.value, ledger.account(verdict.value.sender), NO_OUTGOING) : verdict;
     if (!fits.ok) return fail(`${where}, transaction ${i + 1}: ${fits.reason}`);
     ledger.apply(fits.value);
   }

@@ -1,5 +1,4 @@
 import { transactionKey, type Block, type Transaction } from '../chain/block.ts';
-import { PyFloat } from '../chain/py-json.ts';
 import type { Blockchain } from '../chain/blockchain.ts';
 import {
   accountView,
@@ -8,6 +7,9 @@ import {
   fitsAccount,
   Ledger,
   ledgerOf,
+  NO_OUTGOING,
+  numberOf,
+  withOutgoing,
   type AccountView,
   type Outgoing,
   type SignedTransaction,
@@ -129,13 +131,8 @@ export class SignedLedger {
 
 /** A pooled transaction as TX_RULE=signed pools them (its signature was checked when it came). */
 function isSigned(transaction: Transaction): transaction is SignedTransaction {
-  return typeof transaction.nonce === 'number' && typeof transaction.signature === 'string' && amountOf(transaction) > 0;
-}
-
-function amountOf(transaction: Transaction): number {
-  const { amount } = transaction;
-  if (amount instanceof PyFloat) return amount.value;
-  return typeof amount === 'number' ? amount : Number.NaN;
+  const amount = numberOf(transaction.amount);
+  return typeof transaction.nonce === 'number' && typeof transaction.signature === 'string' && amount !== undefined && amount > 0;
 }
 
 /** Whether `chain` holds the first `length` blocks of `kept`, the same objects (a block in a chain is never changed). */
@@ -147,12 +144,10 @@ function sharesPrefix(kept: readonly Block[], chain: readonly Block[], length: n
 }
 
 function outgoingFor(outgoing: Map<string, Outgoing>, sender: string): Outgoing {
-  return outgoing.get(sender) ?? { amount: 0, nonce: 0 };
+  return outgoing.get(sender) ?? NO_OUTGOING;
 }
 
 /** Counts `transaction`, pooled or about to be, in its sender's pending outgoing. */
 function addOutgoing(outgoing: Map<string, Outgoing>, transaction: Transaction): void {
-  const before = outgoingFor(outgoing, transaction.sender);
-  const nonce = typeof transaction.nonce === 'number' ? Math.max(before.nonce, transaction.nonce) : before.nonce;
-  outgoing.set(transaction.sender, { amount: before.amount + (amountOf(transaction) || 0), nonce });
+  outgoing.set(transaction.sender, withOutgoing(outgoingFor(outgoing, transaction.sender), transaction));
 }
