@@ -23,7 +23,7 @@ import type { Verdict } from '../chain/validate.ts';
  */
 export class SignedLedger {
   readonly #blockchain: Blockchain;
-  /** The accounts of `chain[0, length)`: the chain only grows in place or is replaced by another array. */
+  /** The accounts of `chain[0, length)`, kept while the node's chain holds those same blocks (see ledger). */
   #cached: { chain: readonly Block[]; length: number; ledger: Ledger } | undefined;
 
   constructor(blockchain: Blockchain) {

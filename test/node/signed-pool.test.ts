@@ -1,6 +1,9 @@
 // TX_RULE=signed keeps its pool spendable: once a peer's block or chain spends what a pending
 // transaction counted on (its nonce, its balance), that transaction leaves the pool with a logged
 // reason, rather than waiting to make this node's next block one every peer refuses.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cachedHash } from '../../src/chain/block-hash-cache.ts';
 import type { Block } from '../../src/chain/block.ts';
 import { searchProof } from '../../src/chain/proof-of-work.ts';
@@ -24,6 +27,12 @@ async function spendNonceOneAgain(url: string) {
     previous_hash: cachedHash(tip),
   };
   return call(`${url}/gossip/blocks`, { json: { block, length: 3 } });
+}
+
+/** A DATA_DIR of its own, removed when disposed (after the nodes that use it, declared later, are closed). */
+async function temporaryDataDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await mkdtemp(join(tmpdir(), 'chainlab-signed-pool-'));
+  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
 }
 
 describe('the pending pool under signed', () => {
@@ -67,45 +76,33 @@ describe('the pending pool under signed', () => {
   });
 
   test('the drop is stored: a restart from DATA_DIR has the same pool', async () => {
-    const { mkdtemp, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const dataDir = await mkdtemp(join(tmpdir(), 'chainlab-signed-pool-'));
-    try {
-      const env = { DIFFICULTY: '1', TX_RULE: 'signed', MINER_ADDRESS: ALICE, DATA_DIR: dataDir };
-      {
-        await using node = await startTestNode(env);
-        await call(`${node.url}/mine`);
-        await call(`${node.url}/transactions/new`, { json: signedTx('alice', 'bob', 1, 1) });
-        await spendNonceOneAgain(node.url);
-      }
-      await using again = await startTestNode(env);
-      expect((await call(`${again.url}/chain`)).body.length).toBe(3);
-      expect((await call(`${again.url}/transactions/pending`)).body.length).toBe(0);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
+    await using dir = await temporaryDataDir();
+    const dataDir = dir.path;
+    const env = { DIFFICULTY: '1', TX_RULE: 'signed', MINER_ADDRESS: ALICE, DATA_DIR: dataDir };
+    {
+      await using node = await startTestNode(env);
+      await call(`${node.url}/mine`);
+      await call(`${node.url}/transactions/new`, { json: signedTx('alice', 'bob', 1, 1) });
+      await spendNonceOneAgain(node.url);
     }
+    await using again = await startTestNode(env);
+    expect((await call(`${again.url}/chain`)).body.length).toBe(3);
+    expect((await call(`${again.url}/transactions/pending`)).body.length).toBe(0);
   });
 
   test('a pool kept under TX_RULE=open and reopened under signed is tidied before a block is mined from it', async () => {
-    const { mkdtemp, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const dataDir = await mkdtemp(join(tmpdir(), 'chainlab-signed-tidy-'));
-    try {
-      {
-        await using open = await startTestNode({ DIFFICULTY: '1', DATA_DIR: dataDir });
-        await call(`${open.url}/transactions/new`, { json: { sender: 'someone', recipient: 'else', amount: 5 } });
-      }
-      const { log, lines } = capturingLogger('warn');
-      await using signed = await startTestNode({ DIFFICULTY: '1', DATA_DIR: dataDir, TX_RULE: 'signed', MINER_ADDRESS: ALICE }, log);
-      await call(`${signed.url}/mine`);
-      const chain = (await call(`${signed.url}/chain`)).body.chain as Block[];
-      expect(chain[1]!.transactions).toEqual([{ sender: '0', recipient: ALICE, amount: 1 }]);
-      expect(ledgerOf(chain)).toMatchObject({ ok: true });
-      expect(lines).toContainEqual(expect.objectContaining({ reason: 'it is not a signed transaction' }));
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
+    await using dir = await temporaryDataDir();
+    const dataDir = dir.path;
+    {
+      await using open = await startTestNode({ DIFFICULTY: '1', DATA_DIR: dataDir });
+      await call(`${open.url}/transactions/new`, { json: { sender: 'someone', recipient: 'else', amount: 5 } });
     }
+    const { log, lines } = capturingLogger('warn');
+    await using signed = await startTestNode({ DIFFICULTY: '1', DATA_DIR: dataDir, TX_RULE: 'signed', MINER_ADDRESS: ALICE }, log);
+    await call(`${signed.url}/mine`);
+    const chain = (await call(`${signed.url}/chain`)).body.chain as Block[];
+    expect(chain[1]!.transactions).toEqual([{ sender: '0', recipient: ALICE, amount: 1 }]);
+    expect(ledgerOf(chain)).toMatchObject({ ok: true });
+    expect(lines).toContainEqual(expect.objectContaining({ reason: 'it is not a signed transaction' }));
   });
 });
