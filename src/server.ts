@@ -82,6 +82,7 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
     clock: () => Date.now() / 1000,
     log,
   });
+  await node.tidyPool(); // before any block is mined from the pool the store kept
   node.mining.set(config.mining);
   // What adopting (or restoring) a long chain passed through goes back to the system once the node is quiet.
   const release = new MemoryRelease({ collect: exposedCollector(), log });

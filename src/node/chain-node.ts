@@ -127,7 +127,6 @@ export class ChainNode {
     this.#tipMining = new TipMining({
       ...{ blockchain, miner: deps.miner, rules, clock, writes: this.#writes, events: this.events },
       commit: (change) => this.#commit(change),
-      tidy: () => this.#dropUnfit(),
       minerAddress: this.minerAddress,
       maxBlockBytes: limits.maxBlockBytes,
     });
@@ -284,6 +283,15 @@ export class ChainNode {
   /** Back to the genesis block with an empty pool (see ChainLab.reset): what the lab's network-wide reset calls on each node. */
   reset(): Promise<{ length: number; pending: number }> {
     return this.lab.reset();
+  }
+
+  /**
+   * Takes out of the pool, in turn, what the state the node started from leaves no room for, under
+   * TX_RULE=signed: a store kept under TX_RULE=open, or a crash between a block and its unpool
+   * record. From then on every chain change does so itself (see #commit); startNode calls it once.
+   */
+  tidyPool(): Promise<void> {
+    return this.#writes.inTurn(() => this.#dropUnfit());
   }
 
   /** Lets go of whoever watches the node (the `closed` event): the node is shutting down. */

@@ -18,11 +18,6 @@ export interface TipMiningDeps {
   writes: DurableWrites;
   /** Records and applies a change (ChainNode's #commit). */
   commit: (change: ChainChange) => Promise<Reorg>;
-  /**
-   * Takes out of the pool what no block may hold, before a block is forged from it (under
-   * TX_RULE=signed: what a crash, a tampering or a store kept under another rule left unfit).
-   */
-  tidy: () => Promise<void>;
   events: EventEmitter<NodeEvents>;
   /** Whom each block's reward pays. */
   minerAddress: string;
@@ -60,7 +55,7 @@ export class TipMining {
   }
 
   async #mineOnTip(): Promise<ForgedBlock> {
-    const { blockchain, miner, rules, clock, writes, commit, tidy, events, minerAddress, maxBlockBytes } = this.#deps;
+    const { blockchain, miner, rules, clock, writes, commit, events, minerAddress, maxBlockBytes } = this.#deps;
     for (;;) {
       writes.refuseIfFailed(); // no minutes of hashing for a block that could not be stored
       const tip = blockchain.lastBlock;
@@ -81,7 +76,6 @@ export class TipMining {
       const mined = await writes.inTurn(async () => {
         // Checked again even without an abort, once the changes before are applied: never build on a stale tip.
         if (blockchain.lastBlock !== tip) return undefined;
-        await tidy();
         const block = blockchain.forgeBlock(proof, clock(), minerAddress, maxBlockBytes);
         await commit({ type: 'block', block });
         events.emit('mined', { block, miningMs: performance.now() - started });
