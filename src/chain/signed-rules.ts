@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { REWARD_AMOUNT, REWARD_SENDER, type Block, type Transaction } from './block.ts';
 import { canonicalJson, PyFloat, type JsonValue } from './py-json.ts';
-import { isObject, shown, type Verdict } from './validate.ts';
+import { isObject, shown, validTransaction, type TransactionRequirements, type Verdict } from './validate.ts';
 
 /**
  * TX_RULE=signed: who may spend what. The notebook's rule (`open`) lets anyone send anyone's coins,
@@ -97,6 +97,14 @@ export function validSignedTransaction(body: JsonValue): Verdict<SignedTransacti
 
 const signedMessageShape = 'the canonical JSON of {amount, nonce, recipient, sender}';
 const glimpseAddress = (address: string) => `${address.slice(0, 8)}...`;
+
+/**
+ * A transaction's shape (and under `signed` its signature) as a client or a peer sends it, under
+ * `rule`. Under `signed` its id is the one its signature gives, so `requirements` are for `open` only.
+ */
+export function validTransactionUnder(rule: TxRule, body: JsonValue, requirements?: TransactionRequirements): Verdict<Transaction> {
+  return rule === 'signed' ? validSignedTransaction(body) : validTransaction(body, requirements);
+}
 
 /** One account: its confirmed balance and the nonce of its last transaction in the chain. */
 export interface Account {

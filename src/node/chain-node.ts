@@ -94,6 +94,8 @@ export class ChainNode {
   readonly lab: ChainLab;
   /** The blocks this node dropped in reorgs, for the explorer's block tree. */
   readonly dropped: DroppedBlocks;
+  /** Who may spend what (TX_RULE). */
+  readonly txRule: TxRule;
   /** TX_RULE=signed's accounts and checks; undefined under `open`, where nothing is checked. */
   readonly signed: SignedLedger | undefined;
   /** Whom this node's rewards pay. */
@@ -105,7 +107,8 @@ export class ChainNode {
     this.rules = deps.rules;
     this.#newId = deps.newId ?? (() => randomUUID().replaceAll('-', ''));
     const { nodeId, rules, blockchain, limits, peers, peerClient, clock, log } = deps;
-    this.signed = deps.txRule === 'signed' ? new SignedLedger(blockchain) : undefined;
+    this.txRule = deps.txRule ?? 'open';
+    this.signed = this.txRule === 'signed' ? new SignedLedger(blockchain) : undefined;
     this.minerAddress = deps.minerAddress ?? nodeId;
     this.#writes = new DurableWrites(deps.store, log);
     // The intake announces what it pools to the relays, which add whom each transaction is owed to.

@@ -2,8 +2,8 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { cachedHash } from '../../chain/block-hash-cache.ts';
 import type { Block, Transaction } from '../../chain/block.ts';
-import { validSignedTransaction } from '../../chain/signed-rules.ts';
-import { isObject, validTransaction } from '../../chain/validate.ts';
+import { validTransactionUnder } from '../../chain/signed-rules.ts';
+import { isObject } from '../../chain/validate.ts';
 import type { ChainNode } from '../../node/chain-node.ts';
 import { MAX_KEY_CHARS } from '../../peers/broadcast-tree.ts';
 import { bodyOf, jsonBody } from '../json-body.ts';
@@ -49,7 +49,7 @@ export function gossipRoutes(router: Router, { node, maxBlockBytes }: { node: Ch
     // All or nothing: one bad transaction stores none of them. A peer passes each on with the id it
     // was given; only a replayed log of old could hold one without.
     const transactions: Transaction[] = list.map((item, i) => {
-      const verdict = node.signed === undefined ? validTransaction(item, { idRequired: true }) : validSignedTransaction(item);
+      const verdict = validTransactionUnder(node.txRule, item, { idRequired: true });
       if (!verdict.ok) ctx.throw(400, `transactions[${i}]: ${verdict.reason}`);
       return verdict.value;
     });

@@ -2,8 +2,8 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Block } from '../../chain/block.ts';
 import { toJson, type JsonValue } from '../../chain/py-json.ts';
-import { validSignedTransaction } from '../../chain/signed-rules.ts';
-import { isObject, TRANSACTION_ID, validTransaction } from '../../chain/validate.ts';
+import { validTransactionUnder } from '../../chain/signed-rules.ts';
+import { isObject, TRANSACTION_ID } from '../../chain/validate.ts';
 import type { ChainNode } from '../../node/chain-node.ts';
 import { bodyOf, jsonBody, jsonReader } from '../json-body.ts';
 import { sendJson } from '../send-json.ts';
@@ -23,7 +23,7 @@ export function notebookRoutes(router: Router, { node, maxBodyBytes }: { node: C
   const readJson = jsonReader(maxBodyBytes);
   router.post('/transactions/new', async (ctx: Context) => {
     const body = await readJson(ctx);
-    const verdict = node.signed === undefined ? validTransaction(body) : validSignedTransaction(body);
+    const verdict = validTransactionUnder(node.txRule, body);
     if (!verdict.ok) ctx.throw(400, verdict.reason);
     // A failed store rejects with a 503 meant for the client (StoreFailedError).
     const outcome = await node.addTransaction(verdict.value);

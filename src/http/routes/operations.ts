@@ -74,7 +74,7 @@ export function modeJson(node: ChainNode, role: NetworkRole): JsonObject {
     gossip: role.gossip,
     sync_interval_ms: role.syncIntervalMs,
     pow_rule: node.rules.powRule,
-    tx_rule: node.signed === undefined ? 'open' : 'signed',
+    tx_rule: node.txRule,
     // Public: rewards in the chain name it anyway. Under open it is the node id.
     miner_address: node.minerAddress,
     difficulty: node.rules.difficulty,
