@@ -1,31 +1,43 @@
 #!/usr/bin/env node
+import { createInterface, type Interface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import { Refused, type CliIo } from './commands/common.ts';
 import { registerLab } from './commands/lab.ts';
 import { registerNetwork } from './commands/network.ts';
+import { registerWatch } from './commands/watch.ts';
 import { registerWallet } from './commands/wallet.ts';
 import { lessonCommand } from '../lessons/command.ts';
 
 /**
- * `chainlab`: `wallet` (the keys of TX_RULE=signed), `status`, `chain`, `mine`, `send` and `lab`,
- * each group in its file under commands/. Exit codes: 0 done, 1 refused (by the node, or a wallet
- * that exists or is missing, or a node that does not answer), 2 a usage error.
+ * `chainlab`: `wallet` (the keys of TX_RULE=signed), `status`, `chain`, `mine`, `send`, `watch`,
+ * `lab` and `lesson`, each group in its file under commands/. Exit codes: 0 done, 1 refused (by the
+ * node, or a wallet that exists or is missing, or a node that does not answer), 2 a usage error.
  */
 export type { CliIo };
 
+const HELP_AFTER = `
+Every command that asks a node takes --node <url> (status: --nodes <url,...>) and --json, for scripts.
+Colour when stdout is a terminal (not with NO_COLOR or TERM=dumb); progress on stderr when it is one.
+Exit codes: 0 done, 1 refused (the node's reason, or why it did not answer, on stderr), 2 a usage error.
+Run chainlab <command> --help for a command's options.`;
+
 /** The program, writing to `io`; separate from run() so each run gets fresh option values. */
 function program(io: CliIo): Command {
-  const root = new Command('chainlab').description(
-    'The chainlab command: a network of chainlab nodes, its lab, and wallets for TX_RULE=signed.',
-  );
+  const root = new Command('chainlab')
+    .description(
+      'The chainlab command: look at a network of chainlab nodes (status, chain, watch), drive it (mine, send), ' +
+        'break it in the lab (lab ...), run lessons on it (lesson ...), and keep wallets for TX_RULE=signed (wallet ...).',
+    )
+    .addHelpText('after', HELP_AFTER);
   registerWallet(root, io);
   registerNetwork(root, io);
+  registerWatch(root, io);
   registerLab(root, io);
   root.addCommand(lessonCommand(io));
 
   // Usage errors throw instead of exiting, so run() decides the code and tests stay in-process.
   const quiet = (command: Command) => {
-    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError('(add --help for usage)');
     command.commands.forEach(quiet);
   };
   quiet(root);
@@ -47,9 +59,37 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * One line from stdin at a time. The reader is made on the first call only, and closed by close():
+ * a reader holds stdin open, which would keep every plain run from exiting.
+ */
+function stdinLines(): { readLine: () => Promise<string | undefined>; close: () => void } {
+  let reader: Interface | undefined;
+  let lines: AsyncIterator<string> | undefined;
+  return {
+    async readLine() {
+      reader ??= createInterface({ input: process.stdin, crlfDelay: Infinity });
+      lines ??= reader[Symbol.asyncIterator]();
+      const next = await lines.next();
+      return next.done === true ? undefined : next.value;
+    },
+    close: () => reader?.close(),
+  };
+}
+
 if (require.main === module) {
-  const io: CliIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), env: process.env };
-  void run(process.argv.slice(2), io).then((code) => {
-    process.exitCode = code;
-  });
+  const stdin = stdinLines();
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    colour: process.stdout.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb',
+    progress: process.stderr.isTTY === true,
+    readLine: stdin.readLine,
+  };
+  void run(process.argv.slice(2), io)
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .finally(stdin.close);
 }

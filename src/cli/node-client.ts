@@ -8,13 +8,34 @@ export interface NodeAnswer {
 }
 
 const TIMEOUT_MS = 10_000;
-const MAX_ANSWER_BYTES = 1024 * 1024; // a node's answers here are a few hundred bytes
+/** What most answers are held to: a node's answers here are a few hundred bytes. */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+/** For a whole chain or a snapshot (GET /chain, GET /lab/snapshot): as much as a node reads of a peer's chain (MAX_PEER_RESPONSE_BYTES). */
+export const LARGE_ANSWER_BYTES = 64 * 1024 * 1024;
+
+export interface RequestOptions {
+  /** Past this many bytes the answer is refused unread; MAX_ANSWER_BYTES unless told. */
+  maxBytes?: number;
+  /** The body as JSON text, sent as it is instead of `json`: a snapshot's numbers keep their spelling (1.0 stays 1.0), and so its hashes. */
+  jsonText?: string;
+  /** One deadline for the headers and the body; 10 s unless told. */
+  timeoutMs?: number;
+  /** Refusals that are answers here, as GET /lab's 404 (the lab is off) is to `chainlab status`. */
+  answers?: readonly number[];
+}
 
 /**
  * `method path` on the node at `base`, answered as parsed JSON. A refusal (4xx/5xx) is a failure
  * whose reason is the node's own `error` (or `message`) text; so is no answer, naming the request.
  */
-export async function requestNode(base: string, method: 'GET' | 'POST', path: string, json?: unknown): Promise<Verdict<NodeAnswer>> {
+export async function requestNode(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  json?: unknown,
+  { maxBytes = MAX_ANSWER_BYTES, jsonText, timeoutMs = TIMEOUT_MS, answers = [] }: RequestOptions = {},
+): Promise<Verdict<NodeAnswer>> {
+  const body = jsonText ?? (json === undefined ? undefined : JSON.stringify(json));
   const url = `${base.replace(/\/+$/, '')}${path}`;
   const where = `${method} ${url}`;
   let text: string;
@@ -23,29 +44,31 @@ export async function requestNode(base: string, method: 'GET' | 'POST', path: st
     // One signal covers the headers and the body alike.
     const response = await fetch(url, {
       method,
-      headers: json === undefined ? {} : { 'content-type': 'application/json' },
-      body: json === undefined ? undefined : JSON.stringify(json),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
     });
     status = response.status;
-    const read = await readCapped(response, MAX_ANSWER_BYTES);
-    if (read === undefined) return { ok: false, reason: `${where}: answer longer than ${MAX_ANSWER_BYTES} bytes` };
+    const read = await readCapped(response, maxBytes);
+    if (read === undefined) return { ok: false, reason: `${where}: answer longer than ${maxBytes} bytes` };
     text = read;
   } catch (error) {
-    return { ok: false, reason: `${where}: ${describe(error)}` };
+    return { ok: false, reason: `${where}: ${describe(error, timeoutMs)}` };
   }
-  let body: unknown;
+  let answer: unknown;
   try {
-    body = JSON.parse(text);
+    answer = JSON.parse(text);
   } catch {
-    body = undefined;
+    answer = undefined;
   }
-  if (status >= 400) return { ok: false, reason: refusalText(body) ?? `${where}: ${status} ${text.slice(0, 200)}` };
-  if (body === undefined) return { ok: false, reason: `${where}: ${status} answer is not JSON: ${text.slice(0, 200)}` };
-  return { ok: true, value: { status, body, text } };
+  if (status >= 400 && !answers.includes(status))
+    return { ok: false, reason: refusalText(answer) ?? `${where}: ${status} ${text.slice(0, 200)}` };
+  if (answer === undefined) return { ok: false, reason: `${where}: ${status} answer is not JSON: ${text.slice(0, 200)}` };
+  return { ok: true, value: { status, body: answer, text } };
 }
 
-function refusalText(body: unknown): string | undefined {
+/** The reason a node gives in its error body: `error`, or `message`. */
+export function refusalText(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const { error, message } = body as { error?: unknown; message?: unknown };
   if (typeof error === 'string') return error;
@@ -53,9 +76,10 @@ function refusalText(body: unknown): string | undefined {
   return undefined;
 }
 
-function describe(error: unknown): string {
+/** Why a request failed (a timeout, a refused connection), for a reason that names the request. */
+export function describe(error: unknown, timeoutMs: number = TIMEOUT_MS): string {
   const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
-  if (name === 'TimeoutError') return `no answer within ${TIMEOUT_MS} ms`;
+  if (name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
   return detail === undefined ? String(message) : `${String(message)} (${detail})`;
 }

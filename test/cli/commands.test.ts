@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.ts';
+import { createProgress } from '../../src/cli/progress.ts';
+import { runCli, startCli } from '../support/cli.ts';
 import { expectMatchesContract } from '../support/contract.ts';
-import { call, startTestNode, type TestNode } from '../support/nodes.ts';
+import { call, startFakePeer, startTestNode, type TestNode } from '../support/nodes.ts';
 
 /** One run of the CLI, in-process, with what it wrote. */
 const chainlab = (...argv: string[]) => runCli(wallets, ...argv);
@@ -34,13 +35,24 @@ describe('chainlab status', () => {
     expect(lines).toHaveLength(2);
     const health = (await call(`${open.url}/health`)).body;
     expect(lines[0]).toContain(health.node_id);
-    expect(lines[0]).toMatch(/length 1, .*peers 0\/0 reachable, pending 1$/);
+    expect(lines[0]).toMatch(/length 1, .*peers 0\/0 reachable, pending 1, no faults, mining manual$/);
+    expect(lines[1]).toMatch(/, lab off$/); // its GET /lab is a 404
+    expect(shown.stdout).not.toContain('\x1b');
 
     const json = await chainlab('status', '--nodes', `${open.url},${other.url}`, '--json');
-    const [first] = JSON.parse(json.stdout);
+    const [first, second] = JSON.parse(json.stdout);
     expect(first.node).toBe(open.url);
     expectMatchesContract('GET', '/health', 200, first.health);
     expectMatchesContract('GET', '/transactions/pending', 200, first.pending);
+    expectMatchesContract('GET', '/lab', 200, first.lab);
+    expect(second.lab).toBeNull();
+  });
+
+  it('paints with colour only when told to: an unreachable node in red', async () => {
+    const painted = await startCli(wallets, ['status', '--nodes', `${other.url},${NOBODY}`], { colour: true }).exited;
+    expect(painted.stdout).toContain('\x1b[31munreachable\x1b[39m');
+    expect(painted.stdout).toContain('\x1b[1m'); // the node's id, bold
+    expect((await chainlab('status', '--nodes', `${other.url},${NOBODY}`)).stdout).not.toContain('\x1b');
   });
 
   it('says which node does not answer, and exits 1', async () => {
@@ -76,6 +88,44 @@ describe('chainlab mine and chain', () => {
   it('exits 1 naming the request when the node does not answer', async () => {
     expect(await chainlab('mine', '--node', NOBODY)).toMatchObject({ code: 1, stderr: expect.stringContaining(`GET ${NOBODY}/mine`) });
   });
+
+  it('shows its progress on stderr when told to, and nothing there otherwise', async () => {
+    const shown = await startCli(wallets, ['mine', '--count', '2', '--node', other.url], { progress: true }).exited;
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toContain('\r\x1b[2Kmining block 1 of 2…');
+    expect(shown.stderr).toContain('\r\x1b[2Kmining block 2 of 2…');
+    expect(shown.stderr.endsWith('\r\x1b[2K')).toBe(true); // cleared before the CLI ends
+    expect(shown.stdout).not.toContain('\x1b');
+    expect(await chainlab('mine', '--count', '2', '--node', other.url)).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('takes a chain longer than 1 MiB, while other answers stay bounded at 1 MiB', async () => {
+    const big = JSON.stringify({
+      length: 1,
+      chain: [{ index: 1, proof: 1, previous_hash: '1', transactions: [], note: 'x'.repeat(2 ** 21) }],
+    });
+    await using node = await startFakePeer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(big));
+    const chain = await chainlab('chain', '--node', `http://${node.address}`);
+    expect(chain).toMatchObject({ code: 0, stdout: '1: proof 1, 0 transactions, previous 1\n' });
+    const mined = await chainlab('mine', '--node', `http://${node.address}`);
+    expect(mined).toMatchObject({ code: 1, stderr: expect.stringContaining('answer longer than 1048576 bytes') });
+  });
+});
+
+describe('createProgress', () => {
+  it('rewrites one line of stderr and clears it when done, only when io.progress is true', () => {
+    let stderr = '';
+    const progress = createProgress({ progress: true, stderr: (text) => (stderr += text) });
+    progress.done(); // nothing shown yet: nothing to clear
+    progress.update('a');
+    progress.update('b');
+    progress.done();
+    expect(stderr).toBe('\r\x1b[2Ka\r\x1b[2Kb\r\x1b[2K');
+    const quiet = createProgress({ stderr: (text) => (stderr += `!${text}`) });
+    quiet.update('c');
+    quiet.done();
+    expect(stderr).not.toContain('!');
+  });
 });
 
 describe('chainlab send', () => {
@@ -101,40 +151,6 @@ describe('chainlab send', () => {
   });
 });
 
-describe('chainlab lab', () => {
-  it("exits 1 with the node's reason for a block out of range, and changes nothing", async () => {
-    const tampered = await chainlab('lab', 'tamper', '--index', '99', '--node', open.url);
-    expect(tampered.code).toBe(1);
-    expect(tampered.stderr).toContain('index 99 is past the tip');
-    expect(tampered.stdout).toBe('');
-    expect((await call(`${open.url}/chain/verify`)).body.valid).toBe(true);
-  });
-
-  it('rewrites a block, so the chain no longer verifies', async () => {
-    // Block 2 must not be the tip: rewriting the tip breaks no link.
-    expect((await chainlab('mine', '--count', '2', '--node', open.url)).code).toBe(0);
-    const tampered = await chainlab('lab', 'tamper', '--index', '2', '--amount', '500', '--node', open.url, '--json');
-    expect(tampered).toMatchObject({ code: 0, stderr: '' });
-    const body = JSON.parse(tampered.stdout);
-    expectMatchesContract('POST', '/lab/tamper', 200, body);
-    expect(body.valid).toBe(false);
-    expect((await call(`${open.url}/chain`)).body.chain[1].transactions[0].amount).toBe(500);
-  });
-
-  it('heals, and refuses a partition naming nodes it does not know', async () => {
-    const healed = await chainlab('lab', 'heal', '--node', open.url, '--json');
-    expect(healed.code).toBe(0);
-    expectMatchesContract('POST', '/lab/heal', 200, JSON.parse(healed.stdout));
-    const split = await chainlab('lab', 'partition', 'ghost1/ghost2', '--node', open.url);
-    expect(split.code).toBe(1);
-    expect(split.stderr).toMatch(/^chainlab: .+/);
-  });
-
-  it('is refused by a node without the lab', async () => {
-    expect((await chainlab('lab', 'heal', '--node', other.url)).code).toBe(1);
-  });
-});
-
 describe('usage errors', () => {
   it.each([
     [['status', '--nodes', 'localhost:5000']],
@@ -143,9 +159,29 @@ describe('usage errors', () => {
     [['send', '--from', 'a', '--to', 'b']],
     [['lab', 'tamper']],
     [['lab', 'partition', 'node1,,node2']],
+    [['lab', 'delay', 'node2', 'abc']],
+    [['lab', 'delay', 'node2', '60001']],
+    [['lab', 'delay', 'node2', '10', '--loss', '2']],
+    [['lab', 'mining', 'sometimes']],
+    [['lab', 'mining', 'interval']],
+    [['lab', 'mining', 'manual', '--seconds', '5']],
+    [['lab', 'restore']],
+    [['watch', '--limit', '0']],
+    [['nonsense']],
   ])('%j exits 2 with a message', async (argv) => {
     const wrong = await chainlab(...argv);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).not.toBe('');
+    expect(wrong.stderr).toMatch(/error: .+\n\(add --help for usage\)/);
+  });
+
+  it('--help lists every command, and exits 0', async () => {
+    const help = await chainlab('--help');
+    expect(help.code).toBe(0);
+    for (const command of ['wallet', 'status', 'chain', 'mine', 'send', 'watch', 'lab', 'lesson'])
+      expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    expect(help.stdout).toContain('Exit codes: 0 done, 1 refused');
+    const lab = await chainlab('lab', '--help');
+    for (const command of ['tamper', 'heal', 'partition', 'delay', 'pause', 'resume', 'mining', 'snapshot', 'restore', 'reset'])
+      expect(lab.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 });

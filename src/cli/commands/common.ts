@@ -6,6 +6,12 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: Record<string, string | undefined>;
+  /** Colour on stdout: main.ts sets it when stdout is a TTY and NO_COLOR is unset; tests and pipes get plain text. */
+  colour?: boolean;
+  /** Progress lines on stderr for anything that waits: main.ts sets it when stderr is a TTY. */
+  progress?: boolean;
+  /** One line typed on stdin (`lesson run --step` waits on it); undefined once stdin has ended. */
+  readLine?: () => Promise<string | undefined>;
 }
 
 export const DEFAULT_NODE = 'http://localhost:5000';

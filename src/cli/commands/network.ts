@@ -1,7 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { requestNode } from '../node-client.ts';
+import { painter, printable, type Painter } from '../colour.ts';
+import { LARGE_ANSWER_BYTES, requestNode } from '../node-client.ts';
+import { createProgress } from '../progress.ts';
 import { walletDir } from '../wallets.ts';
 import { DEFAULT_NODE, nodeUrl, positiveAmount, printer, Refused, valueOf, wholeFrom, type CliIo } from './common.ts';
+import { faultsLine } from './lab.ts';
 import { sendSigned, withWallets } from './wallet.ts';
 
 const DEFAULT_NODES = ['http://localhost:5000', 'http://localhost:5001', 'http://localhost:5002'];
@@ -20,19 +23,32 @@ interface Json {
 type Health = { node_id?: unknown; length?: unknown; tip_hash?: unknown; peers?: unknown; peers_reachable?: unknown };
 
 const count = (value: unknown) => (Array.isArray(value) ? value.length : '?');
-const short = (hash: unknown) => (typeof hash === 'string' ? hash.slice(0, 12) : '?');
+const short = (hash: unknown) => (typeof hash === 'string' ? printable(hash.slice(0, 12), 12) : '?');
 
-/** One node's line of `chainlab status`, or why it has none. */
-async function nodeStatus(node: string): Promise<{ node: string; ok: boolean; json: unknown; line: string }> {
-  const [health, pending] = await Promise.all([requestNode(node, 'GET', '/health'), requestNode(node, 'GET', '/transactions/pending')]);
+/** One node's line of `chainlab status`, or why it has none: GET /health, /transactions/pending and /lab (a 404: the lab is off). */
+async function nodeStatus(node: string, paint: Painter): Promise<{ node: string; ok: boolean; json: unknown; line: string }> {
+  const [health, pending, lab] = await Promise.all([
+    requestNode(node, 'GET', '/health'),
+    requestNode(node, 'GET', '/transactions/pending'),
+    requestNode(node, 'GET', '/lab', undefined, { answers: [404] }),
+  ]);
   if (!health.ok || !pending.ok) {
     const reason = !health.ok ? health.reason : !pending.ok ? pending.reason : '';
-    return { node, ok: false, json: { node, error: reason }, line: `${node}: unreachable: ${reason}` };
+    return { node, ok: false, json: { node, error: reason }, line: `${node}: ${paint.bad('unreachable')}: ${printable(reason, 500)}` };
   }
   const h = health.value.body as Health;
   const waiting = (pending.value.body as { length?: unknown }).length;
-  const line = `${String(h.node_id)} (${node}): length ${String(h.length)}, tip ${short(h.tip_hash)}, peers ${count(h.peers_reachable)}/${count(h.peers)} reachable, pending ${String(waiting)}`;
-  return { node, ok: true, json: { node, health: health.value.body, pending: pending.value.body }, line };
+  const labOff = lab.ok && lab.value.status === 404;
+  const faults = !lab.ok
+    ? paint.bad(`faults unknown (${printable(lab.reason, 200)})`)
+    : labOff
+      ? paint.dim('lab off')
+      : faultsLine(lab.value.body, paint);
+  const line =
+    `${paint.bold(printable(h.node_id, 64))} (${node}): length ${printable(h.length, 20)}, tip ${short(h.tip_hash)}, ` +
+    `peers ${count(h.peers_reachable)}/${count(h.peers)} reachable, pending ${printable(waiting, 20)}, ${faults}`;
+  const labJson = lab.ok && !labOff ? lab.value.body : null;
+  return { node, ok: true, json: { node, health: health.value.body, pending: pending.value.body, lab: labJson }, line };
 }
 
 /** `chainlab status|chain|mine|send`: what a network of nodes holds, and the notebook's steps. */
@@ -43,11 +59,12 @@ export function registerNetwork(root: Command, io: CliIo): void {
 
   root
     .command('status')
-    .description("one line per node: its chain's length and tip, its peers, its pending transactions")
+    .description('one line per node: its id, chain length and tip, peers reachable, pending transactions, lab faults')
     .option('--nodes <urls>', 'comma-separated node URLs', nodeList, DEFAULT_NODES)
-    .option('--json', 'print JSON: [{node, health, pending} or {node, error}]')
+    .option('--json', 'print JSON: [{node, health, pending, lab} or {node, error}]; lab is null when the lab is off')
     .action(async (options: Json & { nodes: string[] }) => {
-      const statuses = await Promise.all(options.nodes.map(nodeStatus));
+      const paint = painter(io);
+      const statuses = await Promise.all(options.nodes.map((node) => nodeStatus(node, paint)));
       print(
         options,
         statuses.map((s) => s.json),
@@ -60,12 +77,17 @@ export function registerNetwork(root: Command, io: CliIo): void {
   withNode(root.command('chain').description("the node's chain, a line per block"))
     .option('--last <n>', 'only the last n blocks', wholeFrom(1))
     .action(async (options: Json & { node: string; last?: number }) => {
-      const { body } = valueOf(await requestNode(options.node, 'GET', '/chain'));
+      const progress = createProgress(io);
+      progress.update(`reading the chain of ${options.node}…`);
+      const answer = await requestNode(options.node, 'GET', '/chain', undefined, { maxBytes: LARGE_ANSWER_BYTES, timeoutMs: 60_000 });
+      progress.done();
+      const { body } = valueOf(answer);
       const chain = (body as { chain?: unknown }).chain;
       if (!Array.isArray(chain)) throw new Refused(`GET ${options.node}/chain: the answer has no chain`);
       const blocks = (options.last === undefined ? chain : chain.slice(-options.last)) as Record<string, unknown>[];
       const lines = blocks.map(
-        (b) => `${String(b.index)}: proof ${String(b.proof)}, ${count(b.transactions)} transactions, previous ${short(b.previous_hash)}`,
+        (b) =>
+          `${printable(b.index, 20)}: proof ${printable(b.proof, 24)}, ${count(b.transactions)} transactions, previous ${short(b.previous_hash)}`,
       );
       print(options, options.last === undefined ? body : blocks, lines.join('\n'));
     });
@@ -74,14 +96,22 @@ export function registerNetwork(root: Command, io: CliIo): void {
     .option('--count <n>', `how many blocks (at most ${MAX_MINE_COUNT})`, wholeFrom(1), 1)
     .action(async (options: Json & { node: string; count: number }) => {
       if (options.count > MAX_MINE_COUNT) throw new Refused(`--count is at most ${MAX_MINE_COUNT}`);
-      for (let i = 0; i < options.count; i += 1) {
-        const { body } = valueOf(await requestNode(options.node, 'GET', '/mine'));
-        const block = body as Record<string, unknown>;
-        print(
-          options,
-          body,
-          `Block ${String(block.index)} forged: proof ${String(block.proof)}, ${count(block.transactions)} transactions`,
-        );
+      const progress = createProgress(io);
+      try {
+        for (let i = 0; i < options.count; i += 1) {
+          progress.update(`mining block ${i + 1} of ${options.count}…`);
+          const answer = await requestNode(options.node, 'GET', '/mine');
+          progress.done();
+          const { body } = valueOf(answer);
+          const block = body as Record<string, unknown>;
+          print(
+            options,
+            body,
+            `Block ${printable(block.index, 20)} forged: proof ${printable(block.proof, 24)}, ${count(block.transactions)} transactions`,
+          );
+        }
+      } finally {
+        progress.done();
       }
     });
 
