@@ -1,19 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { Refused, type CliIo } from '../cli/commands/common.ts';
+import { painter, printable } from '../cli/colour.ts';
+import { Refused, valueOf, type CliIo } from '../cli/commands/common.ts';
 import { requestNode } from '../cli/node-client.ts';
+import { createProgress } from '../cli/progress.ts';
 import { RESET_QUIET_MS } from '../lab/lab.ts';
-import { parseLesson, type Lesson } from './format.ts';
-import { runLesson, type Requester } from './runner.ts';
+import { lessonNames, readLesson } from './files.ts';
+import { LESSONS_DIR } from './paths.ts';
+import type { Lesson, Step } from './format.ts';
+import { composeCommand, needsText } from './settings.ts';
+import { runLesson, type Requester, type Tone } from './runner.ts';
 
-/** lessons/ at the package's root: from src/lessons and from dist/lessons alike. */
-export const LESSONS_DIR = resolve(__dirname, '../../lessons');
 const DEFAULT_NODES = ['http://localhost:5000', 'http://localhost:5001', 'http://localhost:5002'];
-const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const MAX_NODES = 16;
+const MAX_LINE_CHARS = 4000;
 // The nodes' default PEER_TIMEOUT_MS (src/config.ts): a reset keeps each node quiet for RESET_QUIET_MS plus twice it.
 const DEFAULT_PEER_TIMEOUT_MS = 2000;
+
+export { LESSONS_DIR };
 
 export interface LessonDeps {
   dir?: string;
@@ -38,24 +41,8 @@ function nodeList(text: string): string[] {
 export function lessonCommand(io: CliIo, deps: LessonDeps = {}): Command {
   const dir = deps.dir ?? LESSONS_DIR;
   const out = (text: string) => io.stdout(`${text}\n`);
-  const load = (name: string): Lesson => {
-    if (!NAME.test(name))
-      throw new Refused(`no lesson '${name}': a lesson's name is lower-case letters, digits and dashes (see lesson list)`);
-    let text: string;
-    try {
-      text = readFileSync(join(dir, `${name}.yaml`), 'utf8');
-    } catch {
-      throw new Refused(`no lesson '${name}' in ${dir} (see lesson list)`);
-    }
-    const parsed = parseLesson(text, `lessons/${name}.yaml`);
-    if (!parsed.ok) throw new Refused(parsed.reason);
-    return parsed.value;
-  };
-  const names = () =>
-    readdirSync(dir)
-      .filter((file) => file.endsWith('.yaml'))
-      .map((file) => file.slice(0, -'.yaml'.length))
-      .sort();
+  const load = (name: string): Lesson => valueOf(readLesson(dir, name));
+  const names = () => lessonNames(dir);
 
   const lesson = new Command('lesson').description('runnable lessons: narrated steps against a LAB=on network, each checked');
   lesson
@@ -71,27 +58,52 @@ export function lessonCommand(io: CliIo, deps: LessonDeps = {}): Command {
   lesson
     .command('show <name>')
     .description("print a lesson's narration and steps, without running it")
-    .action((name: string) => {
-      const { title, summary, network, steps } = load(name);
-      out(
-        `# ${title}\n${summary.trim()}\n\nnetwork: ${network.nodes} nodes, TX_RULE=${network.tx_rule ?? 'open'}${network.pow_rule ? `, POW_RULE=${network.pow_rule}` : ''}`,
-      );
+    .option('--json', 'print the lesson as parsed, as JSON')
+    .action((name: string, options: { json?: boolean }) => {
+      const parsed = load(name);
+      if (options.json === true) return out(JSON.stringify({ name, ...parsed }));
+      const { title, summary, network, steps } = parsed;
+      out(`# ${title}\n${summary.trim()}\n\nnetwork: ${needsText(network)}\nstart it with: ${composeCommand(network)}`);
       steps.forEach((step, i) => out(`${i + 1}. [${step.action}] ${step.say.trim()}`));
     });
   lesson
     .command('run <name>')
     .description('reset the network through node 1, then run the steps and check each expectation')
     .option('--nodes <urls>', 'the nodes, in order: node 1, node 2, ...', nodeList, DEFAULT_NODES)
-    .action(async (name: string, options: { nodes: string[] }) => {
-      const outcome = await runLesson(load(name), {
+    .option('--step', 'pause before each step until Enter is pressed (q and Enter stops)')
+    .option('--json', 'print only the report, as JSON: {name, passed, failed, steps, failure?}')
+    .action(async (name: string, options: { nodes: string[]; step?: boolean; json?: boolean }) => {
+      const progress = createProgress(io);
+      const paint = painter(io);
+      const tones: Record<Tone, (text: string) => string> = { heading: paint.bold, say: (text) => text, ok: paint.ok, bad: paint.bad };
+      const report = await runLesson(load(name), {
         nodes: options.nodes,
         request: deps.request ?? requestNode,
-        print: out,
+        print: (line, tone) => {
+          // A line may carry a node's reason: its control characters must not reach the terminal.
+          const shown = line.split('\n').map((part) => printable(part, MAX_LINE_CHARS));
+          if (options.json !== true) out(tones[tone](shown.join('\n')));
+        },
+        progress: (text) => (text === '' ? progress.done() : progress.update(text)),
+        ...(options.step === true ? { beforeStep: pauser(io) } : {}),
         settleMs: deps.settleMs ?? RESET_QUIET_MS + 2 * DEFAULT_PEER_TIMEOUT_MS,
         ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
       });
-      if (!outcome.ok) throw new Refused(`lesson ${name}: ${outcome.reason}`);
-      out(`lesson ${name}: all ${outcome.value.passed} expectations passed`);
+      if (options.json === true) out(JSON.stringify({ name, ...report }));
+      if (report.failure !== undefined) throw new Refused(`lesson ${name}: ${report.failure}`);
+      if (options.json !== true) out(paint.ok(`lesson ${name}: all ${report.passed} expectations passed`));
     });
   return lesson;
+}
+
+/** `--step`: before each step, waits for a line on stdin; `q` stops the lesson, the end of stdin stops pausing. */
+function pauser(io: CliIo): (index: number, step: Step) => Promise<void> {
+  let ended = false;
+  return async (index, step) => {
+    if (ended || io.readLine === undefined) return;
+    io.stderr(`-- step ${index + 1}, ${step.action}: press Enter to run it (q to stop) `);
+    const line = await io.readLine();
+    if (line === undefined) ended = true;
+    else if (line.trim().toLowerCase() === 'q') throw new Refused(`stopped before step ${index + 1}`);
+  };
 }

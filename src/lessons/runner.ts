@@ -1,16 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Verdict } from '../chain/validate.ts';
 import type { NodeAnswer } from '../cli/node-client.ts';
-import type { Expectation, Lesson, Step } from './format.ts';
+import { checkExpectations, NodeFailure, poll, tipsOf, type Call, type Check } from './checks.ts';
+import type { Lesson, Step } from './format.ts';
+import { Parties, type Network } from './parties.ts';
 
 /** One JSON request to a node (requestNode in src/cli/node-client.ts: fetch under one AbortSignal.timeout). */
 export type Requester = (base: string, method: 'GET' | 'POST', path: string, json?: unknown) => Promise<Verdict<NodeAnswer>>;
+
+/** How a line of the run reads: a heading, narration, or an expectation's outcome (command.ts colours them). */
+export type Tone = 'heading' | 'say' | 'ok' | 'bad';
 
 export interface RunOptions {
   /** The network's URLs: node N of the lesson is nodes[N - 1]. */
   nodes: string[];
   request: Requester;
-  print: (line: string) => void;
+  print: (line: string, tone: Tone) => void;
+  /** What the run is waiting for, when it waits (a reset settling, an expectation coming true); '' when it no longer waits. */
+  progress?: (text: string) => void;
+  /** Called before each step (`lesson run --step`: waits for Enter); the step runs when it resolves. */
+  beforeStep?: (index: number, step: Step) => Promise<void>;
   /**
    * How long to wait after the reset before the first step: a node goes quiet towards its peers
    * for a while after a network-wide reset (RESET_QUIET_MS plus twice PEER_TIMEOUT_MS, in server.ts),
@@ -21,151 +30,173 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-const POLL_MS = 100;
+/** What a run did: each step's checks, how many passed and failed, and why the run failed if it did. */
+export interface RunReport {
+  passed: number;
+  failed: number;
+  steps: { step: number; action: Step['action']; line: number; checks: Check[] }[];
+  /** Absent when every step ran and every expectation held. */
+  failure?: string;
+}
+
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** What went wrong before any step could run (a node down, the wrong rules, no lab). */
-class Unready extends Error {}
-
-type Check = { ok: true; line: string } | { ok: false; line: string };
-
 /**
- * Runs `lesson`: resets the network through node 1, checks every node's rules, then each step,
- * printing its narration and each expectation's result. Answers whether every step and
- * expectation passed; a failed action stops the lesson, since the steps after it assume it.
+ * Runs `lesson`: checks every node's rules, resets the network through node 1, then runs each
+ * step, printing its narration and each expectation's outcome. A failed action stops the lesson,
+ * since the steps after it assume it; a failed expectation does not.
  */
-export async function runLesson(lesson: Lesson, options: RunOptions): Promise<Verdict<{ passed: number }>> {
+export async function runLesson(lesson: Lesson, options: RunOptions): Promise<RunReport> {
   const { network } = lesson;
-  if (options.nodes.length < network.nodes)
-    return { ok: false, reason: `the lesson needs ${network.nodes} nodes; --nodes names ${options.nodes.length}` };
+  const report: RunReport = { passed: 0, failed: 0, steps: [] };
+  const fail = (failure: string): RunReport => ({ ...report, failure });
+  if (options.nodes.length < network.nodes) return fail(`the lesson needs ${network.nodes} nodes; --nodes names ${options.nodes.length}`);
   const nodes = options.nodes.slice(0, network.nodes);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const call = async (n: number, method: 'GET' | 'POST', path: string, json?: unknown) => {
+  const progress = options.progress ?? (() => {});
+  const call: Call = async (n, method, path, json) => {
     const answer = await options.request(nodes[n - 1]!, method, path, json);
-    if (!answer.ok) throw new Unready(`node ${n} (${nodes[n - 1]}): ${answer.reason}`);
+    if (!answer.ok) throw new NodeFailure(`node ${n} (${nodes[n - 1]}): ${answer.reason}`);
     return answer.value.body as Record<string, unknown>;
   };
-  let ids: string[];
+  let ready: { ids: string[]; network: Network };
   try {
-    ids = await checkRules(lesson, nodes.length, call);
+    ready = await checkRules(lesson, nodes.length, call);
+    progress('resetting the network to its genesis block…');
     await call(1, 'POST', '/lab/reset').catch((error: unknown) => {
-      throw new Unready(`${(error as Error).message} (a lesson needs the lab: LAB=on, as in docker compose up)`);
+      throw new NodeFailure(`${(error as Error).message} (a lesson needs the lab: LAB=on, as in docker compose up)`);
     });
     const back = await poll(
       timeoutMs,
-      async () => lengthsOf(nodes.length, call),
-      (lengths) => lengths.every((l) => l === 1),
+      async () => tipsOf(nodes.length, call),
+      (tips) => tips.every((tip) => tip.length === 1),
     );
-    if (!back.ok) throw new Unready(`after the reset the lengths are ${back.value.join(', ')}, not all 1, within ${timeoutMs} ms`);
+    if (!back.ok)
+      throw new NodeFailure(
+        `after the reset the lengths are ${back.value.map((tip) => tip.length).join(', ')}, not all 1, within ${timeoutMs} ms`,
+      );
+    progress('waiting for the network to settle after the reset…');
     await sleep(options.settleMs);
   } catch (error) {
-    if (error instanceof Unready) return { ok: false, reason: error.message };
+    if (error instanceof NodeFailure) return fail(error.message);
+    throw error;
+  } finally {
+    progress('');
+  }
+
+  const parties = new Parties(ready.network);
+  options.print(`# ${lesson.title}`, 'heading');
+  options.print(`${lesson.summary.trim()}\n`, 'say');
+  for (const [i, step] of lesson.steps.entries()) {
+    await options.beforeStep?.(i, step);
+    options.print(`${i + 1}. ${step.say.trim()}`, 'say');
+    const checks: Check[] = [];
+    report.steps.push({ step: i + 1, action: step.action, line: step.line, checks });
+    const outcome = await attempt(() => act(step, ready.ids, call, parties));
+    const refused = step.expect?.refused;
+    if (refused !== undefined) {
+      const line = `${step.action} refused, the node saying “…${refused}…”`;
+      checks.push(
+        outcome.ok
+          ? { ok: false, line: `${line}: it was accepted` }
+          : outcome.reason.toLowerCase().includes(refused.toLowerCase())
+            ? { ok: true, line: `${step.action} refused: ${outcome.reason}` }
+            : { ok: false, line: `${line}: refused for another reason: ${outcome.reason}` },
+      );
+    } else if (!outcome.ok) {
+      options.print(`   ✗ ${step.action} failed: ${outcome.reason}`, 'bad');
+      report.failed += 1;
+      return fail(`step ${i + 1} (line ${step.line}): ${step.action} failed: ${outcome.reason}`);
+    }
+    if (step.expect !== undefined) {
+      progress(`step ${i + 1}: checking what it expects (up to ${timeoutMs / 1000} s)…`);
+      checks.push(...(await checkExpectations(step.expect, { count: nodes.length, call, parties, timeoutMs })));
+      progress('');
+    }
+    for (const check of checks) {
+      options.print(`   ${check.ok ? '✓' : '✗'} ${check.line}`, check.ok ? 'ok' : 'bad');
+      if (check.ok) report.passed += 1;
+      else report.failed += 1;
+    }
+  }
+  return report.failed > 0 ? fail(`${report.failed} of ${report.passed + report.failed} expectations failed`) : report;
+}
+
+async function attempt(action: () => Promise<void>): Promise<Verdict<void>> {
+  try {
+    await action();
+    return { ok: true, value: undefined };
+  } catch (error) {
+    if (error instanceof NodeFailure) return { ok: false, reason: error.message };
     throw error;
   }
-
-  options.print(`# ${lesson.title}\n${lesson.summary.trim()}\n`);
-  let passed = 0;
-  let failed = 0;
-  for (const [i, step] of lesson.steps.entries()) {
-    options.print(`${i + 1}. ${step.say.trim()}`);
-    try {
-      await act(step, ids, call);
-    } catch (error) {
-      if (!(error instanceof Unready)) throw error;
-      options.print(`   ✗ ${step.action} failed: ${error.message}`);
-      return { ok: false, reason: `step ${i + 1} (line ${step.line}) failed: ${error.message}` };
-    }
-    for (const check of await checks(step.expect, nodes.length, call, timeoutMs)) {
-      options.print(`   ${check.ok ? '✓' : '✗'} ${check.line}`);
-      if (check.ok) passed += 1;
-      else failed += 1;
-    }
-  }
-  if (failed > 0) return { ok: false, reason: `${failed} of ${passed + failed} expectations failed` };
-  return { ok: true, value: { passed } };
 }
 
-type Call = (n: number, method: 'GET' | 'POST', path: string, json?: unknown) => Promise<Record<string, unknown>>;
-
-/** Each node's id (partitions name nodes by id), once its rules are known to be the lesson's. */
-async function checkRules(lesson: Lesson, count: number, call: Call): Promise<string[]> {
-  const txRule = lesson.network.tx_rule ?? 'open';
+/** Each node's id (partitions name nodes by id) and reward address, once its rules are known to be the lesson's. */
+async function checkRules(lesson: Lesson, count: number, call: Call): Promise<{ ids: string[]; network: Network }> {
   const ids: string[] = [];
+  const miners: string[] = [];
+  const rules: string[] = [];
+  const needs = { tx_rule: lesson.network.tx_rule, pow_rule: lesson.network.pow_rule, gossip: lesson.network.gossip };
   for (let n = 1; n <= count; n += 1) {
     const health = await call(n, 'GET', '/health');
-    const mode = (health.mode ?? {}) as { tx_rule?: unknown; pow_rule?: unknown };
-    if (mode.tx_rule !== txRule)
-      throw new Unready(`node ${n} runs TX_RULE=${String(mode.tx_rule)}; this lesson needs TX_RULE=${txRule} docker compose up`);
-    const powRule = lesson.network.pow_rule;
-    if (powRule !== undefined && mode.pow_rule !== powRule)
-      throw new Unready(`node ${n} runs POW_RULE=${String(mode.pow_rule)}; this lesson needs POW_RULE=${powRule} docker compose up`);
-    if (typeof health.node_id !== 'string') throw new Unready(`node ${n} gave no node_id in GET /health`);
+    const mode = (health.mode ?? {}) as { tx_rule?: unknown; pow_rule?: unknown; gossip?: unknown; miner_address?: unknown };
+    const runs = {
+      tx_rule: mode.tx_rule,
+      pow_rule: mode.pow_rule,
+      gossip: mode.gossip === true ? 'on' : mode.gossip === false ? 'off' : undefined,
+    };
+    for (const [setting, wanted] of Object.entries(needs)) {
+      const actual = runs[setting as keyof typeof runs];
+      if (wanted !== undefined && actual !== wanted)
+        throw new NodeFailure(
+          `node ${n} runs ${setting.toUpperCase()}=${String(actual)}; this lesson needs ${setting.toUpperCase()}=${wanted} docker compose up`,
+        );
+    }
+    if (typeof health.node_id !== 'string') throw new NodeFailure(`node ${n} gave no node_id in GET /health`);
+    if (typeof mode.miner_address !== 'string') throw new NodeFailure(`node ${n} gave no miner_address in GET /health`);
     ids.push(health.node_id);
+    miners.push(mode.miner_address);
+    rules.push(String(mode.tx_rule));
   }
-  return ids;
+  if (new Set(rules).size > 1) throw new NodeFailure(`the nodes run different TX_RULEs: ${rules.join(', ')}`);
+  const txRule = rules[0] === 'signed' ? 'signed' : 'open';
+  return { ids, network: { txRule, miners } };
 }
 
-async function act(step: Step, ids: string[], call: Call): Promise<void> {
+async function act(step: Step, ids: string[], call: Call, parties: Parties): Promise<void> {
   switch (step.action) {
     case 'mine':
       return void (await call(step.node, 'POST', '/mine'));
     case 'send':
-      return void (await call(step.node, 'POST', '/transactions/new', { sender: step.from, recipient: step.to, amount: step.amount }));
+      return void (await call(step.node, 'POST', '/transactions/new', await transaction(step, call, parties)));
     case 'partition':
       return void (await call(1, 'POST', '/lab/partition', { groups: step.groups.map((group) => group.map((n) => ids[n - 1]!)) }));
     case 'heal':
       return void (await call(1, 'POST', '/lab/heal'));
     case 'resolve':
       return void (await call(step.node, 'POST', '/nodes/resolve'));
+    case 'tamper': {
+      const { index, transaction = 0, amount, rehash = false } = step;
+      return void (await call(step.node, 'POST', '/lab/tamper', { index, transaction, amount, rehash }));
+    }
+    case 'reset':
+      return void (await call(step.node, 'POST', '/lab/reset', { scope: 'node' }));
     case 'wait':
       return void (await sleep(step.ms));
   }
 }
 
-async function lengthsOf(count: number, call: Call): Promise<number[]> {
-  const lengths: number[] = [];
-  for (let n = 1; n <= count; n += 1) lengths.push(Number((await call(n, 'GET', '/chain/tip')).length));
-  return lengths;
-}
-
-/** Reads until `done` holds or `timeoutMs` passes; answers the last reading either way. */
-async function poll<T>(timeoutMs: number, read: () => Promise<T>, done: (value: T) => boolean): Promise<{ ok: boolean; value: T }> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return { ok: true, value };
-    if (Date.now() >= deadline) return { ok: false, value };
-    await sleep(POLL_MS);
-  }
-}
-
-async function checks(expectation: Expectation | undefined, count: number, call: Call, timeoutMs: number): Promise<Check[]> {
-  const results: Check[] = [];
-  if (expectation === undefined) return results;
-  try {
-    const { lengths, pending_contains: wanted } = expectation;
-    if (lengths !== undefined) {
-      const seen = await poll(
-        timeoutMs,
-        () => lengthsOf(count, call),
-        (now) => now.every((l, i) => l === lengths[i]),
-      );
-      const line = `lengths ${lengths.join(', ')}`;
-      results.push(seen.ok ? { ok: true, line } : { ok: false, line: `${line}: got ${seen.value.join(', ')} after ${timeoutMs} ms` });
-    }
-    if (wanted !== undefined) {
-      const { node, ...fields } = wanted;
-      const matches = (tx: Record<string, unknown>) => Object.entries(fields).every(([key, value]) => tx[key] === value);
-      const read = async () => ((await call(node, 'GET', '/transactions/pending')).transactions ?? []) as Record<string, unknown>[];
-      const seen = await poll(timeoutMs, read, (txs) => Array.isArray(txs) && txs.some(matches));
-      const line = `node ${node}'s pending transactions hold ${JSON.stringify(fields)}`;
-      results.push(
-        seen.ok ? { ok: true, line } : { ok: false, line: `${line}: not within ${timeoutMs} ms (${seen.value.length} pending)` },
-      );
-    }
-  } catch (error) {
-    if (!(error instanceof Unready)) throw error;
-    results.push({ ok: false, line: `could not check: ${error.message}` });
-  }
-  return results;
+/** The body of a send: plain under open; under signed, signed by `signed_by` (a forgery) or the sender, with the sender's next nonce. */
+async function transaction(step: Extract<Step, { action: 'send' }>, call: Call, parties: Parties): Promise<Record<string, unknown>> {
+  const sender = parties.address(step.from);
+  const recipient = parties.address(step.to);
+  if (step.signed_by === undefined && parties.txRule === 'open') return { sender, recipient, amount: step.amount };
+  const account = await call(step.node, 'GET', `/accounts/${sender}`);
+  const nonce = Number(account.next_nonce);
+  const fields = { amount: step.amount, nonce, recipient, sender };
+  const signature = parties.sign(step.signed_by ?? step.from, fields);
+  if (signature === undefined)
+    throw new NodeFailure(`nobody here holds ${step.signed_by ?? step.from}'s key: a payment from a miner needs signed_by (a forgery)`);
+  return { ...fields, signature };
 }
