@@ -102,6 +102,14 @@ export class ComposeProject implements AsyncDisposable {
     await this.down();
   }
 
+  /**
+   * Runs `command` in `service`'s container (`docker compose exec -T`), answering its stdout; a
+   * command that exits non-zero rejects with the end of its output.
+   */
+  async exec(service: string, ...command: string[]): Promise<string> {
+    return this.#compose('exec', '-T', service, ...command);
+  }
+
   /** Every service's log, to explain a failure. */
   async logs(): Promise<string> {
     return this.#compose('logs', '--no-color');

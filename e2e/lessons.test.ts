@@ -1,0 +1,55 @@
+// Every lesson in lessons/ runs against the project's own docker-compose.yml, started with the
+// variables the lesson's network declares (TX_RULE=signed docker compose up, ...), through the
+// chainlab command inside node1's container: `docker compose exec node1 chainlab lesson run NAME`.
+// A lesson that no longer matches the code fails the build.
+import { readLessons } from '../src/lessons/files.ts';
+import { composeEnv } from '../src/lessons/settings.ts';
+import { ComposeProject } from './support/docker-cli.ts';
+import { NODE_IMAGE } from './support/node-containers.ts';
+
+const SETUP_TIMEOUT_MS = 600_000;
+const LESSON_TIMEOUT_MS = 180_000;
+// The services by name, on the Compose network: node N of a lesson is the Nth.
+const NODES = 'http://node1:5000,http://node2:5000,http://node3:5000';
+
+/** Lessons by the variables their network needs beyond the Compose defaults: one network per group. */
+const groups = new Map<string, { env: Record<string, string>; names: string[] }>();
+for (const { name, lesson } of readLessons()) {
+  const env = composeEnv(lesson.network);
+  const key =
+    Object.entries(env)
+      .map(([variable, value]) => `${variable}=${value}`)
+      .join(' ') || 'the defaults';
+  const group = groups.get(key) ?? { env, names: [] };
+  group.names.push(name);
+  groups.set(key, group);
+}
+
+describe.each([...groups.entries()])('docker compose up with %s', (key, { env, names }) => {
+  const project = new ComposeProject(`chainlab-lessons-${process.pid}-${[...groups.keys()].indexOf(key)}`, 'docker-compose.yml', {
+    CHAINLAB_IMAGE: NODE_IMAGE,
+    CHAINLAB_PORT_1: '0',
+    CHAINLAB_PORT_2: '0',
+    CHAINLAB_PORT_3: '0',
+    // The defaults, whatever the shell that runs the tests exported; then what the lessons need.
+    GOSSIP: 'on',
+    POW_RULE: 'notebook',
+    TX_RULE: 'open',
+    LAB: 'on',
+    MINING: 'manual',
+    ...env,
+  });
+
+  beforeAll(() => project.up(), SETUP_TIMEOUT_MS);
+  afterAll(() => project.down(), SETUP_TIMEOUT_MS);
+
+  it.each(names)(
+    'runs the lesson %s to the end, every expectation met',
+    async (name) => {
+      const output = await project.exec('node1', 'chainlab', 'lesson', 'run', name, '--nodes', NODES);
+      expect(output).toMatch(new RegExp(`lesson ${name}: all \\d+ expectations passed\\n$`));
+      expect(output).not.toContain('✗');
+    },
+    LESSON_TIMEOUT_MS,
+  );
+});
