@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { VARIABLES } from '../src/config.ts';
-import { GENERATED, generateDocs } from '../tools/docs/generate.ts';
+import { generated, generateDocs } from '../tools/docs/generate.ts';
 import { call, startTestNode } from './support/nodes.ts';
 
 const ROOT = join(__dirname, '..');
@@ -24,11 +24,16 @@ describe('the generated docs', () => {
     try {
       cpSync(join(DOCS, 'api.md'), join(dir, 'api.md'));
       writeFileSync(join(dir, 'configuration.md'), read(join(DOCS, 'configuration.md')).replace('`PORT`', '`PORTS`'));
-      expect(await generateDocs({ dir, check: true })).toEqual([join(dir, 'configuration.md'), join(dir, 'metrics.md')]);
+      const lessonPages = Object.keys(generated()).filter((name) => name.startsWith('lessons/'));
+      expect(await generateDocs({ dir, check: true })).toEqual([
+        join(dir, 'configuration.md'),
+        join(dir, 'metrics.md'),
+        ...lessonPages.map((name) => join(dir, name)),
+      ]);
       expect(existsSync(join(dir, 'metrics.md'))).toBe(false);
 
       await generateDocs({ dir, check: false });
-      for (const name of Object.keys(GENERATED)) expect(read(join(dir, name))).toBe(read(join(DOCS, name)));
+      for (const name of Object.keys(generated())) expect(read(join(dir, name))).toBe(read(join(DOCS, name)));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -81,7 +86,7 @@ describe('against a running node', () => {
 });
 
 describe('links between the README and docs/', () => {
-  const pages = [join(ROOT, 'README.md'), ...readdirSync(DOCS).map((name) => join(DOCS, name))];
+  const pages = [join(ROOT, 'README.md'), ...markdownIn(DOCS), ...markdownIn(join(DOCS, 'lessons'))];
 
   test('every relative link leads to a file, and every #anchor to a heading in it', () => {
     const broken: string[] = [];
@@ -100,9 +105,16 @@ describe('links between the README and docs/', () => {
 
   test('the README links to every page of docs/', () => {
     const readme = read(join(ROOT, 'README.md'));
-    for (const name of readdirSync(DOCS)) expect(readme).toContain(`](docs/${name})`);
+    for (const page of markdownIn(DOCS)) expect(readme).toContain(`](docs/${relative(DOCS, page)})`);
   });
 });
+
+/** The Markdown files directly in `dir` (docs/lessons/ has its own index, which links its pages). */
+function markdownIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join(dir, name));
+}
 
 /** The cells of every Markdown table row in `markdown`, trimmed; the header rows included, the rules left out. */
 function tableRows(markdown: string): string[][] {
