@@ -33,3 +33,6 @@ export function printable(value: unknown, max: number): string {
   const text = (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))).replace(CONTROLS, '?');
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
+
+/** The first 12 characters of a hash a node sent, fit for a terminal; `?` when it is no string. */
+export const short = (hash: unknown): string => (typeof hash === 'string' ? printable(hash.slice(0, 12), 12) : '?');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createInterface, type Interface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
+import { printable } from './colour.ts';
 import { Refused, type CliIo } from './commands/common.ts';
 import { registerLab } from './commands/lab.ts';
 import { registerNetwork } from './commands/network.ts';
@@ -14,6 +15,8 @@ import { lessonCommand } from '../lessons/command.ts';
  * node, or a wallet that exists or is missing, or a node that does not answer), 2 a usage error.
  */
 export type { CliIo };
+
+const MAX_REASON_CHARS = 2000;
 
 const HELP_AFTER = `
 Every command that asks a node takes --node <url> (status: --nodes <url,...>) and --json, for scripts.
@@ -51,7 +54,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof Refused) {
-      io.stderr(`chainlab: ${error.message}\n`);
+      // The reason often carries a node's own text: one line, no escape sequences, bounded.
+      io.stderr(`chainlab: ${printable(error.message, MAX_REASON_CHARS)}\n`);
       return 1;
     }
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // commander has printed why

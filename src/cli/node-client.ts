@@ -1,5 +1,3 @@
-import type { Verdict } from '../chain/validate.ts';
-
 /** The wallet's view of a node: one JSON request, one deadline, a bounded answer. */
 export interface NodeAnswer {
   status: number;
@@ -25,6 +23,13 @@ export interface RequestOptions {
 }
 
 /**
+ * A request's outcome: the answer, or why there is none. A refusal (the node answered 4xx or 5xx)
+ * carries its status and the node's own `refusal` text, so a caller can tell "the node said no"
+ * from "no answer" (a lesson's `refused:` counts only the first).
+ */
+export type NodeVerdict = { ok: true; value: NodeAnswer } | { ok: false; reason: string; status?: number; refusal?: string };
+
+/**
  * `method path` on the node at `base`, answered as parsed JSON. A refusal (4xx/5xx) is a failure
  * whose reason is the node's own `error` (or `message`) text; so is no answer, naming the request.
  */
@@ -34,7 +39,7 @@ export async function requestNode(
   path: string,
   json?: unknown,
   { maxBytes = MAX_ANSWER_BYTES, jsonText, timeoutMs = TIMEOUT_MS, answers = [] }: RequestOptions = {},
-): Promise<Verdict<NodeAnswer>> {
+): Promise<NodeVerdict> {
   const body = jsonText ?? (json === undefined ? undefined : JSON.stringify(json));
   const url = `${base.replace(/\/+$/, '')}${path}`;
   const where = `${method} ${url}`;
@@ -47,6 +52,8 @@ export async function requestNode(
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body,
       signal: AbortSignal.timeout(timeoutMs),
+      // A redirect would send the request, a signed payment's body included, to a server nobody named.
+      redirect: 'error',
     });
     status = response.status;
     const read = await readCapped(response, maxBytes);
@@ -61,8 +68,15 @@ export async function requestNode(
   } catch {
     answer = undefined;
   }
-  if (status >= 400 && !answers.includes(status))
-    return { ok: false, reason: refusalText(answer) ?? `${where}: ${status} ${text.slice(0, 200)}` };
+  if (status >= 400 && !answers.includes(status)) {
+    const refusal = refusalText(answer);
+    return {
+      ok: false,
+      reason: refusal ?? `${where}: ${status} ${text.slice(0, 200)}`,
+      status,
+      ...(refusal === undefined ? {} : { refusal }),
+    };
+  }
   if (answer === undefined) return { ok: false, reason: `${where}: ${status} answer is not JSON: ${text.slice(0, 200)}` };
   return { ok: true, value: { status, body: answer, text } };
 }

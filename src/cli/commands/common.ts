@@ -47,6 +47,26 @@ export function nodeUrl(text: string): string {
   return text;
 }
 
+const MAX_NODES = 32; // status asks each at once
+
+/** A comma-separated list of node URLs, as --nodes and CHAINLAB_NODES give it. */
+export function nodeList(text: string): string[] {
+  const nodes = text.split(',').map((node) => node.trim());
+  if (nodes.length > MAX_NODES) throw new InvalidArgumentError(`at most ${MAX_NODES} nodes`);
+  return nodes.map(nodeUrl);
+}
+
+/** The nodes a command asks without --nodes: $CHAINLAB_NODES, else the three of docker-compose.yml. */
+export function defaultNodes(env: Record<string, string | undefined>): string[] {
+  const set = env.CHAINLAB_NODES;
+  if (set === undefined) return ['http://localhost:5000', 'http://localhost:5001', 'http://localhost:5002'];
+  try {
+    return nodeList(set);
+  } catch (error) {
+    throw new Refused(`CHAINLAB_NODES: ${(error as Error).message} (it is comma-separated node URLs)`);
+  }
+}
+
 /** `--json` prints `json`, else `line`. */
 export function printer(io: CliIo): (options: { json?: boolean }, json: unknown, line: string) => void {
   return (options, json, line) => io.stdout(`${options.json === true ? JSON.stringify(json) : line}\n`);

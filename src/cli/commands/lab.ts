@@ -1,4 +1,5 @@
-import { open, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat, writeFile } from 'node:fs/promises';
 import { Argument, InvalidArgumentError, type Command } from 'commander';
 import type { Verdict } from '../../chain/validate.ts';
 import { MAX_DELAY_MS, MAX_NAME_CHARS } from '../../lab/faults.ts';
@@ -97,11 +98,16 @@ export function faultsLine(view: unknown, paint: Painter = painter({})): string 
   return `${faults.length === 0 ? paint.ok('no faults') : paint.bad(`faults: ${faults.join(', ')}`)}${miningText}`;
 }
 
-/** The text of a snapshot file, refused when not a plain file or past `limit` bytes (checked on the handle it is read from, so a file growing meanwhile is caught too). */
+/**
+ * The text of a snapshot file, refused when not a plain file or past `limit` bytes. Opening a FIFO
+ * would wait for a writer forever, so the path is looked at first, and opened without blocking (a
+ * FIFO swapped in meanwhile is caught on the handle, as is a file growing meanwhile).
+ */
 export async function readSnapshotFile(path: string, limit: number): Promise<Verdict<string>> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    if (!(await stat(path)).isFile()) return { ok: false, reason: `${path} is not a file` };
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return { ok: false, reason: `cannot read ${path}: ${(error as Error).message}` };
   }
@@ -120,6 +126,15 @@ export async function readSnapshotFile(path: string, limit: number): Promise<Ver
     await handle.close();
   }
 }
+
+// What valid JSON may hold raw only inside a string and a terminal would act on: DEL, C1 (CSI is U+009B).
+// Raw C0 controls other than whitespace are not valid JSON at all, but are caught too.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const JSON_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** A node's JSON text with its terminal controls as \u escapes: the same JSON value, and plain text stays byte for byte. */
+export const terminalSafeJson = (text: string): string =>
+  text.replace(JSON_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** `chainlab lab ...`: the lab's faults and the chain's (LAB=on). A refusal exits 1 with the node's reason. */
 export function registerLab(root: Command, io: CliIo): void {
@@ -213,7 +228,7 @@ export function registerLab(root: Command, io: CliIo): void {
       progress.done();
       const { body, text } = valueOf(answer);
       // The node's own text, not JSON.stringify's: a float such as 1.0 keeps its spelling, and the blocks their hashes.
-      if (options.out === undefined) return io.stdout(`${text}\n`);
+      if (options.out === undefined) return io.stdout(`${terminalSafeJson(text)}\n`);
       try {
         await writeFile(options.out, `${text}\n`, { flag: 'wx' });
       } catch (error) {

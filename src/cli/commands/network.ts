@@ -1,21 +1,25 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import { painter, printable, type Painter } from '../colour.ts';
+import type { Command } from 'commander';
+import { painter, printable, short, type Painter } from '../colour.ts';
 import { LARGE_ANSWER_BYTES, requestNode } from '../node-client.ts';
 import { createProgress } from '../progress.ts';
 import { walletDir } from '../wallets.ts';
-import { DEFAULT_NODE, nodeUrl, positiveAmount, printer, Refused, valueOf, wholeFrom, type CliIo } from './common.ts';
+import {
+  DEFAULT_NODE,
+  defaultNodes,
+  nodeList,
+  nodeUrl,
+  positiveAmount,
+  printer,
+  Refused,
+  valueOf,
+  wholeFrom,
+  type CliIo,
+} from './common.ts';
 import { faultsLine } from './lab.ts';
 import { sendSigned, withWallets } from './wallet.ts';
 
-const DEFAULT_NODES = ['http://localhost:5000', 'http://localhost:5001', 'http://localhost:5002'];
-const MAX_NODES = 32; // each is asked at once
 const MAX_MINE_COUNT = 100;
-
-function nodeList(text: string): string[] {
-  const nodes = text.split(',').map((node) => node.trim());
-  if (nodes.length > MAX_NODES) throw new InvalidArgumentError(`at most ${MAX_NODES} nodes`);
-  return nodes.map(nodeUrl);
-}
+const MESSAGE_CHARS = 500;
 
 interface Json {
   json?: boolean;
@@ -23,7 +27,6 @@ interface Json {
 type Health = { node_id?: unknown; length?: unknown; tip_hash?: unknown; peers?: unknown; peers_reachable?: unknown };
 
 const count = (value: unknown) => (Array.isArray(value) ? value.length : '?');
-const short = (hash: unknown) => (typeof hash === 'string' ? printable(hash.slice(0, 12), 12) : '?');
 
 /** One node's line of `chainlab status`, or why it has none: GET /health, /transactions/pending and /lab (a 404: the lab is off). */
 async function nodeStatus(node: string, paint: Painter): Promise<{ node: string; ok: boolean; json: unknown; line: string }> {
@@ -60,11 +63,12 @@ export function registerNetwork(root: Command, io: CliIo): void {
   root
     .command('status')
     .description('one line per node: its id, chain length and tip, peers reachable, pending transactions, lab faults')
-    .option('--nodes <urls>', 'comma-separated node URLs', nodeList, DEFAULT_NODES)
+    .option('--nodes <urls>', 'comma-separated node URLs (default: $CHAINLAB_NODES or localhost:5000-5002)', nodeList)
     .option('--json', 'print JSON: [{node, health, pending, lab} or {node, error}]; lab is null when the lab is off')
-    .action(async (options: Json & { nodes: string[] }) => {
+    .action(async (options: Json & { nodes?: string[] }) => {
       const paint = painter(io);
-      const statuses = await Promise.all(options.nodes.map((node) => nodeStatus(node, paint)));
+      const nodes = options.nodes ?? defaultNodes(io.env);
+      const statuses = await Promise.all(nodes.map((node) => nodeStatus(node, paint)));
       print(
         options,
         statuses.map((s) => s.json),
@@ -136,6 +140,6 @@ export function registerNetwork(root: Command, io: CliIo): void {
             : undefined;
       if (answer === undefined) throw new Refused(`${options.node} runs TX_RULE=${String(rule)}, which chainlab send does not know`);
       const { message } = answer.body as { message?: unknown };
-      print(options, answer.body, typeof message === 'string' ? message : answer.text);
+      print(options, answer.body, printable(typeof message === 'string' ? message : answer.text, MESSAGE_CHARS));
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ADDRESS } from '../../chain/signed-rules.ts';
+import { printable } from '../colour.ts';
 import { requestNode, type NodeAnswer } from '../node-client.ts';
 import { createWallet, loadWallet, signTransfer, walletDir, type Wallet } from '../wallets.ts';
 import { DEFAULT_NODE, nodeUrl, positiveAmount, printer, Refused, valueOf, type CliIo } from './common.ts';
@@ -64,7 +65,11 @@ export function registerWallet(root: Command, io: CliIo): void {
       const { address } = valueOf(loadWallet(dirOf(options), name));
       const answer = valueOf(await requestNode(options.node, 'GET', `/accounts/${address}`));
       const { balance, available, next_nonce } = answer.body as Record<string, unknown>;
-      print(options, answer.body, `${String(balance)} (available ${String(available)}, next nonce ${String(next_nonce)})`);
+      print(
+        options,
+        answer.body,
+        `${printable(balance, 30)} (available ${printable(available, 30)}, next nonce ${printable(next_nonce, 30)})`,
+      );
     },
   );
 
@@ -75,6 +80,6 @@ export function registerWallet(root: Command, io: CliIo): void {
     .action(async (options: SendOptions) => {
       const answer = await sendSigned(options.node, dirOf(options), options);
       const { message } = answer.body as { message?: unknown };
-      print(options, answer.body, typeof message === 'string' ? message : answer.text);
+      print(options, answer.body, printable(typeof message === 'string' ? message : answer.text, 500));
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Verdict } from '../../chain/validate.ts';
-import { painter, printable, type Painter } from '../colour.ts';
+import { painter, printable, short, type Painter } from '../colour.ts';
 import { describe, refusalText } from '../node-client.ts';
 import { createProgress } from '../progress.ts';
 import { DEFAULT_NODE, nodeUrl, Refused, wholeFrom, type CliIo } from './common.ts';
@@ -115,7 +115,8 @@ export async function watchEvents(
   };
   try {
     arm(limits.connectMs, `no answer within ${limits.connectMs} ms`);
-    const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
+    // A redirect would hand the watch to a server nobody named.
+    const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream' }, redirect: 'error' });
     if (response.status !== 200) return { ok: false, reason: await refusalOf(response, where) };
     const type = response.headers.get('content-type') ?? '';
     if (!type.startsWith('text/event-stream') || response.body === null)
@@ -161,7 +162,6 @@ async function refusalOf(response: Response, where: string): Promise<string> {
 type Data = Record<string, unknown>;
 const asData = (value: unknown): Data => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Data) : {});
 const name = (value: unknown) => printable(value ?? '?', NAME_CHARS);
-const short = (hash: unknown) => (typeof hash === 'string' ? printable(hash.slice(0, 12), 12) : '?');
 const plural = (n: unknown, what: string) => `${name(n)} ${what}${n === 1 ? '' : 's'}`;
 
 /** A block as the events carry it ({hash, block}, maybe cut): its index, who mined it (its reward's recipient), its size, its hash. */
