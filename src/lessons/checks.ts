@@ -1,12 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LARGE_ANSWER_BYTES, type RequestOptions } from '../cli/node-client.ts';
 import type { Expectation, TxMatch } from './format.ts';
 import type { Parties } from './parties.ts';
 
 /** One JSON request to node N of the lesson, its body on success; a failure throws NodeFailure. */
-export type Call = (n: number, method: 'GET' | 'POST', path: string, json?: unknown) => Promise<Record<string, unknown>>;
+export type Call = (
+  n: number,
+  method: 'GET' | 'POST',
+  path: string,
+  json?: unknown,
+  options?: RequestOptions,
+) => Promise<Record<string, unknown>>;
 
-/** A node that did not do what a step asked, with its reason (a refusal, or no answer). */
-export class NodeFailure extends Error {}
+/** A node that did not do what a step asked, with its reason; `refusal`: the node's own, when it refused (a 4xx). */
+export class NodeFailure extends Error {
+  readonly refusal: string | undefined;
+  constructor(message: string, refusal?: string) {
+    super(message);
+    this.refusal = refusal;
+  }
+}
 
 export interface Check {
   ok: boolean;
@@ -31,7 +44,9 @@ export async function tipsOf(count: number, call: Call): Promise<{ length: numbe
   const tips = [];
   for (let n = 1; n <= count; n += 1) {
     const { length, hash } = await call(n, 'GET', '/chain/tip');
-    tips.push({ length: Number(length), hash: String(hash) });
+    if (!Number.isSafeInteger(length) || typeof hash !== 'string')
+      throw new NodeFailure(`node ${n}'s GET /chain/tip has no length and hash`);
+    tips.push({ length: length as number, hash });
   }
   return tips;
 }
@@ -98,7 +113,9 @@ export async function checkExpectations(expectation: Expectation, context: Check
   }
   if (inChain !== undefined) {
     const read = async () =>
-      list((await call(inChain.node, 'GET', '/chain')).chain).flatMap((block) => list((block as { transactions?: unknown }).transactions));
+      list((await call(inChain.node, 'GET', '/chain', undefined, { maxBytes: LARGE_ANSWER_BYTES })).chain).flatMap((block) =>
+        list((block as { transactions?: unknown }).transactions),
+      );
     await until(
       `node ${inChain.node}'s chain holds ${describe(inChain)}`,
       read,
@@ -110,7 +127,11 @@ export async function checkExpectations(expectation: Expectation, context: Check
     const entries = Object.entries(balances.accounts);
     const read = async () => {
       const seen: number[] = [];
-      for (const [party] of entries) seen.push(Number((await call(balances.node, 'GET', `/accounts/${parties.address(party)}`)).balance));
+      for (const [party] of entries) {
+        const { balance } = await call(balances.node, 'GET', `/accounts/${parties.address(party)}`);
+        if (typeof balance !== 'number') throw new NodeFailure(`node ${balances.node}'s GET /accounts gave no balance for ${party}`);
+        seen.push(balance);
+      }
       return seen;
     };
     await until(

@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { painter, printable } from '../cli/colour.ts';
-import { Refused, valueOf, type CliIo } from '../cli/commands/common.ts';
+import { defaultNodes, nodeList, Refused, valueOf, type CliIo } from '../cli/commands/common.ts';
 import { requestNode } from '../cli/node-client.ts';
 import { createProgress } from '../cli/progress.ts';
 import { RESET_QUIET_MS } from '../lab/lab.ts';
@@ -10,8 +10,6 @@ import type { Lesson, Step } from './format.ts';
 import { composeCommand, needsText } from './settings.ts';
 import { runLesson, type Requester, type Tone } from './runner.ts';
 
-const DEFAULT_NODES = ['http://localhost:5000', 'http://localhost:5001', 'http://localhost:5002'];
-const MAX_NODES = 16;
 const MAX_LINE_CHARS = 4000;
 // The nodes' default PEER_TIMEOUT_MS (src/config.ts): a reset keeps each node quiet for RESET_QUIET_MS plus twice it.
 const DEFAULT_PEER_TIMEOUT_MS = 2000;
@@ -23,15 +21,6 @@ export interface LessonDeps {
   request?: Requester;
   settleMs?: number;
   timeoutMs?: number;
-}
-
-function nodeList(text: string): string[] {
-  const urls = text.split(',').map((url) => url.trim());
-  if (urls.length > MAX_NODES || urls.some((url) => !/^https?:\/\/[^\s/]+/.test(url)))
-    throw new InvalidArgumentError(
-      `expected up to ${MAX_NODES} comma-separated http:// URLs, as in http://localhost:5000,http://localhost:5001`,
-    );
-  return urls;
 }
 
 /**
@@ -47,13 +36,16 @@ export function lessonCommand(io: CliIo, deps: LessonDeps = {}): Command {
   const lesson = new Command('lesson').description('runnable lessons: narrated steps against a LAB=on network, each checked');
   lesson
     .command('list')
-    .description('the lessons, with their titles')
+    .description('the lessons, with their titles (a lesson that does not parse is named on stderr, and the exit is 1)')
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => {
-      const all = names().map((name) => ({ name, ...load(name) }));
-      if (options.json === true)
-        return out(JSON.stringify(all.map(({ name, title, summary, network }) => ({ name, title, summary, network }))));
-      for (const { name, title } of all) out(`${name.padEnd(16)} ${title}`);
+      const read = names().map((name) => ({ name, parsed: readLesson(dir, name) }));
+      const all = read.flatMap(({ name, parsed }) => (parsed.ok ? [{ name, ...parsed.value }] : []));
+      if (options.json === true) out(JSON.stringify(all.map(({ name, title, summary, network }) => ({ name, title, summary, network }))));
+      else for (const { name, title } of all) out(`${name.padEnd(20)} ${title}`);
+      // One broken file must not hide the others: they are listed, and it is named.
+      const broken = read.flatMap(({ parsed }) => (parsed.ok ? [] : [parsed.reason]));
+      if (broken.length > 0) throw new Refused(`${broken.length} lesson file(s) do not parse: ${broken.join('; ')}`);
     });
   lesson
     .command('show <name>')
@@ -69,15 +61,15 @@ export function lessonCommand(io: CliIo, deps: LessonDeps = {}): Command {
   lesson
     .command('run <name>')
     .description('reset the network through node 1, then run the steps and check each expectation')
-    .option('--nodes <urls>', 'the nodes, in order: node 1, node 2, ...', nodeList, DEFAULT_NODES)
+    .option('--nodes <urls>', 'the nodes, in order: node 1, node 2, ... (default: $CHAINLAB_NODES, else :5000, :5001, :5002)', nodeList)
     .option('--step', 'pause before each step until Enter is pressed (q and Enter stops)')
     .option('--json', 'print only the report, as JSON: {name, passed, failed, steps, failure?}')
-    .action(async (name: string, options: { nodes: string[]; step?: boolean; json?: boolean }) => {
+    .action(async (name: string, options: { nodes?: string[]; step?: boolean; json?: boolean }) => {
       const progress = createProgress(io);
       const paint = painter(io);
       const tones: Record<Tone, (text: string) => string> = { heading: paint.bold, say: (text) => text, ok: paint.ok, bad: paint.bad };
       const report = await runLesson(load(name), {
-        nodes: options.nodes,
+        nodes: options.nodes ?? defaultNodes(io.env),
         request: deps.request ?? requestNode,
         print: (line, tone) => {
           // A line may carry a node's reason: its control characters must not reach the terminal.

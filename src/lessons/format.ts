@@ -73,7 +73,9 @@ export function parseLesson(text: string, file: string): Verdict<Lesson> {
     return { ok: false, reason: `${file}:1: longer than ${MAX_FILE_CHARS} characters (a lesson is a few pages)` };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const first = doc.errors[0];
+  // A warning is YAML the parser took but did not understand, such as an unknown tag (!!js/function):
+  // a lesson is plain data, so it is an error here.
+  const first = doc.errors[0] ?? doc.warnings[0];
   if (first !== undefined) return { ok: false, reason: `${file}:${lineCounter.linePos(first.pos[0]).line}: ${yamlMessage(first)}` };
   let value: unknown;
   try {
@@ -162,6 +164,12 @@ function stepProblem(step: Step, network: Lesson['network']): Problem | undefine
       ? undefined
       : { path: ['expect', key], message: `expect.${key} must list ${nodes} ${what}, one per node (it lists ${list.length})` };
   checks.push(() => perNode(expect.lengths, 'lengths', 'chain lengths'));
+  if (expect.forked !== undefined && nodes < 2)
+    checks.push(() => ({
+      path: ['expect', 'forked'],
+      atKey: true,
+      message: 'expect.forked needs two nodes or more: one node is never forked',
+    }));
   checks.push(() => perNode(expect.valid, 'valid', 'verdicts'));
   for (const key of ['pending_contains', 'chain_contains'] as const) {
     const match = expect[key];

@@ -1,12 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Verdict } from '../chain/validate.ts';
-import type { NodeAnswer } from '../cli/node-client.ts';
+import type { NodeVerdict, RequestOptions } from '../cli/node-client.ts';
 import { checkExpectations, NodeFailure, poll, tipsOf, type Call, type Check } from './checks.ts';
 import type { Lesson, Step } from './format.ts';
 import { Parties, type Network } from './parties.ts';
 
 /** One JSON request to a node (requestNode in src/cli/node-client.ts: fetch under one AbortSignal.timeout). */
-export type Requester = (base: string, method: 'GET' | 'POST', path: string, json?: unknown) => Promise<Verdict<NodeAnswer>>;
+export type Requester = (
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  json?: unknown,
+  options?: RequestOptions,
+) => Promise<NodeVerdict>;
 
 /** How a line of the run reads: a heading, narration, or an expectation's outcome (command.ts colours them). */
 export type Tone = 'heading' | 'say' | 'ok' | 'bad';
@@ -54,15 +59,18 @@ export async function runLesson(lesson: Lesson, options: RunOptions): Promise<Ru
   const nodes = options.nodes.slice(0, network.nodes);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const progress = options.progress ?? (() => {});
-  const call: Call = async (n, method, path, json) => {
-    const answer = await options.request(nodes[n - 1]!, method, path, json);
-    if (!answer.ok) throw new NodeFailure(`node ${n} (${nodes[n - 1]}): ${answer.reason}`);
-    return answer.value.body as Record<string, unknown>;
+  const call: Call = async (n, method, path, json, requestOptions) => {
+    const answer = await options.request(nodes[n - 1]!, method, path, json, requestOptions);
+    if (answer.ok) return answer.value.body as Record<string, unknown>;
+    // Only a 4xx with the node's own reason is the node refusing what it was asked.
+    const refused = answer.status !== undefined && answer.status >= 400 && answer.status < 500 ? answer.refusal : undefined;
+    throw new NodeFailure(`node ${n} (${nodes[n - 1]}): ${answer.reason}`, refused);
   };
   let ready: { ids: string[]; network: Network };
   try {
     ready = await checkRules(lesson, nodes.length, call);
-    progress('resetting the network to its genesis block…');
+    progress('clearing the lab’s faults and resetting the network to its genesis block…');
+    await clearFaults(nodes.length, call);
     await call(1, 'POST', '/lab/reset').catch((error: unknown) => {
       throw new NodeFailure(`${(error as Error).message} (a lesson needs the lab: LAB=on, as in docker compose up)`);
     });
@@ -88,8 +96,8 @@ export async function runLesson(lesson: Lesson, options: RunOptions): Promise<Ru
   options.print(`# ${lesson.title}`, 'heading');
   options.print(`${lesson.summary.trim()}\n`, 'say');
   for (const [i, step] of lesson.steps.entries()) {
-    await options.beforeStep?.(i, step);
     options.print(`${i + 1}. ${step.say.trim()}`, 'say');
+    await options.beforeStep?.(i, step);
     const checks: Check[] = [];
     report.steps.push({ step: i + 1, action: step.action, line: step.line, checks });
     const outcome = await attempt(() => act(step, ready.ids, call, parties));
@@ -99,9 +107,11 @@ export async function runLesson(lesson: Lesson, options: RunOptions): Promise<Ru
       checks.push(
         outcome.ok
           ? { ok: false, line: `${line}: it was accepted` }
-          : outcome.reason.toLowerCase().includes(refused.toLowerCase())
-            ? { ok: true, line: `${step.action} refused: ${outcome.reason}` }
-            : { ok: false, line: `${line}: refused for another reason: ${outcome.reason}` },
+          : outcome.refusal === undefined
+            ? { ok: false, line: `${line}: it was not refused but failed: ${outcome.reason}` }
+            : outcome.refusal.toLowerCase().includes(refused.toLowerCase())
+              ? { ok: true, line: `${step.action} refused: ${outcome.reason}` }
+              : { ok: false, line: `${line}: refused for another reason: ${outcome.reason}` },
       );
     } else if (!outcome.ok) {
       options.print(`   ✗ ${step.action} failed: ${outcome.reason}`, 'bad');
@@ -122,14 +132,38 @@ export async function runLesson(lesson: Lesson, options: RunOptions): Promise<Ru
   return report.failed > 0 ? fail(`${report.failed} of ${report.passed + report.failed} expectations failed`) : report;
 }
 
-async function attempt(action: () => Promise<void>): Promise<Verdict<void>> {
+/** An action's outcome; `refusal`: the node's own reason, when it refused (a 4xx). */
+async function attempt(action: () => Promise<void>): Promise<{ ok: true } | { ok: false; reason: string; refusal?: string }> {
   try {
     await action();
-    return { ok: true, value: undefined };
+    return { ok: true };
   } catch (error) {
-    if (error instanceof NodeFailure) return { ok: false, reason: error.message };
-    throw error;
+    if (!(error instanceof NodeFailure)) throw error;
+    return { ok: false, reason: error.message, ...(error.refusal === undefined ? {} : { refusal: error.refusal }) };
   }
+}
+
+/**
+ * A reset takes the chains back to genesis, not the lab's faults: a partition, a slow link, a pause
+ * or a mining timer left from an earlier experiment would break the lesson's first step. The heal
+ * reaches every node (relay.ts); each node's mining goes back to manual; then each says it is clear.
+ */
+async function clearFaults(count: number, call: Call): Promise<void> {
+  await call(1, 'POST', '/lab/heal');
+  for (let n = 1; n <= count; n += 1) await call(n, 'POST', '/lab/mining', { mode: 'manual' });
+  const clear = await poll(
+    DEFAULT_TIMEOUT_MS,
+    async () => {
+      const left: string[] = [];
+      for (let n = 1; n <= count; n += 1) {
+        const lab = (await call(n, 'GET', '/lab')) as { groups?: unknown; links?: unknown; paused?: unknown };
+        if (lab.groups !== null || !Array.isArray(lab.links) || lab.links.length > 0 || lab.paused !== false) left.push(`node ${n}`);
+      }
+      return left;
+    },
+    (left) => left.length === 0,
+  );
+  if (!clear.ok) throw new NodeFailure(`the lab's faults are still set on ${clear.value.join(', ')} after a heal`);
 }
 
 /** Each node's id (partitions name nodes by id) and reward address, once its rules are known to be the lesson's. */

@@ -155,6 +155,15 @@ function describe(error: ErrorObject, path: Path, value: unknown, nodes: number 
     case 'maxItems':
     case 'maxProperties':
       return at(`${what} must have at most ${String(params.limit)} entries`);
+    case 'minProperties': {
+      // txMatch (node and one more) and balances.accounts (one account at least): an empty match would pass on anything.
+      const fields = Object.keys(schema?.properties ?? {}).filter((key) => key !== 'node');
+      return at(
+        fields.length > 0
+          ? `${what} needs one of ${fields.join(', ')} besides node: it would match anything`
+          : `${what} must name at least one`,
+      );
+    }
     default:
       return at(`${what} ${error.message ?? 'does not match lessons/lesson.schema.json'}`);
   }

@@ -37,7 +37,7 @@ describe('a lesson with every action and expectation', () => {
     node: 3
     say: Resolve.
     expect:
-      chain_contains: { node: 3 }
+      chain_contains: { node: 3, amount: 1 }
   - action: tamper
     node: 3
     index: 2
@@ -80,7 +80,7 @@ describe('a lesson with every action and expectation', () => {
           },
           { action: 'partition', groups: [[1, 2], [3]], say: 'Split.', line: 21 },
           { action: 'heal', say: 'Heal.', line: 24 },
-          { action: 'resolve', node: 3, say: 'Resolve.', line: 26, expect: { chain_contains: { node: 3 } } },
+          { action: 'resolve', node: 3, say: 'Resolve.', line: 26, expect: { chain_contains: { node: 3, amount: 1 } } },
           { action: 'tamper', node: 3, index: 2, transaction: 0, amount: -4, rehash: false, say: 'Tamper.', line: 31 },
           {
             action: 'reset',
@@ -179,12 +179,12 @@ describe('refused, with file, line, step and one plain reason', () => {
     ],
     [
       'a pool on a node beyond the network',
-      `${HEAD}  - action: heal\n    say: x\n    expect:\n      pending_contains: { node: 4 }\n`,
+      `${HEAD}  - action: heal\n    say: x\n    expect:\n      pending_contains: { node: 4, amount: 1 }\n`,
       'f.yaml:9: step 1: expect.pending_contains.node must be a node position from 1 to 3 (the network has 3 nodes)',
     ],
     [
       'balances on a node beyond the network',
-      `${SIGNED}  - action: heal\n    say: x\n    expect:\n      balances: { node: 4, accounts: {} }\n`,
+      `${SIGNED}  - action: heal\n    say: x\n    expect:\n      balances: { node: 4, accounts: { bob: 1 } }\n`,
       'f.yaml:10: step 1: expect.balances.node must be a node position from 1 to 3 (the network has 3 nodes)',
     ],
     [

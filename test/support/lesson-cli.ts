@@ -8,15 +8,20 @@ export interface LessonRun {
   error?: unknown;
 }
 
-/** `chainlab lesson ...argv` in-process, with `deps` (a lessons dir, a shorter settle), and `lines` typed on stdin. */
-export async function runLessonCli(argv: string[], deps: LessonDeps = {}, lines?: string[]): Promise<LessonRun> {
+/** `chainlab lesson ...argv` in-process, with `deps` (a lessons dir, a shorter settle), `lines` typed on stdin, and `env`. */
+export async function runLessonCli(
+  argv: string[],
+  deps: LessonDeps = {},
+  lines?: string[],
+  env: Record<string, string> = {},
+): Promise<LessonRun> {
   let out = '';
   let err = '';
   const typed = lines === undefined ? undefined : [...lines];
   const io: CliIo = {
     stdout: (text) => void (out += text),
     stderr: (text) => void (err += text),
-    env: {},
+    env,
     ...(typed === undefined ? {} : { readLine: async () => typed.shift() }),
   };
   const command = lessonCommand(io, deps);
