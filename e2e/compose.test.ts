@@ -56,6 +56,16 @@ describe('docker-compose.yml: three nodes peering through PEERS', () => {
     TEST_TIMEOUT_MS,
   );
 
+  it(
+    'has chainlab on the PATH of each container, asking the three services by default',
+    async () => {
+      const status = await project.exec('node2', 'chainlab', 'status', '--json');
+      const nodes = (JSON.parse(status) as { node: string; health?: { node_id?: string } }[]).map((s) => [s.node, s.health?.node_id]);
+      expect(nodes).toEqual(NODE_NAMES.map((name) => [`http://${name}:5000`, name]));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
   // The services gossip (the default): blocks and transactions spread without a resolve.
   it(
     'plays the notebook over the published ports, gossip carrying every block and transaction',

@@ -9,8 +9,6 @@ import { NODE_IMAGE } from './support/node-containers.ts';
 
 const SETUP_TIMEOUT_MS = 600_000;
 const LESSON_TIMEOUT_MS = 180_000;
-// The services by name, on the Compose network: node N of a lesson is the Nth.
-const NODES = 'http://node1:5000,http://node2:5000,http://node3:5000';
 
 /** Lessons by the variables their network needs beyond the Compose defaults: one network per group. */
 const groups = new Map<string, { env: Record<string, string>; names: string[] }>();
@@ -46,7 +44,8 @@ describe.each([...groups.entries()])('docker compose up with %s', (key, { env, n
   it.each(names)(
     'runs the lesson %s to the end, every expectation met',
     async (name) => {
-      const output = await project.exec('node1', 'chainlab', 'lesson', 'run', name, '--nodes', NODES);
+      // No --nodes: the Compose file's CHAINLAB_NODES names the three services, node N the Nth.
+      const output = await project.exec('node1', 'chainlab', 'lesson', 'run', name);
       expect(output).toMatch(new RegExp(`lesson ${name}: all \\d+ expectations passed\\n$`));
       expect(output).not.toContain('✗');
     },
