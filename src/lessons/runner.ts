@@ -70,10 +70,12 @@ export async function runLesson(lesson: Lesson, options: RunOptions): Promise<Ru
   try {
     ready = await checkRules(lesson, nodes.length, call);
     progress('clearing the lab’s faults and resetting the network to its genesis block…');
-    await clearFaults(nodes.length, call);
-    await call(1, 'POST', '/lab/reset').catch((error: unknown) => {
+    // Node 1 answered /health a moment ago: a failed heal there is, most likely, a node without the lab.
+    await call(1, 'POST', '/lab/heal').catch((error: unknown) => {
       throw new NodeFailure(`${(error as Error).message} (a lesson needs the lab: LAB=on, as in docker compose up)`);
     });
+    await clearFaults(nodes.length, call, timeoutMs);
+    await call(1, 'POST', '/lab/reset');
     const back = await poll(
       timeoutMs,
       async () => tipsOf(nodes.length, call),
@@ -145,14 +147,13 @@ async function attempt(action: () => Promise<void>): Promise<{ ok: true } | { ok
 
 /**
  * A reset takes the chains back to genesis, not the lab's faults: a partition, a slow link, a pause
- * or a mining timer left from an earlier experiment would break the lesson's first step. The heal
- * reaches every node (relay.ts); each node's mining goes back to manual; then each says it is clear.
+ * or a mining timer left from an earlier experiment would break the lesson's first step. After the
+ * heal (sent to node 1, relayed to every node), each node's mining goes back to manual; then each says it is clear.
  */
-async function clearFaults(count: number, call: Call): Promise<void> {
-  await call(1, 'POST', '/lab/heal');
+async function clearFaults(count: number, call: Call, timeoutMs: number): Promise<void> {
   for (let n = 1; n <= count; n += 1) await call(n, 'POST', '/lab/mining', { mode: 'manual' });
   const clear = await poll(
-    DEFAULT_TIMEOUT_MS,
+    timeoutMs,
     async () => {
       const left: string[] = [];
       for (let n = 1; n <= count; n += 1) {

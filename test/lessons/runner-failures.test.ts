@@ -202,3 +202,28 @@ test('without --nodes a lesson runs on CHAINLAB_NODES (the Compose file sets it 
   expect(run.error).toBeUndefined();
   expect([...asked]).toEqual(['http://node1:5000']);
 });
+
+test('a network without the lab is told it needs LAB=on, and its chain is left alone', async () => {
+  await using node = await startTestNode({ NODE_ID: 'node1', DIFFICULTY: '2' });
+  expect((await call(`${node.url}/mine`)).status).toBe(200);
+  const dir = lessonsDir();
+  write(dir, 'nolab', MINE);
+  const run = await runLessonCli(['run', 'nolab', '--nodes', node.url], { dir, settleMs: 0 });
+  expect((run.error as Error).message).toMatch(
+    /^lesson nolab: node 1 \(.*\): .*\(a lesson needs the lab: LAB=on, as in docker compose up\)$/,
+  );
+  expect((await call(`${node.url}/chain/tip`)).body.length).toBe(2);
+});
+
+test('a node that fails while the faults are cleared is reported as it is, not as a network without the lab', async () => {
+  const dir = lessonsDir();
+  writeFileSync(join(dir, 'two.yaml'), `title: t\nsummary: s\nnetwork:\n  nodes: 2\nsteps:\n${MINE}`);
+  const down: NodeVerdict = { ok: false, reason: 'POST http://y/lab/mining: fetch failed (ECONNREFUSED)' };
+  const one = stubNode(HEALTHY);
+  const run = await runLessonCli(['run', 'two', '--nodes', 'http://x,http://y'], {
+    dir,
+    settleMs: 0,
+    request: async (base, method, path, json) => (base === 'http://y' && path === '/lab/mining' ? down : one(base, method, path, json)),
+  });
+  expect((run.error as Error).message).toBe('lesson two: node 2 (http://y): POST http://y/lab/mining: fetch failed (ECONNREFUSED)');
+});
