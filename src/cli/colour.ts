@@ -36,3 +36,12 @@ export function printable(value: unknown, max: number): string {
 
 /** The first 12 characters of a hash a node sent, fit for a terminal; `?` when it is no string. */
 export const short = (hash: unknown): string => (typeof hash === 'string' ? printable(hash.slice(0, 12), 12) : '?');
+
+// What valid JSON may hold raw only inside a string and a terminal would act on: DEL, C1 (CSI is U+009B).
+// Raw C0 controls other than whitespace are not valid JSON at all, but are caught too.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const JSON_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** A node's JSON text with its terminal controls as \u escapes: the same JSON value, and plain text stays byte for byte. */
+export const terminalSafeJson = (text: string): string =>
+  text.replace(JSON_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

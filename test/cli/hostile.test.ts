@@ -55,6 +55,22 @@ describe('chainlab, against a node that sends terminal escapes', () => {
     expect((await chainlab('send', '--node', url, '--from', 'a', '--to', 'b', '--amount', '1')).stdout).toMatch(/^sent \?\]0;PWNED\?/);
   });
 
+  it('--json prints them as \\u escapes, the same JSON value', async () => {
+    await using node = await hostileNode('open');
+    const url = `http://${node.address}`;
+    for (const argv of [
+      ['status', '--nodes', url, '--json'],
+      ['chain', '--node', url, '--json'],
+      ['mine', '--node', url, '--json'],
+    ]) {
+      const { code, stdout } = await chainlab(...argv);
+      expect({ argv, code }).toEqual({ argv, code: 0 });
+      expect(stdout).not.toMatch(TERMINAL_CONTROLS);
+      expect(stdout).toContain('\\u009b2J');
+      expect(JSON.stringify(JSON.parse(stdout))).toContain(ESCAPES.slice(-3));
+    }
+  });
+
   it('wallet balance and wallet send print none of them', async () => {
     await using node = await hostileNode('signed');
     const url = `http://${node.address}`;

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Verdict } from '../../chain/validate.ts';
+import { terminalSafeJson } from '../colour.ts';
 
 /** Where a run of the CLI writes and what environment it sees (tests pass their own). */
 export interface CliIo {
@@ -69,5 +70,6 @@ export function defaultNodes(env: Record<string, string | undefined>): string[] 
 
 /** `--json` prints `json`, else `line`. */
 export function printer(io: CliIo): (options: { json?: boolean }, json: unknown, line: string) => void {
-  return (options, json, line) => io.stdout(`${options.json === true ? JSON.stringify(json) : line}\n`);
+  // JSON.stringify leaves DEL and C1 controls (CSI is U+009B) raw: a node's text must not reach the terminal so.
+  return (options, json, line) => io.stdout(`${options.json === true ? terminalSafeJson(JSON.stringify(json)) : line}\n`);
 }

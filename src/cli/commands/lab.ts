@@ -4,7 +4,7 @@ import { Argument, InvalidArgumentError, type Command } from 'commander';
 import type { Verdict } from '../../chain/validate.ts';
 import { MAX_DELAY_MS, MAX_NAME_CHARS } from '../../lab/faults.ts';
 import { MAX_INTERVAL_SECONDS } from '../../node/mining-schedule.ts';
-import { painter, printable, type Painter } from '../colour.ts';
+import { painter, printable, terminalSafeJson, type Painter } from '../colour.ts';
 import { LARGE_ANSWER_BYTES, requestNode } from '../node-client.ts';
 import { createProgress } from '../progress.ts';
 import { DEFAULT_NODE, nodeUrl, printer, Refused, valueOf, wholeFrom, type CliIo } from './common.ts';
@@ -126,15 +126,6 @@ export async function readSnapshotFile(path: string, limit: number): Promise<Ver
     await handle.close();
   }
 }
-
-// What valid JSON may hold raw only inside a string and a terminal would act on: DEL, C1 (CSI is U+009B).
-// Raw C0 controls other than whitespace are not valid JSON at all, but are caught too.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const JSON_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-
-/** A node's JSON text with its terminal controls as \u escapes: the same JSON value, and plain text stays byte for byte. */
-export const terminalSafeJson = (text: string): string =>
-  text.replace(JSON_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** `chainlab lab ...`: the lab's faults and the chain's (LAB=on). A refusal exits 1 with the node's reason. */
 export function registerLab(root: Command, io: CliIo): void {

@@ -19,7 +19,7 @@ import { faultsLine } from './lab.ts';
 import { sendSigned, withWallets } from './wallet.ts';
 
 const MAX_MINE_COUNT = 100;
-const MESSAGE_CHARS = 500;
+const MESSAGE_CHARS = 4000;
 
 interface Json {
   json?: boolean;

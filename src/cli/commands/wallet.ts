@@ -80,6 +80,6 @@ export function registerWallet(root: Command, io: CliIo): void {
     .action(async (options: SendOptions) => {
       const answer = await sendSigned(options.node, dirOf(options), options);
       const { message } = answer.body as { message?: unknown };
-      print(options, answer.body, printable(typeof message === 'string' ? message : answer.text, 500));
+      print(options, answer.body, printable(typeof message === 'string' ? message : answer.text, 4000));
     });
 }
