@@ -37,14 +37,6 @@ export class Parties {
     return this.#network.txRule === 'signed' ? addressOf(this.#key(party)) : party;
   }
 
-  /** The name a reader knows `address` by: the person or miner it belongs to, else the address shortened. */
-  nameOf(address: string): string {
-    const miner = this.#network.miners.indexOf(address);
-    if (miner >= 0 && this.#network.txRule === 'signed') return `miner of node ${miner + 1}`;
-    for (const [name, key] of this.#keys) if (addressOf(key) === address) return name;
-    return address.length > 16 ? `${address.slice(0, 12)}…` : address;
-  }
-
   /**
    * Signs `fields` with `signer`'s key. Only people have keys here: a miner's key stays in its
    * node's DATA_DIR, so a payment from a miner can only be a forgery, signed by somebody else.

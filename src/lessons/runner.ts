@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nextNonceIn } from '../cli/commands/wallet.ts';
 import type { NodeVerdict, RequestOptions } from '../cli/node-client.ts';
 import { checkExpectations, NodeFailure, poll, tipsOf, type Call, type Check } from './checks.ts';
 import type { Lesson, Step } from './format.ts';
 import { Parties, type Network } from './parties.ts';
+import { COMPOSE_SETTINGS } from './settings.ts';
 
 /** One JSON request to a node (requestNode in src/cli/node-client.ts: fetch under one AbortSignal.timeout). */
 export type Requester = (
@@ -172,7 +174,6 @@ async function checkRules(lesson: Lesson, count: number, call: Call): Promise<{ 
   const ids: string[] = [];
   const miners: string[] = [];
   const rules: string[] = [];
-  const needs = { tx_rule: lesson.network.tx_rule, pow_rule: lesson.network.pow_rule, gossip: lesson.network.gossip };
   for (let n = 1; n <= count; n += 1) {
     const health = await call(n, 'GET', '/health');
     const mode = (health.mode ?? {}) as { tx_rule?: unknown; pow_rule?: unknown; gossip?: unknown; miner_address?: unknown };
@@ -181,12 +182,10 @@ async function checkRules(lesson: Lesson, count: number, call: Call): Promise<{ 
       pow_rule: mode.pow_rule,
       gossip: mode.gossip === true ? 'on' : mode.gossip === false ? 'off' : undefined,
     };
-    for (const [setting, wanted] of Object.entries(needs)) {
-      const actual = runs[setting as keyof typeof runs];
-      if (wanted !== undefined && actual !== wanted)
-        throw new NodeFailure(
-          `node ${n} runs ${setting.toUpperCase()}=${String(actual)}; this lesson needs ${setting.toUpperCase()}=${wanted} docker compose up`,
-        );
+    for (const { key, variable } of COMPOSE_SETTINGS) {
+      const wanted = lesson.network[key];
+      if (wanted !== undefined && runs[key] !== wanted)
+        throw new NodeFailure(`node ${n} runs ${variable}=${String(runs[key])}; this lesson needs ${variable}=${wanted} docker compose up`);
     }
     if (typeof health.node_id !== 'string') throw new NodeFailure(`node ${n} gave no node_id in GET /health`);
     if (typeof mode.miner_address !== 'string') throw new NodeFailure(`node ${n} gave no miner_address in GET /health`);
@@ -227,8 +226,8 @@ async function transaction(step: Extract<Step, { action: 'send' }>, call: Call, 
   const sender = parties.address(step.from);
   const recipient = parties.address(step.to);
   if (step.signed_by === undefined && parties.txRule === 'open') return { sender, recipient, amount: step.amount };
-  const account = await call(step.node, 'GET', `/accounts/${sender}`);
-  const nonce = Number(account.next_nonce);
+  const nonce = nextNonceIn(await call(step.node, 'GET', `/accounts/${sender}`));
+  if (nonce === undefined) throw new NodeFailure(`node ${step.node} gave no next_nonce for ${step.from}`);
   const fields = { amount: step.amount, nonce, recipient, sender };
   const signature = parties.sign(step.signed_by ?? step.from, fields);
   if (signature === undefined)

@@ -227,3 +227,19 @@ test('a node that fails while the faults are cleared is reported as it is, not a
   });
   expect((run.error as Error).message).toBe('lesson two: node 2 (http://y): POST http://y/lab/mining: fetch failed (ECONNREFUSED)');
 });
+
+test("a signed send takes the node's next nonce only when it is a whole number", async () => {
+  const dir = lessonsDir();
+  writeFileSync(
+    join(dir, 'pay.yaml'),
+    'title: t\nsummary: s\nnetwork:\n  nodes: 1\n  tx_rule: signed\nsteps:\n  - action: send\n    node: 1\n    from: alice\n    to: bob\n    amount: 1\n    say: x\n',
+  );
+  const stub = stubNode({ ...HEALTHY, 'POST /transactions/new': answer({}) });
+  const run = await runLessonCli(['run', 'pay', '--nodes', 'http://x'], {
+    dir,
+    settleMs: 0,
+    request: async (base, method, path, json) =>
+      path.startsWith('/accounts/') ? answer({ next_nonce: 'NaN' }) : stub(base, method, path, json),
+  });
+  expect((run.error as Error).message).toBe('lesson pay: step 1 (line 7): send failed: node 1 gave no next_nonce for alice');
+});

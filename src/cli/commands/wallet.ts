@@ -22,6 +22,12 @@ interface SendOptions extends NodeOptions {
 export const withWallets = (command: Command): Command =>
   command.option('--wallets <dir>', 'where the keys are (default: $CHAINLAB_WALLETS or ~/.chainlab/wallets)');
 
+/** An account's `next_nonce` (GET /accounts/:address), if the node gave a whole number. */
+export function nextNonceIn(account: unknown): number | undefined {
+  const nonce = (account as { next_nonce?: unknown } | null)?.next_nonce;
+  return typeof nonce === 'number' && Number.isSafeInteger(nonce) ? nonce : undefined;
+}
+
 /** Signs a payment from wallet `from` (in `dir`) to a wallet name or address, with the node's next nonce, and sends it. */
 export async function sendSigned(
   node: string,
@@ -31,8 +37,8 @@ export async function sendSigned(
   const payer = valueOf(loadWallet(dir, from));
   const recipient = ADDRESS.test(to) ? to : valueOf(loadWallet(dir, to)).address;
   const account = valueOf(await requestNode(node, 'GET', `/accounts/${payer.address}`));
-  const nonce = (account.body as { next_nonce?: unknown }).next_nonce;
-  if (typeof nonce !== 'number' || !Number.isSafeInteger(nonce)) throw new Refused(`${node} gave no next_nonce for ${payer.address}`);
+  const nonce = nextNonceIn(account.body);
+  if (nonce === undefined) throw new Refused(`${node} gave no next_nonce for ${payer.address}`);
   const fields = { amount, nonce, recipient, sender: payer.address };
   const signature = signTransfer(payer.key, fields);
   return valueOf(await requestNode(node, 'POST', '/transactions/new', { ...fields, signature }));
