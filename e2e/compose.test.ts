@@ -1,9 +1,8 @@
 // The project's own docker-compose.yml, brought up with `docker compose` beside any network a
 // developer started by hand with `docker compose up`: a project name, an image tag and host ports of
 // its own, so it neither collides with that network nor touches it.
-import { ComposeProject } from './support/docker-cli.ts';
+import { ComposeProject, composeTestEnv } from './support/docker-cli.ts';
 import { getJson, postJson, waitForOk } from './support/http.ts';
-import { NODE_IMAGE } from './support/node-containers.ts';
 import { NODE_NAMES, NODE_PORT, otherNodes, peerAddress, type NodeUrls } from './support/nodes.ts';
 import { playGossipNotebook } from './support/notebook.ts';
 
@@ -12,17 +11,7 @@ const READY_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 120_000;
 
 describe('docker-compose.yml: three nodes peering through PEERS', () => {
-  const project = new ComposeProject(`chainlab-e2e-${process.pid}`, 'docker-compose.yml', {
-    CHAINLAB_IMAGE: NODE_IMAGE,
-    // Host port 0: Docker publishes each node on a free port of its choosing, read back with
-    // `docker compose port`. The defaults, 5000-5002, may belong to a network already running.
-    CHAINLAB_PORT_1: '0',
-    CHAINLAB_PORT_2: '0',
-    CHAINLAB_PORT_3: '0',
-    // What the tests below expect, whatever the shell that runs them exported.
-    GOSSIP: 'on',
-    POW_RULE: 'notebook',
-  });
+  const project = new ComposeProject(`chainlab-e2e-${process.pid}`, 'docker-compose.yml', composeTestEnv());
   let urls: NodeUrls;
 
   /** Where each node listens on the host now: Docker picks new ports when the containers start again. */

@@ -4,8 +4,7 @@
 // A lesson that no longer matches the code fails the build.
 import { readLessons } from '../src/lessons/files.ts';
 import { composeEnv } from '../src/lessons/settings.ts';
-import { ComposeProject } from './support/docker-cli.ts';
-import { NODE_IMAGE } from './support/node-containers.ts';
+import { ComposeProject, composeTestEnv } from './support/docker-cli.ts';
 
 const SETUP_TIMEOUT_MS = 600_000;
 const LESSON_TIMEOUT_MS = 180_000;
@@ -24,19 +23,12 @@ for (const { name, lesson } of readLessons()) {
 }
 
 describe.each([...groups.entries()])('docker compose up with %s', (key, { env, names }) => {
-  const project = new ComposeProject(`chainlab-lessons-${process.pid}-${[...groups.keys()].indexOf(key)}`, 'docker-compose.yml', {
-    CHAINLAB_IMAGE: NODE_IMAGE,
-    CHAINLAB_PORT_1: '0',
-    CHAINLAB_PORT_2: '0',
-    CHAINLAB_PORT_3: '0',
-    // The defaults, whatever the shell that runs the tests exported; then what the lessons need.
-    GOSSIP: 'on',
-    POW_RULE: 'notebook',
-    TX_RULE: 'open',
-    LAB: 'on',
-    MINING: 'manual',
-    ...env,
-  });
+  // The Compose defaults, whatever the shell that runs the tests exported; then what the lessons need.
+  const project = new ComposeProject(
+    `chainlab-lessons-${process.pid}-${[...groups.keys()].indexOf(key)}`,
+    'docker-compose.yml',
+    composeTestEnv(env),
+  );
 
   beforeAll(() => project.up(), SETUP_TIMEOUT_MS);
   afterAll(() => project.down(), SETUP_TIMEOUT_MS);

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { NODE_IMAGE } from './node-containers.ts';
 import { REPO_ROOT } from './nodes.ts';
 
 const run = promisify(execFile);
@@ -38,6 +39,27 @@ export async function publishedPort(container: string, containerPort: number): P
   const port = Number(first.slice(first.lastIndexOf(':') + 1));
   if (!Number.isInteger(port) || port <= 0) throw new Error(`no published port ${containerPort} for ${container}: '${output}'`);
   return port;
+}
+
+/**
+ * The variables docker-compose.yml reads, for a test's own project: the test's image tag, and host
+ * port 0, so Docker publishes each node on a free port of its choosing (read back with hostPort);
+ * the defaults, 5000-5002, may belong to a network already running. The nodes' settings are the
+ * Compose defaults whatever the shell that runs the tests exported, then `settings` over them.
+ */
+export function composeTestEnv(settings: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return {
+    CHAINLAB_IMAGE: NODE_IMAGE,
+    CHAINLAB_PORT_1: '0',
+    CHAINLAB_PORT_2: '0',
+    CHAINLAB_PORT_3: '0',
+    GOSSIP: 'on',
+    POW_RULE: 'notebook',
+    TX_RULE: 'open',
+    LAB: 'on',
+    MINING: 'manual',
+    ...settings,
+  };
 }
 
 /**
