@@ -11,26 +11,50 @@ export type JsonLayout = 'canonical' | 'compact';
  * moves them, it does not change the length. Both writers escape alike (ASCII only).
  */
 export function jsonLength(value: JsonValue, layout: JsonLayout, limit = Infinity): number {
-  const separator = layout === 'canonical' ? 2 : 1;
-  let total = 0;
+  const weight = layout === 'canonical' ? 2 : 1;
+  const { chars, separators } = countJson(value, weight, limit);
+  return chars + weight * separators;
+}
+
+/** Both writers' lengths of `value`, from one walk: a pooled transaction is measured both ways. */
+export interface JsonLengths {
+  compact: number;
+  canonical: number;
+}
+
+/** jsonLength in both layouts at once: canonicalJson writes one space more after each separator toJson writes. */
+export function jsonLengths(value: JsonValue): JsonLengths {
+  const { chars, separators } = countJson(value, 1, Infinity);
+  return { compact: chars + separators, canonical: chars + 2 * separators };
+}
+
+/**
+ * The characters of `value` as JSON but its ',' and ':' separators, and how many of those there
+ * are: a layout writes each separator in `weight` characters. Stops once the total passes `limit`.
+ */
+function countJson(value: JsonValue, weight: number, limit: number): { chars: number; separators: number } {
+  let chars = 0;
+  let separators = 0;
   const count = (item: JsonValue): void => {
-    if (total > limit) return;
+    if (chars + weight * separators > limit) return;
     if (Array.isArray(item)) {
-      total += 2 + Math.max(0, item.length - 1) * separator;
+      chars += 2;
+      separators += Math.max(0, item.length - 1);
       for (const element of item) count(element);
     } else if (typeof item === 'object' && item !== null && !(item instanceof PyFloat)) {
       const keys = Object.keys(item);
-      total += 2 + Math.max(0, keys.length - 1) * separator + keys.length * separator;
+      chars += 2;
+      separators += Math.max(0, keys.length - 1) + keys.length;
       for (const key of keys) {
-        total += quotedLength(key);
+        chars += quotedLength(key);
         count(item[key]!);
       }
     } else {
-      total += scalarLength(item);
+      chars += scalarLength(item);
     }
   };
   count(value);
-  return total;
+  return { chars, separators };
 }
 
 function scalarLength(value: null | boolean | string | number | bigint | PyFloat): number {

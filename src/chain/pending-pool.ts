@@ -1,5 +1,5 @@
-import { transactionBytes, type Transaction } from './block.ts';
-import { jsonLength } from './json-length.ts';
+import type { Transaction } from './block.ts';
+import { jsonLengths } from './json-length.ts';
 
 /** A pending transaction with what it costs, measured once when it is pooled. */
 export interface PendingEntry {
@@ -68,7 +68,9 @@ export class PendingPool {
   /** Pools `transaction` under `key`, unless that key is pending already. */
   add(key: string, transaction: Transaction): void {
     if (this.#entries.has(key)) return;
-    const entry = { transaction, bytes: transactionBytes(transaction), blockBytes: jsonLength(transaction, 'canonical') };
+    // One walk for both: transactionBytes is the compact length.
+    const { compact, canonical } = jsonLengths(transaction);
+    const entry = { transaction, bytes: compact, blockBytes: canonical };
     this.#entries.set(key, entry);
     if (!this.#stale) this.#transactions.push(transaction);
     this.#bytes += entry.bytes;

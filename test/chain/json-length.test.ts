@@ -1,7 +1,7 @@
 import { transactionBytes, type Transaction } from '../../src/chain/block.ts';
 import { cachedHash, measureBlock } from '../../src/chain/block-hash-cache.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
-import { jsonLength } from '../../src/chain/json-length.ts';
+import { jsonLength, jsonLengths } from '../../src/chain/json-length.ts';
 import { canonicalJson, PyFloat, toJson, type JsonValue } from '../../src/chain/py-json.ts';
 import { parseJson } from '../../src/chain/py-json-parse.ts';
 import { seededRandom, type Random } from '../support/random.ts';
@@ -78,6 +78,17 @@ describe('jsonLength', () => {
       const value = randomValue(random, 0);
       const exact = jsonLength(value, 'canonical') === canonicalJson(value).length && jsonLength(value, 'compact') === toJson(value).length;
       if (!exact) wrong.push(value);
+    }
+    expect(wrong.map(toJson)).toEqual([]);
+  });
+
+  test('jsonLengths gives both lengths from one walk, as each writer writes them', () => {
+    const random = seededRandom(12);
+    const wrong: JsonValue[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      const value = randomValue(random, 0);
+      const { compact, canonical } = jsonLengths(value);
+      if (compact !== toJson(value).length || canonical !== canonicalJson(value).length) wrong.push(value);
     }
     expect(wrong.map(toJson)).toEqual([]);
   });
