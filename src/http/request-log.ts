@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../log/log.ts';
+import { requestLineWriter } from '../log/request-line.ts';
 import { clip } from './clip.ts';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -48,6 +49,7 @@ export type RequestObserver = (method: string, route: string, status: number, se
  */
 export function requestLog(log: Logger, observe?: RequestObserver, headers: Readonly<Record<string, string>> = {}): Middleware {
   const fixed = Object.entries(headers);
+  const writeLine = requestLineWriter(log);
   return async (ctx, next) => {
     const started = performance.now();
     const { res } = ctx;
@@ -65,7 +67,7 @@ export function requestLog(log: Logger, observe?: RequestObserver, headers: Read
       const ms = Math.round(elapsed * 10) / 10;
       const url = clip(ctx.url, URL_CHARS);
       const route = routeOf(ctx);
-      log[requestLevel(ctx, route)]({ req_id: requestId, method, url, status, ms }, `${method} ${url} ${status} ${ms}ms`);
+      writeLine(requestLevel(ctx, route), { req_id: requestId, method, url, status, ms }, `${method} ${url} ${status} ${ms}ms`);
       observe?.(method, route, status, elapsed / 1000);
     }
   };

@@ -2,6 +2,7 @@ import { pino, type DestinationStream, type LevelWithSilent, type Logger as Pino
 import { batchedOutput } from './batched-output.ts';
 import { boundedError } from './bounded-error.ts';
 import { prettyStream } from './pretty-log.ts';
+import { markPlain } from './request-line.ts';
 
 /**
  * Where the node reports what it does: one JSON line per request and per peer failure. Only the
@@ -15,7 +16,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** A JSON-lines logger to standard output (or `destination`), at `level`; an `err` is logged bounded (see boundedError). */
 export function createLogger(level: LevelWithSilent, destination?: DestinationStream): PinoLogger {
-  return pino({ level, timestamp: isoTimeOncePerMs(), serializers: { err: boundedError } }, destination);
+  return markPlain(pino({ level, timestamp: isoTimeOncePerMs(), serializers: { err: boundedError } }, destination));
 }
 
 /**
