@@ -2,15 +2,14 @@
  * JSON read as the Python reference node's json.loads reads it, numbers kept exact (see
  * py-json.ts for the representation, and for writing it back out byte for byte).
  */
-import { pyFloat, PyFloat, pythonFloatRepr, toJson, type JsonObject, type JsonValue, type ParseResult } from './py-json.ts';
+import { PyFloat, toJson, type JsonObject, type JsonValue, type ParseResult } from './py-json.ts';
+import { NumberReader } from './py-json-numbers.ts';
 import { describe, JsonSyntaxError, StringReader } from './py-json-strings.ts';
-import { occurrences, rememberText } from './py-json-texts.ts';
+import { rememberText } from './py-json-texts.ts';
 /** Deep enough for any block; shallow enough that a hostile body cannot overflow the stack. */
 const MAX_DEPTH = 512;
 /** Property names a parse remembers (see Parser.key): a block and its transactions have a dozen. */
 const MAX_KEYS = 64;
-/** Python 3.11 refuses to convert longer digit strings to int; refusing them too keeps us in step. */
-const MAX_INT_DIGITS = 4300;
 
 export interface ParseOptions {
   /**
@@ -20,10 +19,6 @@ export interface ParseOptions {
    */
   keepTexts?: boolean;
 }
-
-// A backslash (an escape) or a character that Python's ensure_ascii would escape: a text holding
-// one is canonical only if toJson writes it so.
-const ESCAPED_OR_WIDE = /[\\\u007f-\uffff]/;
 
 /** Parses JSON as Python's json.loads does, keeping numbers exact; never throws. */
 export function parseJson(text: string, options: ParseOptions = {}): ParseResult {
@@ -38,78 +33,84 @@ export function parseJson(text: string, options: ParseOptions = {}): ParseResult
 class Parser {
   private readonly text: string;
   private pos = 0;
-  /** Property names met so far, by length, without escapes: see key(). */
+  /** Property names met so far, by length, each a plain name (see isPlainName): see key(). */
   private readonly keys = new Map<number, string[]>();
   private keyCount = 0;
+  /**
+   * The name that came first last time in an object held under a name (the blocks of "chain",
+   * the transactions of "transactions"), and the one that came after each name: a chain spells
+   * every block alike, so key() mostly needs only to check that the text holds the name foreseen.
+   */
+  private readonly firsts = new Map<string, string>();
+  private readonly follows = new Map<string, string>();
   /** Reads string values, remembering the short ones met in this parse. */
   private readonly strings: StringReader;
+  private readonly numbers: NumberReader;
   private readonly keepTexts: boolean;
-  // What keepText needs to know of the value being read, since it started (see startText): whether
-  // every token so far was as toJson writes it, and how many ':' and ',' of the text are structural.
+  /** Whether every token of the value keepText follows (see startText) was as toJson writes it. */
   private canonical = true;
-  private colons = 0;
-  private commas = 0;
 
   constructor(text: string, keepTexts: boolean) {
     this.text = text;
     this.strings = new StringReader(text);
+    this.numbers = new NumberReader(text, keepTexts);
     this.keepTexts = keepTexts;
   }
 
   document(): JsonValue {
-    const value = this.value(0);
+    const value = this.value(0, '');
     this.skipWhitespace();
     if (this.pos < this.text.length) this.fail('end of input after the value');
     return value;
   }
 
-  /** depth is the number of arrays and objects this value sits inside. */
-  private value(depth: number): JsonValue {
+  /** depth is the number of arrays and objects this value sits inside; name, the property that holds it (or its array). */
+  private value(depth: number, name: string): JsonValue {
     this.skipWhitespace();
-    const c = this.text[this.pos];
-    if (c === '"') return this.string();
-    if (c === '{' || c === '[') {
+    const c = this.text.charCodeAt(this.pos);
+    if (c === 0x22) return this.string();
+    if (c === 0x7b || c === 0x5b) {
       if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nesting deeper than ${MAX_DEPTH} at position ${this.pos}`);
-      return c === '{' ? this.object(depth + 1) : this.array(depth + 1);
+      return c === 0x7b ? this.object(depth + 1, name) : this.array(depth + 1, name);
     }
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
-    if (c === 'n') return this.literal('null', null);
-    if (c === 't') return this.literal('true', true);
-    if (c === 'f') return this.literal('false', false);
-    if (c === 'N') return this.literal('NaN', NaN);
-    if (c === 'I') return this.literal('Infinity', Infinity);
+    if (c === 0x2d || isDigit(c)) return this.number();
+    if (c === 0x6e) return this.literal('null', null);
+    if (c === 0x74) return this.literal('true', true);
+    if (c === 0x66) return this.literal('false', false);
+    if (c === 0x4e) return this.literal('NaN', NaN);
+    if (c === 0x49) return this.literal('Infinity', Infinity);
     return this.fail('a value');
   }
 
-  private object(depth: number): JsonObject {
+  private object(depth: number, name: string): JsonObject {
     const object: JsonObject = {};
     this.pos++; // '{'
     this.skipWhitespace();
-    if (this.text[this.pos] === '}') {
+    if (this.text.charCodeAt(this.pos) === 0x7d) {
       this.pos++;
       return object;
     }
     let previous: string | undefined;
     for (;;) {
-      if (this.text[this.pos] !== '"') this.fail('a property name in double quotes');
-      const key = this.key();
+      if (this.text.charCodeAt(this.pos) !== 0x22) this.fail('a property name in double quotes');
+      const key = previous === undefined ? this.predictedKey(this.firsts, name) : this.predictedKey(this.follows, previous);
       // toJson sorts the names; a name out of order, or twice, is not its text.
       if (previous !== undefined && !(previous < key)) this.canonical = false;
       previous = key;
-      this.colons++;
       this.skipWhitespace();
-      this.expect(':');
-      setProperty(object, key, this.value(depth));
-      if (this.separator('}')) return object;
+      if (this.text.charCodeAt(this.pos) !== 0x3a) this.fail("':'");
+      this.pos++;
+      setProperty(object, key, this.value(depth, key));
+      if (this.separator(0x7d)) return object;
       this.skipWhitespace();
     }
   }
 
-  private array(depth: number): JsonValue[] {
+  private array(depth: number, name: string): JsonValue[] {
     const items: JsonValue[] = [];
     this.pos++; // '['
     this.skipWhitespace();
-    if (this.text[this.pos] === ']') {
+    if (this.text.charCodeAt(this.pos) === 0x5d) {
       this.pos++;
       return items;
     }
@@ -117,27 +118,45 @@ class Parser {
     for (;;) {
       if (keep) {
         const start = this.startText();
-        const item = this.value(depth);
+        const item = this.value(depth, name);
         this.keepText(item, start);
         items.push(item);
       } else {
-        items.push(this.value(depth));
+        items.push(this.value(depth, name));
       }
       // push leaves room for 16 more: a short array (a block's transactions) is kept at its size.
-      if (this.separator(']')) return items.length < 16 ? items.slice() : items;
+      if (this.separator(0x5d)) return items.length < 16 ? items.slice() : items;
     }
   }
 
   /** After an item: consumes ',' (false: more follow) or the closing bracket (true: done). */
-  private separator(close: string): boolean {
+  private separator(close: number): boolean {
     this.skipWhitespace();
-    const c = this.text[this.pos];
-    if (c === ',' || c === close) {
+    const c = this.text.charCodeAt(this.pos);
+    if (c === 0x2c) {
       this.pos++;
-      if (c === ',') this.commas++;
-      return c === close;
+      return false;
     }
-    return this.fail(`',' or '${close}'`);
+    if (c === close) {
+      this.pos++;
+      return true;
+    }
+    return this.fail(`',' or '${String.fromCharCode(close)}'`);
+  }
+
+  /** A property name, foreseen as the one `predictions` has after `from`; the foresight is then updated. */
+  private predictedKey(predictions: Map<string, string>, from: string): string {
+    const predicted = predictions.get(from);
+    const text = this.text;
+    const start = this.pos + 1;
+    // A foreseen name is plain: the text holds it when it is followed by the closing quote.
+    if (predicted !== undefined && text.startsWith(predicted, start) && text.charCodeAt(start + predicted.length) === 0x22) {
+      this.pos = start + predicted.length + 1;
+      return predicted;
+    }
+    const key = this.key();
+    if ((predictions.size < MAX_KEYS || predicted !== undefined) && isPlainName(key)) predictions.set(from, key);
+    return key;
   }
 
   /**
@@ -158,8 +177,9 @@ class Parser {
       }
     }
     const key = this.string();
-    // Only a name written without escapes: its text is then the name itself, as startsWith compares it.
-    if (this.pos === end + 1 && key.length === end - start && this.keyCount < MAX_KEYS) {
+    // Only a plain name: its text is then the name itself, as startsWith compares it, and it
+    // holds nothing keepText must hear of (see StringReader's wide and separators).
+    if (this.keyCount < MAX_KEYS && isPlainName(key)) {
       this.keyCount++;
       const same = this.keys.get(key.length);
       if (same === undefined) this.keys.set(key.length, [key]);
@@ -174,57 +194,17 @@ class Parser {
     return value;
   }
 
-  /** As the grammar `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`: a '.' or an 'e' not followed as it requires ends the number before it. */
   private number(): JsonValue {
-    const text = this.text;
     const start = this.pos;
-    if (text.startsWith('-Infinity', start)) return this.literal('-Infinity', -Infinity);
-    let pos = text.charCodeAt(start) === 0x2d ? start + 1 : start;
-    const first = text.charCodeAt(pos);
-    if (!isDigit(first)) {
+    if (this.text.charCodeAt(start) === 0x2d && this.text.startsWith('-Infinity', start)) return this.literal('-Infinity', -Infinity);
+    const value = this.numbers.read(start);
+    if (value === undefined) {
       this.pos = start + 1; // a '-' without digits
       return this.fail('a digit');
     }
-    // Up to 15 digits are exact in a double: the common case is added up as it is read.
-    let value = first - 0x30;
-    pos++;
-    if (first !== 0x30) {
-      while (isDigit(text.charCodeAt(pos))) value = value * 10 + (text.charCodeAt(pos++) - 0x30);
-    }
-    const intEnd = pos;
-    let float = false;
-    if (text.charCodeAt(pos) === 0x2e && isDigit(text.charCodeAt(pos + 1))) {
-      float = true;
-      pos += 2;
-      while (isDigit(text.charCodeAt(pos))) pos++;
-    }
-    const e = text.charCodeAt(pos);
-    if (e === 0x65 || e === 0x45) {
-      const sign = text.charCodeAt(pos + 1);
-      const digitAt = sign === 0x2b || sign === 0x2d ? pos + 2 : pos + 1;
-      if (isDigit(text.charCodeAt(digitAt))) {
-        float = true;
-        pos = digitAt + 1;
-        while (isDigit(text.charCodeAt(pos))) pos++;
-      }
-    }
-    this.pos = pos;
-    if (float) {
-      const token = text.slice(start, pos);
-      const x = Number(token);
-      // Python writes a float as repr() does: 1.50, 1e5 or 1E+05 are not its text.
-      if (this.keepTexts && !(Number.isFinite(x) && pythonFloatRepr(x) === token)) this.canonical = false;
-      return pyFloat(x);
-    }
-    const negative = text.charCodeAt(start) === 0x2d;
-    if (intEnd - start - (negative ? 1 : 0) <= 15) {
-      if (negative && value === 0) {
-        this.canonical = false; // "-0", which Python writes as 0
-        return 0; // Python has no int -0
-      }
-      return negative ? -value : value;
-    }
-    return integer(text.slice(start, pos), start);
+    this.pos = this.numbers.end;
+    if (!this.numbers.canonical) this.canonical = false;
+    return value;
   }
 
   private literal<T extends JsonValue>(word: string, value: T): T {
@@ -233,27 +213,19 @@ class Parser {
     return value;
   }
 
-  private expect(c: string): void {
-    if (this.text[this.pos] !== c) this.fail(`'${c}'`);
-    this.pos++;
-  }
-
   private skipWhitespace(): void {
-    const start = this.pos;
-    for (;;) {
-      const code = this.text.charCodeAt(this.pos);
-      if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) break;
-      this.pos++;
-    }
-    if (this.pos !== start) this.canonical = false; // toJson writes none
+    if (!isWhitespace(this.text.charCodeAt(this.pos))) return; // toJson's text has none
+    this.canonical = false;
+    do this.pos++;
+    while (isWhitespace(this.text.charCodeAt(this.pos)));
   }
 
   /** Starts following the value about to be read, for keepText; returns where its text starts. */
   private startText(): number {
     this.skipWhitespace();
     this.canonical = true;
-    this.colons = 0;
-    this.commas = 0;
+    this.strings.wide = false;
+    this.strings.separators = false;
     return this.pos;
   }
 
@@ -262,14 +234,14 @@ class Parser {
    * toJson writes it: no whitespace, names sorted, numbers as Python writes them (checked as each
    * was read), and strings as ensure_ascii writes them, which a text without a backslash or a
    * character from U+007F on always is. A text that has one is kept only if toJson writes it so.
+   * Such characters, and ',' or ':', can only be in its strings, and StringReader notes them.
    */
   private keepText(item: JsonValue, start: number): void {
     if (!this.canonical || typeof item !== 'object' || item === null || Array.isArray(item) || item instanceof PyFloat) return;
     const text = this.text.slice(start, this.pos);
-    if (ESCAPED_OR_WIDE.test(text) && toJson(item) !== text) return;
-    // Every ':' and ',' structural: no string holds one, so spacing them all gives canonicalJson's text.
-    const spaceable = occurrences(text, ':') === this.colons && occurrences(text, ',') === this.commas;
-    rememberText(item, text, spaceable);
+    if (this.strings.wide && toJson(item) !== text) return;
+    // No ',' or ':' in a string: spacing every one gives canonicalJson's text.
+    rememberText(item, text, !this.strings.separators);
   }
 
   private fail(expected: string): never {
@@ -279,17 +251,6 @@ class Parser {
   }
 }
 
-function integer(token: string, at: number): number | bigint {
-  const digits = token.startsWith('-') ? token.length - 1 : token.length;
-  if (digits > MAX_INT_DIGITS) {
-    throw new JsonSyntaxError(`integer with more than ${MAX_INT_DIGITS} digits at position ${at}`);
-  }
-  const n = Number(token);
-  // A token past 2^53 - 1 always rounds to 2^53 or more, so this test never takes an inexact value.
-  if (Number.isSafeInteger(n)) return n === 0 ? 0 : n; // Python has no int -0
-  return BigInt(token);
-}
-
 function setProperty(object: JsonObject, key: string, value: JsonValue): void {
   // Assigning "__proto__" would swap the prototype; a peer's JSON must only ever add data.
   if (key === '__proto__') {
@@ -297,6 +258,19 @@ function setProperty(object: JsonObject, key: string, value: JsonValue): void {
   } else {
     object[key] = value;
   }
+}
+
+/** Printable ASCII without '"', '\\', ',' or ':': written as it is, and spaced by nothing. */
+function isPlainName(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c || code === 0x2c || code === 0x3a) return false;
+  }
+  return true;
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
 function isDigit(code: number): boolean {

@@ -36,6 +36,14 @@ export class StringReader {
   private pos = 0;
   /** Short strings met so far, each its own copy (see own()). */
   private readonly shared = new Map<string, string>();
+  /** The plain string last read of each length up to MAX_SHARED_LENGTH, as own() gave it. */
+  private readonly lastOfLength: (string | undefined)[] = new Array<string | undefined>(MAX_SHARED_LENGTH + 1).fill(undefined);
+  /**
+   * Set once a string read holds an escape or a character from U+007F on, and once one holds ','
+   * or ':' (for the parser's keepText, which clears them; see keepText in py-json-parse.ts).
+   */
+  wide = false;
+  separators = false;
 
   constructor(text: string) {
     this.text = text;
@@ -48,6 +56,26 @@ export class StringReader {
 
   /** The string whose opening quote is at `open`; throws JsonSyntaxError if it is malformed. */
   read(open: number): string {
+    const text = this.text;
+    // Most strings are printable ASCII without escapes: cut out in one piece once the quote is found.
+    let pos = open + 1;
+    for (let code = text.charCodeAt(pos); code !== 0x22; code = text.charCodeAt(++pos)) {
+      // Anything else (NaN past the end included) is read by readEscaped, from the start again.
+      if (!(code >= 0x20 && code < 0x7f) || code === 0x5c) return this.readEscaped(open);
+      if (code === 0x2c || code === 0x3a) this.separators = true;
+    }
+    this.pos = pos + 1;
+    const length = pos - open - 1;
+    if (length > MAX_SHARED_LENGTH) return ownCopy(text.slice(open + 1, pos), true);
+    // The string last read at this length, when the text holds it again (a block's sender, its
+    // reward's "0"): neither cut nor looked up.
+    const last = this.lastOfLength[length];
+    if (last !== undefined && text.startsWith(last, open + 1)) return last;
+    return (this.lastOfLength[length] = this.own(text.slice(open + 1, pos), true));
+  }
+
+  /** read() for a string that holds an escape, a character from U+007F on, or is malformed. */
+  private readEscaped(open: number): string {
     this.pos = open + 1;
     let result = '';
     let chunk = this.pos; // start of the run of plain characters not yet copied
@@ -59,9 +87,12 @@ export class StringReader {
         return this.own(result, chunk === open + 1);
       }
       if (code === 0x5c) {
+        this.wide = true;
         result += this.text.slice(chunk, this.pos) + this.escape();
         chunk = this.pos;
       } else if (code >= 0x20) {
+        if (code >= 0x7f) this.wide = true;
+        else if (code === 0x2c || code === 0x3a) this.separators = true;
         this.pos++;
       } else if (Number.isNaN(code)) {
         throw new JsonSyntaxError(`unterminated string starting at position ${open}`);
