@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
 import type { Block } from './block.ts';
 import { hashBlock } from './hash.ts';
-import { canonicalJson, type JsonObject, type JsonValue } from './py-json.ts';
+import { canonicalJson, canonicalJsonWithin, type JsonObject, type JsonValue } from './py-json.ts';
+import { knownCanonicalBytes } from './py-json-texts.ts';
 
 /** What one serialisation of a block gives: its hash, and its size as canonical JSON (ASCII, so characters are bytes). */
 export interface BlockMeasure {
@@ -28,9 +29,26 @@ export function measureBlock(block: JsonObject | Block): BlockMeasure {
   return measure;
 }
 
-/** Remembers `json`, the canonical JSON of `block` written by whoever had to write it anyway (validation), as its measure. */
-export function measureJson(block: JsonObject | Block, json: string): BlockMeasure {
-  const measure = { hash: hash('sha256', json), bytes: json.length };
+/** Remembers `json`, the canonical JSON of `block` written by whoever had to write it anyway, as its measure. */
+function measureJson(block: JsonObject | Block, json: string): BlockMeasure {
+  return rememberMeasure(block, { hash: hash('sha256', json), bytes: json.length });
+}
+
+/**
+ * The measure of `block`, not yet remembered, or undefined when its canonical JSON is longer than
+ * `limit`: what validation takes of a peer's block. A block a parse kept the text of (every block
+ * of a peer's chain) is hashed from that text's bytes, its canonical JSON never built as a string.
+ */
+export function measureWithin(block: JsonObject, limit: number): BlockMeasure | undefined {
+  const bytes = knownCanonicalBytes(block, limit);
+  if (bytes !== undefined) return { hash: hash('sha256', bytes), bytes: bytes.length };
+  // Written only up to the limit: a block too large may be too large even to write as one string.
+  const json = canonicalJsonWithin(block, limit);
+  return json === undefined ? undefined : { hash: hash('sha256', json), bytes: json.length };
+}
+
+/** Remembers `measure` as `block`'s, which the caller has proved it is. */
+export function rememberMeasure(block: JsonObject | Block, measure: BlockMeasure): BlockMeasure {
   measures.set(block, measure);
   return measure;
 }

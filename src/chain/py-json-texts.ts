@@ -65,3 +65,80 @@ export function knownCanonicalText(object: JsonObject): string | undefined {
 }
 
 const SEPARATORS = /[,:]/g;
+
+/**
+ * canonicalJson's text of `object` as bytes, if a parse found it written so, every separator in
+ * it is structural and it is at most `limit` bytes: knownCanonicalText's string, never built.
+ * All a block's check needs is the hash and the length, and putting the spaces back into bytes
+ * costs less than half what the regex does. The bytes are a view of a scratch buffer, good
+ * until the next call.
+ */
+export function knownCanonicalBytes(object: JsonObject, limit: number): Uint8Array | undefined {
+  const known = texts.get(object);
+  // Spacing never shortens: a text already past the limit is not spaced at all.
+  if (known === undefined || !known.spaceable || known.compact.length > limit) return undefined;
+  const bytes = spacedBytes(known.compact);
+  return bytes !== undefined && bytes.length <= limit ? bytes : undefined;
+}
+
+/** Scratch buffers up to this size are kept for the next text; a larger one is let go. */
+const KEPT_SCRATCH_BYTES = 1 << 16;
+
+/** A text's bytes as read (`raw`, room for `size` / 2 characters as one byte each) and spaced (`out`, `size`). */
+class Scratch {
+  readonly raw: Uint8Array;
+  readonly rawView: DataView;
+  readonly out: Uint8Array;
+  readonly outView: DataView;
+
+  constructor(size: number) {
+    this.raw = new Uint8Array(size / 2 + 4);
+    this.rawView = new DataView(this.raw.buffer);
+    this.out = new Uint8Array(size + 4);
+    this.outView = new DataView(this.out.buffer);
+  }
+}
+
+let scratch = new Scratch(4096);
+
+/**
+ * `text` as bytes with a space after every ',' and ':', or undefined if it is not ASCII (a kept
+ * text never is, py-json escapes the rest). The bytes are copied four at a time where none of
+ * the four is a separator: most are, in a block.
+ */
+export function spacedBytes(text: string): Uint8Array | undefined {
+  const buffers = text.length * 2 <= scratch.out.length ? scratch : new Scratch(text.length * 2);
+  if (buffers.out.length <= KEPT_SCRATCH_BYTES) scratch = buffers;
+  const { raw, rawView, out, outView } = buffers;
+  const { read, written } = ASCII.encodeInto(text, raw);
+  if (read !== text.length || written !== text.length) return undefined;
+  let length = 0;
+  let i = 0;
+  for (; i + 4 <= written; i += 4) {
+    const four = rawView.getInt32(i, true);
+    if (hasSeparator(four)) {
+      for (let j = i; j < i + 4; j++) length = copySpaced(raw[j]!, out, length);
+    } else {
+      outView.setInt32(length, four, true);
+      length += 4;
+    }
+  }
+  for (; i < written; i++) length = copySpaced(raw[i]!, out, length);
+  return out.subarray(0, length);
+}
+
+const ASCII = new TextEncoder();
+
+/** Writes `byte` at `at` of `out`, and a space after it if it is a separator; returns where the next byte goes. */
+function copySpaced(byte: number, out: Uint8Array, at: number): number {
+  out[at++] = byte;
+  if (byte === 0x2c || byte === 0x3a) out[at++] = 0x20;
+  return at;
+}
+
+/** Whether any of the four bytes of `four` is ',' or ':' (the zero-byte test on each, bitwise). */
+function hasSeparator(four: number): boolean {
+  const commas = four ^ 0x2c2c2c2c;
+  const colons = four ^ 0x3a3a3a3a;
+  return ((((commas - 0x01010101) & ~commas) | ((colons - 0x01010101) & ~colons)) & 0x80808080) !== 0;
+}

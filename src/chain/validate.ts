@@ -1,8 +1,8 @@
 import { REWARD_SENDER, type Block, type Transaction } from './block.ts';
-import { cachedHash, measureJson, shareHash } from './block-hash-cache.ts';
+import { cachedHash, measureWithin, rememberMeasure, shareHash } from './block-hash-cache.ts';
 import { jsonLength } from './json-length.ts';
 import { isValidProof } from './proof-of-work.ts';
-import { canonicalJsonWithin, PyFloat, toJson, type JsonObject, type JsonValue } from './py-json.ts';
+import { PyFloat, toJson, type JsonObject, type JsonValue } from './py-json.ts';
 import type { ChainRules } from './rules.ts';
 
 /** Why something was rejected; validation never throws and never logs, the caller decides. */
@@ -117,14 +117,13 @@ function validLinks(blocks: JsonValue[], previous: Link | undefined, from: numbe
         return fail(`${where}: proof ${proof} is not valid after block ${position - 1}`);
       if (previousBlock !== undefined) shareHash(previousBlock, previousHash);
     }
-    // Written only up to the limit: a block too large may be too large even to write as one string.
-    const json = canonicalJsonWithin(block, rules.maxBlockBytes);
-    if (json === undefined) return fail(`${where} is ${jsonLength(block, 'canonical')} bytes as JSON; at most ${rules.maxBlockBytes}`);
+    const measure = measureWithin(block, rules.maxBlockBytes);
+    if (measure === undefined) return fail(`${where} is ${jsonLength(block, 'canonical')} bytes as JSON; at most ${rules.maxBlockBytes}`);
     const twice = idHeldTwice(block);
     if (twice !== undefined) return fail(`${where} holds id ${glimpse(twice)} twice`);
     // The one serialisation of the block, kept for whoever asks next: the next block here, then
     // mining on the new tip, or a peer asking for it.
-    previous = { hash: measureJson(block, json).hash, proof };
+    previous = { hash: rememberMeasure(block, measure).hash, proof };
     previousBlock = block;
   }
   return ok(blocks as Block[]);
