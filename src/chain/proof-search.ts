@@ -5,7 +5,8 @@
 // guess. (A guess of the linked rule ends in a 64-digit hash: two blocks, so searchProof hashes it
 // the plain way.)
 
-import { compressionSource, IV, MAX_SINGLE_BLOCK_BYTES, STATE } from './sha256.ts';
+/** The longest message whose padding (0x80 and a 64-bit length) still fits in one 64-byte block. */
+const MAX_SINGLE_BLOCK_BYTES = 55;
 
 /** Proofs past this are not integers the search can step through one by one. */
 const LAST_SAFE_PROOF = Number.MAX_SAFE_INTEGER;
@@ -122,29 +123,77 @@ function highBitsMask(bits: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The compression, written out once per last digit
+// The compression, written out
+
+const K = [
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be,
+  0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa,
+  0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85,
+  0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3,
+  0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
+  0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+];
+const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+const STATE = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 
 /**
- * The source of SearchLastDigit: sha256.ts's compression, its 64 rounds and 48 schedule steps
- * written out, run once per last digit on the block in place.
+ * The source of SearchLastDigit with its 64 rounds and 48 schedule steps written out. V8 keeps
+ * the state and the sixteen live schedule words in local int32s then, about 1.7 times as fast as
+ * the same rounds in a loop over typed arrays. It is built when the module loads, from the
+ * constants above and nothing else, so there is no generated file to keep in step.
  */
 function searchLastDigitSource(): string {
+  const steps: string[] = [];
+  for (let t = 0; t < 64; t++) {
+    if (t >= 16) steps.push(scheduleSource(t));
+    steps.push(...roundSource(t));
+  }
   const words = Array.from({ length: 16 }, (_, i) => `w${i} = block[${i}]`).join(', ');
-  const initial = STATE.map((name, i) => `${name} = ${IV[i]!}`).join(', ');
+  const initial = STATE.map((name, i) => `${name} = ${IV[i]! | 0}`).join(', ');
   return `
     const base = block[word];
     for (let digit = from; digit <= to; digit++) {
       block[word] = base + (digit << shift);
       let ${words};
       let ${initial}, t1 = 0;
-      ${compressionSource()}
-      if ((((a + ${IV[0]!}) & zeroMask0) | ((b + ${IV[1]!}) & zeroMask1)) === 0) {
+      ${steps.join('\n      ')}
+      if ((((a + ${IV[0]! | 0}) & zeroMask0) | ((b + ${IV[1]! | 0}) & zeroMask1)) === 0) {
         block[word] = base;
         return digit;
       }
     }
     block[word] = base;
     return -1;`;
+}
+
+/** Schedule word t replaces word t - 16 in the sixteen live words w0..w15. */
+function scheduleSource(t: number): string {
+  const w = (i: number): string => `w${i % 16}`;
+  return `${w(t)} = (${w(t)} + ${sigma(w(t - 15), 7, 18, 3)} + ${w(t - 7)} + ${sigma(w(t - 2), 17, 19, 10)}) | 0;`;
+}
+
+/** Round t. Rather than move eight variables along each round, it renames them: a is STATE[-t mod 8]. */
+function roundSource(t: number): string[] {
+  const at = (i: number): string => STATE[(i - t + 64) % 8]!;
+  const [a, b, c, d, e, f, g, h] = [at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)];
+  return [
+    `t1 = (${h} + ${bigSigma(e, 6, 11, 25)} + (${g} ^ (${e} & (${f} ^ ${g}))) + ${K[t]! | 0} + w${t % 16}) | 0;`,
+    `${d} = (${d} + t1) | 0;`,
+    `${h} = (t1 + ${bigSigma(a, 2, 13, 22)} + ((${a} & ${b}) | (${c} & (${a} | ${b})))) | 0;`,
+  ];
+}
+
+function bigSigma(x: string, r1: number, r2: number, r3: number): string {
+  return `(${rotr(x, r1)} ^ ${rotr(x, r2)} ^ ${rotr(x, r3)})`;
+}
+
+function sigma(x: string, r1: number, r2: number, shift: number): string {
+  return `(${rotr(x, r1)} ^ ${rotr(x, r2)} ^ (${x} >>> ${shift}))`;
+}
+
+function rotr(x: string, n: number): string {
+  return `((${x} >>> ${n}) | (${x} << ${32 - n}))`;
 }
 
 // The source is generated only from this file's constants (no input reaches it): an unrolled

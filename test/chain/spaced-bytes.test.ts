@@ -2,15 +2,10 @@ import { hash } from 'node:crypto';
 import { measureWithin } from '../../src/chain/block-hash-cache.ts';
 import { Blockchain } from '../../src/chain/blockchain.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
-import { hasLeadingZeros, isValidProof } from '../../src/chain/proof-of-work.ts';
 import { canonicalJson, toJson, type JsonObject } from '../../src/chain/py-json.ts';
 import { parseJson } from '../../src/chain/py-json-parse.ts';
 import { knownCanonicalBytes, spacedBytes } from '../../src/chain/py-json-texts.ts';
-import type { ChainRules } from '../../src/chain/rules.ts';
-import { sha256Digest } from '../../src/chain/sha256.ts';
 import { seededRandom, type Random } from '../support/random.ts';
-
-const nodeDigest = (text: string): Buffer => hash('sha256', text, 'buffer');
 
 /** A string of `length` characters drawn from `alphabet`. */
 function randomText(random: Random, length: number, alphabet: string): string {
@@ -20,60 +15,6 @@ function randomText(random: Random, length: number, alphabet: string): string {
 }
 
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
-
-describe('sha256Digest', () => {
-  test("equals node:crypto's on random ASCII of every length from 0 to 200", () => {
-    const random = seededRandom(56);
-    for (let length = 0; length <= 200; length++) {
-      for (let i = 0; i < 20; i++) {
-        const text = randomText(random, length, PRINTABLE);
-        expect(Buffer.from(sha256Digest(text))).toEqual(nodeDigest(text));
-      }
-    }
-  });
-
-  test('equals it around the one-block boundary (55 bytes fit with their padding, 56 do not), and past 64', () => {
-    for (const length of [0, 1, 3, 4, 5, 51, 52, 53, 54, 55, 56, 57, 60, 63, 64, 65, 119, 120]) {
-      for (const char of ['0', '\x00', '\x7f', '9']) {
-        const text = char.repeat(length);
-        expect(Buffer.from(sha256Digest(text))).toEqual(nodeDigest(text));
-      }
-    }
-  });
-
-  test('equals it on text past ASCII, which node:crypto hashes as UTF-8 (a lone surrogate as U+FFFD)', () => {
-    const random = seededRandom(8);
-    for (const alphabet of ['aé', 'x\u0080', '1\u07ff\u0800', 'a\ud83d\ude00', '7\ud800', '\udc00', '\uffff']) {
-      for (let length = 0; length <= 60; length++) {
-        const text = randomText(random, length, alphabet);
-        expect(Buffer.from(sha256Digest(text))).toEqual(nodeDigest(text));
-      }
-    }
-  });
-
-  test('hands out a digest of its own each time', () => {
-    const first = sha256Digest('35293');
-    const copy = Buffer.from(first);
-    sha256Digest('other');
-    expect(Buffer.from(first)).toEqual(copy);
-  });
-});
-
-describe('isValidProof on the JS hash', () => {
-  test("agrees with node:crypto's digest on every guess, valid or not", () => {
-    const random = seededRandom(4);
-    let valid = 0;
-    for (let i = 0; i < 20_000; i++) {
-      const last = Math.floor(random() * 2 ** (1 + Math.floor(random() * 53)));
-      const proof = i < 10_000 ? i : Math.floor(random() * Number.MAX_SAFE_INTEGER);
-      const rules: ChainRules = { difficulty: 1 + (i % 3), powRule: 'notebook', maxBlockBytes: 8_388_608 };
-      const expected = hasLeadingZeros(nodeDigest(`${last}${proof}`), rules.difficulty);
-      expect(isValidProof(last, proof, rules, '')).toBe(expected);
-      if (expected) valid++;
-    }
-    expect(valid).toBeGreaterThan(100); // both answers are exercised
-  });
-});
 
 describe("spacedBytes: canonicalJson's spaces put back into bytes", () => {
   const spacedByRegex = (text: string): Buffer => Buffer.from(text.replace(/[,:]/g, '$& '), 'latin1');
