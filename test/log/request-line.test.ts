@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { createLogger } from '../../src/log/log.ts';
 import { requestLineWriter, type RequestFields } from '../../src/log/request-line.ts';
 import { seededRandom, type Random } from '../support/random.ts';
@@ -57,5 +58,36 @@ describe('requestLineWriter', () => {
     expect(JSON.parse(lines[0]!)).toEqual(
       expect.objectContaining({ node_id: 'node1', req_id: 'a', url: '/chain', msg: 'GET /chain 200 1.5ms' }),
     );
+  });
+
+  test("follows the logger's level and bindings as they change, as pino reads them on every line", () => {
+    const { log, lines } = recording('info');
+    const write = requestLineWriter(log);
+    const fields: RequestFields = { req_id: 'a', method: 'GET', url: '/health', status: 200, ms: 0.2 };
+    write('debug', fields, 'one');
+    log.level = 'debug';
+    log.setBindings({ node_id: 'node2' });
+    write('debug', fields, 'two');
+    log.level = 'silent';
+    write('info', fields, 'three');
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 20, node_id: 'node2', msg: 'two' }),
+    ]);
+  });
+
+  test('leaves a stream that routes lines by level (pino.multistream) to pino, which tells it each level', () => {
+    const info: string[] = [];
+    const debug: string[] = [];
+    const streams = pino.multistream([
+      { level: 'info', stream: { write: (line: string) => void info.push(line) } },
+      { level: 'debug', stream: { write: (line: string) => void debug.push(line) } },
+    ]);
+    const log = createLogger('debug', streams);
+    const write = requestLineWriter(log);
+    const fields: RequestFields = { req_id: 'a', method: 'GET', url: '/chain', status: 200, ms: 1 };
+    write('info', fields, 'an info line');
+    write('debug', fields, 'a debug line');
+    expect(info.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['an info line']);
+    expect(debug.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['an info line', 'a debug line']);
   });
 });
