@@ -75,7 +75,7 @@ const SEPARATORS = /[,:]/g;
  */
 export function knownCanonicalBytes(object: JsonObject, limit: number): Uint8Array | undefined {
   const known = texts.get(object);
-  // Spacing never shortens: a text already past the limit is not spaced at all.
+  // Spacing never shortens: a text already past the limit is refused here without being spaced.
   if (known === undefined || !known.spaceable || known.compact.length > limit) return undefined;
   const bytes = spacedBytes(known.compact);
   return bytes !== undefined && bytes.length <= limit ? bytes : undefined;
