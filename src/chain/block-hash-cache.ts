@@ -31,7 +31,12 @@ export function measureBlock(block: JsonObject | Block): BlockMeasure {
 
 /** Remembers `json`, the canonical JSON of `block` written by whoever had to write it anyway, as its measure. */
 function measureJson(block: JsonObject | Block, json: string): BlockMeasure {
-  return rememberMeasure(block, { hash: hash('sha256', json), bytes: json.length });
+  return rememberMeasure(block, measureOf(json));
+}
+
+/** The hash and length of a block's canonical JSON, as a string or as its (ASCII) bytes. */
+function measureOf(json: string | Uint8Array): BlockMeasure {
+  return { hash: hash('sha256', json), bytes: json.length };
 }
 
 /**
@@ -41,10 +46,10 @@ function measureJson(block: JsonObject | Block, json: string): BlockMeasure {
  */
 export function measureWithin(block: JsonObject, limit: number): BlockMeasure | undefined {
   const bytes = knownCanonicalBytes(block, limit);
-  if (bytes !== undefined) return { hash: hash('sha256', bytes), bytes: bytes.length };
+  if (bytes !== undefined) return measureOf(bytes);
   // Written only up to the limit: a block too large may be too large even to write as one string.
   const json = canonicalJsonWithin(block, limit);
-  return json === undefined ? undefined : { hash: hash('sha256', json), bytes: json.length };
+  return json === undefined ? undefined : measureOf(json);
 }
 
 /** Remembers `measure` as `block`'s, which the caller has proved it is. */

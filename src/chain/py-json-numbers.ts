@@ -48,7 +48,10 @@ export class NumberReader {
     const intEnd = pos;
     const next = text.charCodeAt(pos);
     if (next === 0x2e && isDigit(text.charCodeAt(pos + 1))) return this.readFraction(start, intEnd, value, negative);
-    if ((next === 0x65 || next === 0x45) && this.exponentEnd(pos) !== pos) return this.readFloat(start, this.exponentEnd(pos));
+    if (next === 0x65 || next === 0x45) {
+      const end = this.exponentEnd(pos);
+      if (end !== pos) return this.readFloat(start, end);
+    }
     this.end = pos;
     this.canonical = true;
     if (intEnd - start - (negative ? 1 : 0) <= MAX_EXACT_DIGITS) {
@@ -121,6 +124,7 @@ function integer(token: string, at: number): number | bigint {
   return BigInt(token);
 }
 
-function isDigit(code: number): boolean {
+/** Whether `code` is the char code of '0' to '9'. */
+export function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
 }

@@ -3,7 +3,7 @@
  * py-json.ts for the representation, and for writing it back out byte for byte).
  */
 import { PyFloat, toJson, type JsonObject, type JsonValue, type ParseResult } from './py-json.ts';
-import { NumberReader } from './py-json-numbers.ts';
+import { isDigit, NumberReader } from './py-json-numbers.ts';
 import { describe, JsonSyntaxError, StringReader } from './py-json-strings.ts';
 import { rememberText } from './py-json-texts.ts';
 /** Deep enough for any block; shallow enough that a hostile body cannot overflow the stack. */
@@ -271,8 +271,4 @@ function isPlainName(key: string): boolean {
 
 function isWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
 }
