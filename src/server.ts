@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import type { ChainStore } from './store/chain-store.ts';
 import { FileStore } from './store/file-store.ts';
 import { MemoryStore } from './store/memory-store.ts';
-import { createApp } from './http/app.ts';
+import { createRequestListener } from './http/app.ts';
 import { ChainNode } from './node/chain-node.ts';
 import { startGossip } from './peers/gossip.ts';
 import type { Logger } from './log/log.ts';
@@ -103,9 +103,7 @@ export async function startNode(config: Config, log: Logger, store?: ChainStore)
     role,
     lab,
   };
-  const handle = createApp(appDeps).callback();
-  // Koa's handler answers every request, errors included: its promise never rejects.
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer(createRequestListener(appDeps));
   // Bounded connections, and bounded time to send a request: a client cannot hold the node's file
   // descriptors with idle or slowly dripping sockets. /events streams are responses, not requests,
   // so the request timeout does not cut them.

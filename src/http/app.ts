@@ -1,12 +1,14 @@
 import Router from '@koa/router';
 import Koa from 'koa';
+import type { RequestListener } from 'node:http';
 import type { ChainNode } from '../node/chain-node.ts';
 import { refuseCrossSite } from './cross-site.ts';
 import { errorHandler, reportErrors } from './errors.ts';
 import type { Logger } from '../log/log.ts';
 import { createMetrics } from './metrics.ts';
 import { NODE_ID_HEADER, type PeerClient } from '../peers/peer-client.ts';
-import { requestLog } from './request-log.ts';
+import { requestLog, requestRecorder, type RequestRecorder } from './request-log.ts';
+import { transactionLane } from './transaction-lane.ts';
 import { explorerRoutes } from '../explorer/routes.ts';
 import { accountsRoutes } from './routes/accounts.ts';
 import { gossipRoutes } from './routes/gossip.ts';
@@ -55,6 +57,22 @@ export const NO_ROLE: NetworkRole = { gossip: false, syncIntervalMs: 0, address:
  * another site's page (cross-site.ts).
  */
 export function createApp(deps: AppDeps): Koa {
+  return assemble(deps).app;
+}
+
+/**
+ * What a node's server runs: the app, with the transaction lane (transaction-lane.ts) in front of
+ * it for the busiest route's plain requests, logged and counted by the app's own recorder.
+ */
+export function createRequestListener(deps: AppDeps): RequestListener {
+  const { app, recorder } = assemble(deps);
+  const { node, log, maxBodyBytes } = deps;
+  const handle = app.callback();
+  // Koa's handler answers every request, errors included: its promise never rejects.
+  return transactionLane({ node, log, maxBodyBytes, recorder }, (req, res) => void handle(req, res));
+}
+
+function assemble(deps: AppDeps): { app: Koa; recorder: RequestRecorder } {
   const { node, log, role = NO_ROLE } = deps;
   const app = new Koa();
   const router = new Router();
@@ -72,13 +90,14 @@ export function createApp(deps: AppDeps): Koa {
   // Every layer here runs on every request: each is a closure and a promise more per request, so
   // the log, the metrics and the node's id header share one, and those with nothing to do after
   // the rest pass it on without awaiting it.
-  app.use(requestLog(log, metrics.observeRequest, { [NODE_ID_HEADER]: node.nodeId }));
+  const recorder = requestRecorder(log, metrics.observeRequest, { [NODE_ID_HEADER]: node.nodeId });
+  app.use(requestLog(recorder));
   app.use(errorHandler());
   app.use(refuseCrossSite((method, path) => router.match(path, method).pathAndMethod.map((layer) => String(layer.path))));
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.on('error', reportErrors(log));
-  return app;
+  return { app, recorder };
 }
 
 export interface Route {

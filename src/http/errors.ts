@@ -25,13 +25,30 @@ export function errorHandler(): Middleware {
         ctx.throw(405, `${ctx.method} is not allowed on ${clip(ctx.path)}; allowed: ${ctx.response.get('Allow') || 'none'}`);
       }
     } catch (error) {
-      const { status, message, unexpected } = describe(error);
+      const { status, body, unexpected } = errorAnswer(error);
       ctx.status = status;
       ctx.type = 'application/json';
-      ctx.body = JSON.stringify({ error: clip(message, MESSAGE_CHARS) });
+      ctx.body = body;
       if (unexpected) ctx.app.emit('error', error, ctx);
     }
   };
+}
+
+/** What errorHandler answers for `error`: its status and `{error}` body, and whether it is a bug to log. */
+export function errorAnswer(error: unknown): { status: number; body: string; unexpected: boolean } {
+  const { status, message, unexpected } = describe(error);
+  return { status, body: JSON.stringify({ error: clip(message, MESSAGE_CHARS) }), unexpected };
+}
+
+/** An error meant for the client, as Koa's ctx.throw makes one, for code that has no ctx. */
+export class ClientError extends Error {
+  readonly status: number;
+  readonly expose = true;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
 }
 
 /**
@@ -64,18 +81,20 @@ interface ParseError extends Error {
  * code and how many bytes were dropped, never the bytes themselves (Node puts them in `rawPacket`).
  */
 export function reportErrors(log: Logger): (error: Error & { code?: unknown }, ctx?: Context) => void {
-  return (error, ctx) => {
-    const code = typeof error.code === 'string' ? error.code : '';
-    if (CLIENT_GONE.has(code)) return;
-    const req_id = requestIdOf(ctx);
-    if (isParseError(error)) {
-      const bytes = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.length : null;
-      const reason = typeof error.reason === 'string' ? clip(error.reason, 100) : code;
-      log.debug({ req_id, code, bytes }, `a client sent bytes that are not HTTP (${code}: ${reason}); its connection was closed`);
-      return;
-    }
-    log.error({ err: error, req_id }, `unexpected error: ${clip(error.message, MESSAGE_CHARS)}`);
-  };
+  return (error, ctx) => reportError(log, error, requestIdOf(ctx));
+}
+
+/** reportErrors for one error, of the request with id `req_id` if it came from one. */
+export function reportError(log: Logger, error: Error & { code?: unknown }, req_id: string | undefined): void {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (CLIENT_GONE.has(code)) return;
+  if (isParseError(error)) {
+    const bytes = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.length : null;
+    const reason = typeof error.reason === 'string' ? clip(error.reason, 100) : code;
+    log.debug({ req_id, code, bytes }, `a client sent bytes that are not HTTP (${code}: ${reason}); its connection was closed`);
+    return;
+  }
+  log.error({ err: error, req_id }, `unexpected error: ${clip(error.message, MESSAGE_CHARS)}`);
 }
 
 function isParseError(error: Error & { code?: unknown }): error is ParseError {

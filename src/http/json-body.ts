@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware, Next } from 'koa';
 import { type JsonValue } from '../chain/py-json.ts';
 import { parseJson } from '../chain/py-json-parse.ts';
+import { ClientError } from './errors.ts';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -30,12 +31,18 @@ export function jsonReader(maxBytes: number): (ctx: Context) => Promise<JsonValu
   const readText = bodyParser({ enableTypes: ['text'], extendTypes: { text: JSON_TYPES }, textLimit: maxBytes });
   return async (ctx: Context) => {
     const text = plainBodyLength(ctx.req, maxBytes) === undefined ? await readAnyBody(ctx, readText) : await readPlainBody(ctx.req);
-    if (text === undefined) ctx.throw(400, 'unreadable body: request aborted');
-    const parsed = parseJson(text);
-    if (!parsed.ok) ctx.throw(400, `invalid JSON: ${parsed.reason}`);
-    ctx.request.body = parsed.value;
-    return parsed.value;
+    const body = parsedBody(text);
+    ctx.request.body = body;
+    return body;
   };
+}
+
+/** A body read as text (undefined: the client hung up first) as JSON, or a 400 that says why not. */
+export function parsedBody(text: string | undefined): JsonValue {
+  if (text === undefined) throw new ClientError(400, 'unreadable body: request aborted');
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new ClientError(400, `invalid JSON: ${parsed.reason}`);
+  return parsed.value;
 }
 
 export function bodyOf(ctx: { request: { body?: unknown } }): JsonValue {
@@ -47,7 +54,7 @@ export function bodyOf(ctx: { request: { body?: unknown } }): JsonValue {
  * plain UTF-8 JSON, not compressed, its length announced and within the limit. Undefined for any
  * other, which the body parser reads, with its decompression, charsets and 413s.
  */
-function plainBodyLength(req: IncomingMessage, maxBytes: number): number | undefined {
+export function plainBodyLength(req: IncomingMessage, maxBytes: number): number | undefined {
   const { headers } = req;
   const type = headers['content-type'];
   if (type === undefined || !(type === 'application/json' || PLAIN_JSON.test(type))) return undefined;
@@ -78,7 +85,7 @@ async function readAnyBody(ctx: Context, readText: Middleware): Promise<string> 
  * checked by its length. A leading BOM is dropped, as the body parser's decoder drops it. Not an
  * async function: its promise would wrap this one, a turn more per request.
  */
-function readPlainBody(req: IncomingMessage): Promise<string | undefined> {
+export function readPlainBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise<string | undefined>((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../log/log.ts';
 import { requestLineWriter } from '../log/request-line.ts';
@@ -23,7 +24,10 @@ const ROUTINE_ROUTES: ReadonlySet<string> = new Set(['GET /chain/tip', 'GET /hea
 
 /** The level a finished request is logged at: debug for routine polling that went well, else info. */
 export function requestLevel(ctx: Context, route = routeOf(ctx)): 'debug' | 'info' {
-  const { method, status } = ctx;
+  return levelOf(ctx.method, ctx.status, route);
+}
+
+function levelOf(method: string, status: number, route: string): 'debug' | 'info' {
   return status < 500 && ROUTINE_ROUTES.has(`${method === 'HEAD' ? 'GET' : method} ${route}`) ? 'debug' : 'info';
 }
 
@@ -39,36 +43,65 @@ export function routeOf(ctx: Context): string {
 /** What else wants to know of each finished request: its method, route template, status and seconds taken. */
 export type RequestObserver = (method: string, route: string, status: number, seconds: number) => void;
 
+/** One request as a RequestRecorder follows it: its id, and when it began. */
+export interface RecordedRequest {
+  id: string;
+  started: number;
+}
+
+/**
+ * What requestLog does around each request, for whoever answers one: the Koa middleware below,
+ * and the transaction lane (transaction-lane.ts), which answers its requests without Koa.
+ */
+export interface RequestRecorder {
+  /** Gives the request its id and puts it, and the node's headers, on the response. */
+  begin(req: IncomingMessage, res: ServerResponse): RecordedRequest;
+  /** Logs the finished request's line and tells the observer. */
+  end(request: RecordedRequest, method: string, url: string, status: number, route: string): void;
+}
+
 /**
  * Gives each request an id (the caller's `X-Request-Id` when sane, else a new UUID), sends it back
  * in the same header, and logs one line per request (see requestLevel): method, url, status, ms
  * and the id. The url is the client's, up to the parser's header limit: it is cut to URL_CHARS.
  * `observe` (the metrics) hears of each request too, timed by the same clock, and `headers` (the
- * node's id) go on every answer: one middleware around the whole chain rather than three, on
- * every request.
+ * node's id) go on every answer.
  */
-export function requestLog(log: Logger, observe?: RequestObserver, headers: Readonly<Record<string, string>> = {}): Middleware {
+export function requestRecorder(log: Logger, observe?: RequestObserver, headers: Readonly<Record<string, string>> = {}): RequestRecorder {
   const fixed = Object.entries(headers);
   const writeLine = requestLineWriter(log);
+  return {
+    begin(req, res) {
+      const started = performance.now();
+      const incoming = req.headers[REQUEST_ID_KEY];
+      const id = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      // Straight onto the response: Koa's ctx.set builds arrays to normalise values these do not need.
+      res.setHeader(REQUEST_ID_HEADER, id);
+      for (const [name, value] of fixed) res.setHeader(name, value);
+      return { id, started };
+    },
+    end({ id, started }, method, rawUrl, status, route) {
+      const elapsed = performance.now() - started;
+      const ms = Math.round(elapsed * 10) / 10;
+      const url = clip(rawUrl, URL_CHARS);
+      writeLine(levelOf(method, status, route), { req_id: id, method, url, status, ms }, `${method} ${url} ${status} ${ms}ms`);
+      observe?.(method, route, status, elapsed / 1000);
+    },
+  };
+}
+
+/**
+ * The recorder as the app's outermost middleware: one around the whole chain rather than a log,
+ * a timer and a header each, on every request.
+ */
+export function requestLog(recorder: RequestRecorder): Middleware {
   return async (ctx, next) => {
-    const started = performance.now();
-    const { res } = ctx;
-    const incoming = ctx.req.headers[REQUEST_ID_KEY];
-    const requestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    ctx.state.requestId = requestId;
-    // Straight onto the response: Koa's ctx.set builds arrays to normalise values these do not need.
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    for (const [name, value] of fixed) res.setHeader(name, value);
+    const request = recorder.begin(ctx.req, ctx.res);
+    ctx.state.requestId = request.id;
     try {
       await next();
     } finally {
-      const elapsed = performance.now() - started;
-      const { method, status } = ctx;
-      const ms = Math.round(elapsed * 10) / 10;
-      const url = clip(ctx.url, URL_CHARS);
-      const route = routeOf(ctx);
-      writeLine(requestLevel(ctx, route), { req_id: requestId, method, url, status, ms }, `${method} ${url} ${status} ${ms}ms`);
-      observe?.(method, route, status, elapsed / 1000);
+      recorder.end(request, ctx.method, ctx.url, ctx.status, routeOf(ctx));
     }
   };
 }

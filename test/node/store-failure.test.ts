@@ -3,20 +3,11 @@
 import type { ChainChange } from '../../src/chain/blockchain.ts';
 import type { ChainStore } from '../../src/store/chain-store.ts';
 import { createTestApp, searchingMiner, serve } from '../support/apps.ts';
+import { brokenDisk } from '../support/stores.ts';
 import { eventually } from '../support/eventually.ts';
 import { call } from '../support/nodes.ts';
 
 const STORE_FAILED = /^the store failed, so this node takes no more changes: EIO: i\/o error, write/;
-
-/** A store on a disk that fails every write. */
-const brokenDisk = (): ChainStore => ({
-  load: async () => [],
-  record: async () => {
-    throw new Error('EIO: i/o error, write');
-  },
-  rewrite: async () => {},
-  close: async () => {},
-});
 
 /** A store whose writes each wait until the test says they are durable, or failed. */
 function heldDisk() {

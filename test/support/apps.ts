@@ -1,10 +1,10 @@
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { Blockchain } from '../../src/chain/blockchain.ts';
 import { guessSuffix, searchProof } from '../../src/chain/proof-of-work.ts';
-import { createApp } from '../../src/http/app.ts';
+import { createApp, type AppDeps } from '../../src/http/app.ts';
 import { ChainNode, type PoolLimits } from '../../src/node/chain-node.ts';
 import { createLogger, silentLogger, type Logger } from '../../src/log/log.ts';
 import type { Miner } from '../../src/node/miner.ts';
@@ -38,7 +38,12 @@ export function createTestApp({
   store = new MemoryStore(),
   limits: someLimits,
   lab: withLab = false,
-}: { miner?: Miner; log?: Logger; store?: ChainStore; limits?: Partial<PoolLimits>; lab?: boolean } = {}): { app: Koa; node: ChainNode } {
+}: { miner?: Miner; log?: Logger; store?: ChainStore; limits?: Partial<PoolLimits>; lab?: boolean } = {}): {
+  app: Koa;
+  node: ChainNode;
+  /** What the app was built from: createRequestListener(deps) gives the server's listener, lane and all. */
+  deps: AppDeps;
+} {
   const limits = { ...TEST_LIMITS, ...someLimits };
   const unreachable = async () => ({ ok: false, answered: false, reason: 'no peers in this test' }) as const;
   const peerClient: PeerClient = { getChain: unreachable, getTip: unreachable, post: unreachable };
@@ -55,27 +60,30 @@ export function createTestApp({
     clock: () => 1_700_000_000.5,
     log,
   });
-  return {
-    app: createApp({
-      node,
-      log,
-      maxBodyBytes: 4096,
-      maxBlockBytes: limits.maxBlockBytes,
-      maxEventClients: 8,
-      eventBufferBytes: 262_144,
-      peerClient,
-      lab: withLab
-        ? new Lab({ nodeId: 'test-node', address: () => undefined, peers, client: { ...peerClient, get: unreachable }, log })
-        : undefined,
-    }),
+  const deps: AppDeps = {
     node,
+    log,
+    maxBodyBytes: 4096,
+    maxBlockBytes: limits.maxBlockBytes,
+    maxEventClients: 8,
+    eventBufferBytes: 262_144,
+    peerClient,
+    lab: withLab
+      ? new Lab({ nodeId: 'test-node', address: () => undefined, peers, client: { ...peerClient, get: unreachable }, log })
+      : undefined,
   };
+  return { app: createApp(deps), node, deps };
 }
 
 /** Serves `app` on a free loopback port until closed (or disposed, with `await using`). */
 export async function serve(app: Koa): Promise<Closable & { url: string }> {
   const handle = app.callback();
-  const server = createServer((req, res) => void handle(req, res));
+  return await serveListener((req, res) => void handle(req, res));
+}
+
+/** Serves `listener` on a free loopback port until closed (or disposed, with `await using`). */
+export async function serveListener(listener: RequestListener): Promise<Closable & { url: string }> {
+  const server = createServer(listener);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return closable({

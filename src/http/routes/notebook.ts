@@ -2,11 +2,11 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Block } from '../../chain/block.ts';
 import { toJson, type JsonValue } from '../../chain/py-json.ts';
-import { validTransactionUnder } from '../../chain/signed-rules.ts';
-import { isObject, TRANSACTION_ID } from '../../chain/validate.ts';
+import { isObject } from '../../chain/validate.ts';
 import type { ChainNode } from '../../node/chain-node.ts';
-import { bodyOf, jsonBody, jsonReader } from '../json-body.ts';
+import { bodyOf, jsonBody } from '../json-body.ts';
 import { sendJson } from '../send-json.ts';
+import { transactionRoutes } from './transactions.ts';
 
 /** The reference's endpoints, with its statuses and JSON shapes. */
 export function notebookRoutes(router: Router, { node, maxBodyBytes }: { node: ChainNode; maxBodyBytes: number }): void {
@@ -19,22 +19,7 @@ export function notebookRoutes(router: Router, { node, maxBodyBytes }: { node: C
   router.get('/mine', mine);
   router.post('/mine', mine);
 
-  // The busiest route reads its body itself: one middleware layer fewer on every request.
-  const readJson = jsonReader(maxBodyBytes);
-  router.post('/transactions/new', async (ctx: Context) => {
-    const body = await readJson(ctx);
-    const verdict = validTransactionUnder(node.txRule, body);
-    if (!verdict.ok) ctx.throw(400, verdict.reason);
-    // A failed store rejects with a 503 meant for the client (StoreFailedError).
-    const outcome = await node.addTransaction(verdict.value);
-    if (outcome.status === 'invalid') ctx.throw(400, outcome.reason);
-    if (outcome.status === 'too large') ctx.throw(413, outcome.reason);
-    if (outcome.status === 'full') ctx.throw(429, outcome.reason);
-    const id = outcome.transaction.id as string; // the node gives every pooled transaction an id
-    if (outcome.status === 'conflict') ctx.throw(409, `transaction ${id} is already known with other content`);
-    if (outcome.status === 'known') sendJson(ctx, 200, { message: `Transaction ${id} is already known`, id });
-    else sendCreated(ctx, outcome.index, id);
-  });
+  transactionRoutes(router, { node, maxBodyBytes });
 
   const chainBody = chainBodyCache(node);
   router.get('/chain', (ctx) => {
@@ -74,23 +59,6 @@ export function notebookRoutes(router: Router, { node, maxBodyBytes }: { node: C
   };
   router.get('/nodes/resolve', resolve);
   router.post('/nodes/resolve', resolve);
-}
-
-/** What `ctx.type = 'application/json'` sets, set as is: Koa would look the type up on every answer. */
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-/**
- * POST /transactions/new's 201, `{message, id}` as sendJson writes it, but written here when the id
- * is a TRANSACTION_ID (letters, digits, - and _, which toJson writes as they are), as every id
- * validated or made by the node is: the generic writer and Koa's type lookup were a tenth of the
- * handler's time.
- */
-function sendCreated(ctx: Context, index: number, id: string): void {
-  const message = `Transaction will be added to Block ${index}`;
-  if (!TRANSACTION_ID.test(id)) return sendJson(ctx, 201, { message, id });
-  ctx.status = 201;
-  ctx.set('Content-Type', JSON_TYPE);
-  ctx.body = `{"id":"${id}","message":"${message}"}`; // toJson sorts the keys
 }
 
 /**

@@ -1,0 +1,85 @@
+// POST /transactions/new is what a class of clients (and every load test) sends most, and Koa's
+// context, its middleware chain and its router cost more per request than everything the node
+// does with a transaction. So the requests of that route that need nothing those layers give are
+// answered here, straight off node:http, and every other request goes to the app.
+//
+// "Need nothing" is decided from the request line and headers alone, before a byte of the body is
+// read, so a request is either wholly the lane's or wholly Koa's:
+// - exactly `POST /transactions/new` (no query, no trailing slash: the router's business);
+// - a body the app would read straight off the socket too (json-body.ts's plainBodyLength: plain
+//   UTF-8 JSON, its length announced and within the limit); any other goes through Koa's body
+//   parser, with its decompression, charsets and 413s;
+// - no `Origin` and no `Sec-Fetch-Site`: what cross-site.ts lets through without a look, as from
+//   curl, the notebook's `requests`, ky and the peers. A browser's request goes to the app, whose
+//   check refuses a page of another site.
+// For those, the app's middleware would do nothing but what the lane does with the same parts: the
+// request's id, log line and metrics (request-log.ts's RequestRecorder), the route's answer
+// (routes/transactions.ts's answerTransaction) and the one mapping of errors to answers
+// (errors.ts's errorAnswer). test/http/transaction-lane.test.ts holds the two to the same answers.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from '../log/log.ts';
+import type { ChainNode } from '../node/chain-node.ts';
+import { errorAnswer, reportError } from './errors.ts';
+import { parsedBody, plainBodyLength, readPlainBody } from './json-body.ts';
+import type { RecordedRequest, RequestRecorder } from './request-log.ts';
+import { answerTransaction, JSON_TYPE, TRANSACTION_PATH, type TransactionAnswer } from './routes/transactions.ts';
+
+export interface TransactionLaneDeps {
+  node: ChainNode;
+  log: Logger;
+  maxBodyBytes: number;
+  /** The app's own recorder, so that a request logs and counts the same whoever answers it. */
+  recorder: RequestRecorder;
+}
+
+/** `app` (the Koa app's listener) with the lane in front: see the top of this file. */
+export function transactionLane(deps: TransactionLaneDeps, app: RequestListener): RequestListener {
+  return (req, res) => {
+    if (takes(req, deps.maxBodyBytes)) void answer(req, res, deps);
+    else app(req, res);
+  };
+}
+
+/** Whether the lane answers `req`, from its request line and headers alone. */
+export function takes(req: IncomingMessage, maxBodyBytes: number): boolean {
+  const { headers } = req;
+  return (
+    req.method === 'POST' &&
+    req.url === TRANSACTION_PATH &&
+    headers.origin === undefined &&
+    headers['sec-fetch-site'] === undefined &&
+    plainBodyLength(req, maxBodyBytes) !== undefined
+  );
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, { node, log, recorder }: TransactionLaneDeps): Promise<void> {
+  const request = recorder.begin(req, res);
+  const { status, body } = await answerOrError(
+    request,
+    () => readPlainBody(req).then((text) => answerTransaction(node, parsedBody(text))),
+    log,
+  );
+  // As Koa does, nothing is written to a client that hung up: the request is logged all the same.
+  if (!res.destroyed && !res.writableEnded) {
+    res.statusCode = status;
+    res.setHeader('Content-Type', JSON_TYPE);
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+  }
+  recorder.end(request, 'POST', TRANSACTION_PATH, status, TRANSACTION_PATH);
+}
+
+/** The route's answer, or the error middleware's for what it threw, the unexpected logged as the app logs them. */
+async function answerOrError(
+  request: RecordedRequest,
+  answering: () => Promise<TransactionAnswer>,
+  log: Logger,
+): Promise<TransactionAnswer> {
+  try {
+    return await answering();
+  } catch (error) {
+    const { status, body, unexpected } = errorAnswer(error);
+    if (unexpected) reportError(log, error instanceof Error ? error : new Error(String(error)), request.id);
+    return { status, body };
+  }
+}

@@ -1,0 +1,208 @@
+// The transaction lane answers POST /transactions/new's plain requests without Koa. Whoever answers a
+// request, its answer, its log line and its metrics must be the same: every request here goes to two
+// identical nodes, one served by the app alone and one by the server's listener (lane in front), and
+// the two must agree. Which requests the lane takes is checked on its own, so that the agreement is
+// not that of two Koa apps.
+import { request, type IncomingHttpHeaders, type RequestListener } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { createRequestListener } from '../../src/http/app.ts';
+import { transactionLane } from '../../src/http/transaction-lane.ts';
+import { requestRecorder } from '../../src/http/request-log.ts';
+import type { ChainStore } from '../../src/store/chain-store.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
+import { brokenDisk } from '../support/stores.ts';
+import { capturingLogger, createTestApp, serve, serveListener } from '../support/apps.ts';
+
+interface Sent {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Sent in chunks, with no Content-Length. */
+  chunked?: boolean;
+}
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One request as written, by node:http, so that no client adds headers of its own (fetch adds Sec-Fetch-Mode). */
+function send(
+  url: string,
+  { method = 'POST', path = '/transactions/new', headers = {}, body = '', chunked = false }: Sent,
+): Promise<Answer> {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const all = { 'content-type': 'application/json', ...headers, ...(chunked ? {} : { 'content-length': String(bytes.length) }) };
+    const req = request({ hostname, port, method, path, headers: all }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    if (chunked) for (let i = 0; i < bytes.length; i += 7) req.write(bytes.subarray(i, i + 7));
+    else req.write(bytes);
+    req.end();
+  });
+}
+
+const tx = (recipient: string, more: Record<string, unknown> = {}) => JSON.stringify({ sender: 'a', recipient, amount: 5, ...more });
+
+/**
+ * What two answers to one request may differ in: the date, the ids each node drew at random (the
+ * request's, a transaction's 32 hex digits) and the port each server listens on.
+ */
+function comparable({ status, headers, body }: Answer) {
+  const { date, ...rest } = headers;
+  void date;
+  const id = rest['x-request-id'];
+  const sameBody = body.replace(/"id":"[0-9a-f]{32}"/, '"id":"drawn"').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:port');
+  return { status, body: sameBody, headers: { ...rest, 'x-request-id': id === 'caller-1' ? id : typeof id } };
+}
+
+/** A log line without what differs between two runs of one request: the time, the id drawn, the milliseconds. */
+function comparableLine(line: Record<string, unknown>) {
+  const { req_id, ms, msg, err, ...rest } = line;
+  for (const drawn of ['time', 'pid', 'hostname']) delete rest[drawn];
+  const error = err as { message?: unknown; type?: unknown } | undefined;
+  return {
+    ...rest,
+    req_id: req_id === 'caller-1' ? req_id : typeof req_id,
+    ms: typeof ms,
+    msg: typeof msg === 'string' ? msg.replace(/ [\d.]+ms$/, ' Nms') : msg,
+    err: error === undefined ? undefined : { type: error.type, message: error.message },
+  };
+}
+
+/** The request counts of the app's histogram, as GET /metrics lists them. */
+const requestCounts = (metrics: string) =>
+  metrics.split('\n').filter((line) => line.startsWith('chainlab_http_request_duration_seconds_count'));
+
+/** Two nodes built alike, one served by the app alone, one by the server's listener. */
+async function twins(options: { store?: () => ChainStore; limits?: { maxPending?: number; maxPendingBytes?: number } } = {}) {
+  const build = () => {
+    const captured = capturingLogger('info');
+    const built = createTestApp({ log: captured.log, store: options.store?.() ?? new MemoryStore(), limits: options.limits });
+    return { ...built, lines: captured.lines };
+  };
+  const koa = build();
+  const lane = build();
+  const koaServer = await serve(koa.app);
+  const laneServer = await serveListener(createRequestListener(lane.deps));
+  return {
+    koa: { ...koa, url: koaServer.url },
+    lane: { ...lane, url: laneServer.url },
+    /** Sends `sent` to both and expects the same answer; returns it. */
+    async both(sent: Sent): Promise<Answer> {
+      const fromKoa = await send(koaServer.url, sent);
+      const fromLane = await send(laneServer.url, sent);
+      expect(comparable(fromLane)).toEqual(comparable(fromKoa));
+      return fromLane;
+    },
+    async close() {
+      await Promise.all([koaServer.close(), laneServer.close()]);
+    },
+    [Symbol.asyncDispose]() {
+      return this.close();
+    },
+  };
+}
+
+describe('the lane answers as the app does', () => {
+  test('every kind of transaction request, in turn: answers, log lines and metrics agree', async () => {
+    await using pair = await twins({ limits: { maxPending: 3 } });
+    const caller = { 'x-request-id': 'caller-1' };
+    const cases: [Sent, number][] = [
+      [{ body: tx('b') }, 201],
+      [{ body: tx('c', { id: 'tx-1' }), headers: caller }, 201],
+      [{ body: tx('c', { id: 'tx-1' }) }, 200], // known
+      [{ body: tx('d', { id: 'tx-1' }) }, 409], // one id, other content
+      [{ body: '{"sender": "a", "recipient": ' }, 400], // not JSON
+      [{ body: '{"sender": "a"}' }, 400], // no recipient, no amount
+      [{ body: tx('e'), headers: { 'x-request-id': 'not sane!' } }, 201],
+      [{ body: tx('f') }, 429], // the pool holds 3
+      [{ body: tx('g'), headers: { 'content-type': 'text/plain' } }, 400],
+      [{ body: 'x'.repeat(5000) }, 413], // past maxBodyBytes (4096)
+    ];
+    for (const [sent, status] of cases) expect((await pair.both(sent)).status).toBe(status);
+    expect(pair.lane.lines.map(comparableLine)).toEqual(pair.koa.lines.map(comparableLine));
+    expect(pair.lane.lines).toHaveLength(cases.length);
+    const metrics = async (url: string) => requestCounts((await send(url, { method: 'GET', path: '/metrics' })).body);
+    expect(await metrics(pair.lane.url)).toEqual(await metrics(pair.koa.url));
+    expect(await metrics(pair.lane.url)).toContain(
+      'chainlab_http_request_duration_seconds_count{method="POST",route="/transactions/new",status="201"} 3',
+    );
+  });
+
+  test.each<[string, Sent, number]>([
+    ['from a page of another site (Origin)', { body: tx('b'), headers: { origin: 'http://evil.example' } }, 403],
+    ['from a page of another site (Sec-Fetch-Site)', { body: tx('b'), headers: { 'sec-fetch-site': 'cross-site' } }, 403],
+    ['from a same-site page on another port', { body: tx('b'), headers: { 'sec-fetch-site': 'same-site' } }, 403],
+    ['chunked', { body: tx('b'), chunked: true }, 201],
+    ['compressed', { body: gzipSync(tx('b')), headers: { 'content-encoding': 'gzip' } }, 201],
+    ['with a query', { body: tx('b'), path: '/transactions/new?x=1' }, 201],
+    ['with a trailing slash', { body: tx('b'), path: '/transactions/new/' }, 201],
+    ['sent as GET', { method: 'GET' }, 405],
+  ])('a request %s gets the same answer', async (_, sent, status) => {
+    await using pair = await twins();
+    expect((await pair.both(sent)).status).toBe(status);
+  });
+
+  test('a store that fails: the same 503, and the lane logs it as the app does', async () => {
+    await using pair = await twins({ store: brokenDisk });
+    const answer = await pair.both({ body: tx('b') });
+    expect(answer.status).toBe(503);
+    expect(pair.lane.lines.map(comparableLine)).toEqual(pair.koa.lines.map(comparableLine));
+  });
+
+  test('a bug: the same bare 500, logged with its error and the request id', async () => {
+    await using pair = await twins();
+    for (const { node } of [pair.koa, pair.lane]) node.addTransaction = () => Promise.reject(new Error('a bug'));
+    const answer = await pair.both({ body: tx('b'), headers: { 'x-request-id': 'caller-1' } });
+    expect(answer).toMatchObject({ status: 500, body: '{"error":"internal error"}' });
+    expect(pair.lane.lines.map(comparableLine)).toEqual(pair.koa.lines.map(comparableLine));
+    expect(pair.lane.lines[0]).toMatchObject({ level: 50, req_id: 'caller-1', err: { message: 'a bug' } });
+  });
+});
+
+describe('what the lane takes', () => {
+  /** The lane before an app that only counts what reaches it. */
+  async function counted() {
+    const { node, log } = createTestApp().deps;
+    let reached = 0;
+    const app: RequestListener = (_req, res) => {
+      reached++;
+      res.writeHead(299).end();
+    };
+    const server = await serveListener(transactionLane({ node, log, maxBodyBytes: 4096, recorder: requestRecorder(log) }, app));
+    return { server, reached: () => reached };
+  }
+
+  test('a plain JSON transaction is answered by the lane: the app never sees it', async () => {
+    const { server, reached } = await counted();
+    await using _ = server;
+    expect((await send(server.url, { body: tx('b') })).status).toBe(201);
+    expect((await send(server.url, { body: tx('b'), headers: { 'content-type': 'application/json; charset=utf-8' } })).status).toBe(201);
+    expect(reached()).toBe(0);
+  });
+
+  test.each<[string, Sent]>([
+    ['Origin', { body: tx('b'), headers: { origin: 'http://127.0.0.1' } }],
+    ['Sec-Fetch-Site', { body: tx('b'), headers: { 'sec-fetch-site': 'same-origin' } }],
+    ['chunked', { body: tx('b'), chunked: true }],
+    ['compressed', { body: gzipSync(tx('b')), headers: { 'content-encoding': 'gzip' } }],
+    ['not JSON by its type', { body: tx('b'), headers: { 'content-type': 'text/plain' } }],
+    ['longer than the limit', { body: 'x'.repeat(5000) }],
+    ['with a query', { body: tx('b'), path: '/transactions/new?x=1' }],
+    ['another route', { body: tx('b'), path: '/gossip/transactions' }],
+    ['another method', { method: 'PUT', body: tx('b') }],
+  ])('%s: the app answers it', async (_, sent) => {
+    const { server, reached } = await counted();
+    await using _server = server;
+    expect((await send(server.url, sent)).status).toBe(299);
+    expect(reached()).toBe(1);
+  });
+});
