@@ -35,8 +35,10 @@ export interface TransactionLaneDeps {
 /** `app` (the Koa app's listener) with the lane in front: see the top of this file. */
 export function transactionLane(deps: TransactionLaneDeps, app: RequestListener): RequestListener {
   return (req, res) => {
-    if (takes(req, deps.maxBodyBytes)) void answer(req, res, deps);
-    else app(req, res);
+    if (!takes(req, deps.maxBodyBytes)) return app(req, res);
+    // answer() catches what the route throws; this is for a bug around it (the log, the metrics),
+    // which Koa would have caught too: a rejection left unhandled would stop the node.
+    answer(req, res, deps).catch((error: unknown) => failed(res, error, deps.log));
   };
 }
 
@@ -54,6 +56,7 @@ export function takes(req: IncomingMessage, maxBodyBytes: number): boolean {
 
 async function answer(req: IncomingMessage, res: ServerResponse, { node, log, recorder }: TransactionLaneDeps): Promise<void> {
   const request = recorder.begin(req, res);
+  reportSocketErrors(res, (error) => reportError(log, error, request.id));
   const { status, body } = await answerOrError(
     request,
     () => readPlainBody(req).then((text) => answerTransaction(node, parsedBody(text))),
@@ -82,4 +85,34 @@ async function answerOrError(
     if (unexpected) reportError(log, error instanceof Error ? error : new Error(String(error)), request.id);
     return { status, body };
   }
+}
+
+/**
+ * What Koa does for each response (with on-finished): an error of the socket before the response
+ * is finished (the client hung up mid-body, sent bytes that are not HTTP after the request, or
+ * took longer than the server's requestTimeout) goes to the app's error report, once.
+ */
+function reportSocketErrors(res: ServerResponse, report: (error: Error) => void): void {
+  const { socket } = res;
+  if (socket === null) return;
+  const done = () => {
+    socket.off('error', onError);
+    socket.off('close', done);
+    res.off('finish', done);
+  };
+  const onError = (error: Error) => {
+    done();
+    report(error);
+  };
+  socket.on('error', onError);
+  socket.on('close', done);
+  res.on('finish', done);
+}
+
+/** A bug outside the route's answer: logged, and a bare 500 if nothing was sent yet. */
+function failed(res: ServerResponse, error: unknown, log: Logger): void {
+  reportError(log, error instanceof Error ? error : new Error(String(error)), undefined);
+  if (res.headersSent) return void res.destroy();
+  const { status, body } = errorAnswer(error);
+  res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) }).end(body);
 }

@@ -3,14 +3,18 @@
 // identical nodes, one served by the app alone and one by the server's listener (lane in front), and
 // the two must agree. Which requests the lane takes is checked on its own, so that the agreement is
 // not that of two Koa apps.
+import Koa from 'koa';
 import { request, type IncomingHttpHeaders, type RequestListener } from 'node:http';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createRequestListener } from '../../src/http/app.ts';
 import { transactionLane } from '../../src/http/transaction-lane.ts';
-import { requestRecorder } from '../../src/http/request-log.ts';
+import { requestRecorder, type RequestRecorder } from '../../src/http/request-log.ts';
+import type { Logger } from '../../src/log/log.ts';
 import type { ChainStore } from '../../src/store/chain-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { brokenDisk } from '../support/stores.ts';
+import { eventually } from '../support/eventually.ts';
 import { capturingLogger, createTestApp, serve, serveListener } from '../support/apps.ts';
 
 interface Sent {
@@ -81,10 +85,15 @@ function comparableLine(line: Record<string, unknown>) {
 const requestCounts = (metrics: string) =>
   metrics.split('\n').filter((line) => line.startsWith('chainlab_http_request_duration_seconds_count'));
 
+/** Every context Koa makes: one per request that reaches an app. */
+const koaContexts = jest.spyOn(Koa.prototype, 'createContext');
+
 /** Two nodes built alike, one served by the app alone, one by the server's listener. */
-async function twins(options: { store?: () => ChainStore; limits?: { maxPending?: number; maxPendingBytes?: number } } = {}) {
+async function twins(
+  options: { store?: () => ChainStore; limits?: { maxPending?: number; maxPendingBytes?: number }; level?: 'info' | 'debug' } = {},
+) {
   const build = () => {
-    const captured = capturingLogger('info');
+    const captured = capturingLogger(options.level ?? 'info');
     const built = createTestApp({ log: captured.log, store: options.store?.() ?? new MemoryStore(), limits: options.limits });
     return { ...built, lines: captured.lines };
   };
@@ -95,10 +104,15 @@ async function twins(options: { store?: () => ChainStore; limits?: { maxPending?
   return {
     koa: { ...koa, url: koaServer.url },
     lane: { ...lane, url: laneServer.url },
-    /** Sends `sent` to both and expects the same answer; returns it. */
-    async both(sent: Sent): Promise<Answer> {
+    /**
+     * Sends `sent` to both and expects the same answer, and the lane twin's request to have been
+     * answered by `by`: the lane, or the app behind it (seen by Koa making a context for it).
+     */
+    async both(sent: Sent, by: 'lane' | 'app'): Promise<Answer> {
       const fromKoa = await send(koaServer.url, sent);
+      const contexts = koaContexts.mock.calls.length;
       const fromLane = await send(laneServer.url, sent);
+      expect({ path: sent.path, by: koaContexts.mock.calls.length > contexts ? 'app' : 'lane' }).toEqual({ path: sent.path, by });
       expect(comparable(fromLane)).toEqual(comparable(fromKoa));
       return fromLane;
     },
@@ -115,19 +129,19 @@ describe('the lane answers as the app does', () => {
   test('every kind of transaction request, in turn: answers, log lines and metrics agree', async () => {
     await using pair = await twins({ limits: { maxPending: 3 } });
     const caller = { 'x-request-id': 'caller-1' };
-    const cases: [Sent, number][] = [
-      [{ body: tx('b') }, 201],
-      [{ body: tx('c', { id: 'tx-1' }), headers: caller }, 201],
-      [{ body: tx('c', { id: 'tx-1' }) }, 200], // known
-      [{ body: tx('d', { id: 'tx-1' }) }, 409], // one id, other content
-      [{ body: '{"sender": "a", "recipient": ' }, 400], // not JSON
-      [{ body: '{"sender": "a"}' }, 400], // no recipient, no amount
-      [{ body: tx('e'), headers: { 'x-request-id': 'not sane!' } }, 201],
-      [{ body: tx('f') }, 429], // the pool holds 3
-      [{ body: tx('g'), headers: { 'content-type': 'text/plain' } }, 400],
-      [{ body: 'x'.repeat(5000) }, 413], // past maxBodyBytes (4096)
+    const cases: [Sent, number, 'lane' | 'app'][] = [
+      [{ body: tx('b') }, 201, 'lane'],
+      [{ body: tx('c', { id: 'tx-1' }), headers: caller }, 201, 'lane'],
+      [{ body: tx('c', { id: 'tx-1' }) }, 200, 'lane'], // known
+      [{ body: tx('d', { id: 'tx-1' }) }, 409, 'lane'], // one id, other content
+      [{ body: '{"sender": "a", "recipient": ' }, 400, 'lane'], // not JSON
+      [{ body: '{"sender": "a"}' }, 400, 'lane'], // no recipient, no amount
+      [{ body: tx('e'), headers: { 'x-request-id': 'not sane!' } }, 201, 'lane'],
+      [{ body: tx('f') }, 429, 'lane'], // the pool holds 3
+      [{ body: tx('g'), headers: { 'content-type': 'text/plain' } }, 400, 'app'],
+      [{ body: 'x'.repeat(5000) }, 413, 'app'], // past maxBodyBytes (4096)
     ];
-    for (const [sent, status] of cases) expect((await pair.both(sent)).status).toBe(status);
+    for (const [sent, status, by] of cases) expect((await pair.both(sent, by)).status).toBe(status);
     expect(pair.lane.lines.map(comparableLine)).toEqual(pair.koa.lines.map(comparableLine));
     expect(pair.lane.lines).toHaveLength(cases.length);
     const metrics = async (url: string) => requestCounts((await send(url, { method: 'GET', path: '/metrics' })).body);
@@ -146,14 +160,29 @@ describe('the lane answers as the app does', () => {
     ['with a query', { body: tx('b'), path: '/transactions/new?x=1' }, 201],
     ['with a trailing slash', { body: tx('b'), path: '/transactions/new/' }, 201],
     ['sent as GET', { method: 'GET' }, 405],
-  ])('a request %s gets the same answer', async (_, sent, status) => {
+  ])('a request %s gets the same answer, from the app', async (_, sent, status) => {
     await using pair = await twins();
-    expect((await pair.both(sent)).status).toBe(status);
+    expect((await pair.both(sent, 'app')).status).toBe(status);
+  });
+
+  test('a client that hangs up mid-body: the same log lines, its socket error among them', async () => {
+    await using pair = await twins({ level: 'debug' });
+    for (const url of [pair.koa.url, pair.lane.url]) {
+      const { hostname, port } = new URL(url);
+      const socket = connect(Number(port), hostname);
+      socket.end('POST /transactions/new HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 57\r\n\r\n{"sen');
+      socket.resume();
+      await new Promise((resolve) => socket.once('close', resolve));
+    }
+    const requestLines = (lines: Record<string, unknown>[]) => lines.filter((line) => line.url === '/transactions/new');
+    await eventually(() => requestLines(pair.koa.lines).length === 1 && requestLines(pair.lane.lines).length === 1);
+    expect(pair.koa.lines.map(comparableLine)).toContainEqual(expect.objectContaining({ code: 'HPE_INVALID_EOF_STATE' }));
+    expect(pair.lane.lines.map(comparableLine)).toEqual(pair.koa.lines.map(comparableLine));
   });
 
   test('a store that fails: the same 503, and the lane logs it as the app does', async () => {
     await using pair = await twins({ store: brokenDisk });
-    const answer = await pair.both({ body: tx('b') });
+    const answer = await pair.both({ body: tx('b') }, 'lane');
     expect(answer.status).toBe(503);
     expect(pair.lane.lines.map(comparableLine)).toEqual(pair.koa.lines.map(comparableLine));
   });
@@ -161,7 +190,7 @@ describe('the lane answers as the app does', () => {
   test('a bug: the same bare 500, logged with its error and the request id', async () => {
     await using pair = await twins();
     for (const { node } of [pair.koa, pair.lane]) node.addTransaction = () => Promise.reject(new Error('a bug'));
-    const answer = await pair.both({ body: tx('b'), headers: { 'x-request-id': 'caller-1' } });
+    const answer = await pair.both({ body: tx('b'), headers: { 'x-request-id': 'caller-1' } }, 'lane');
     expect(answer).toMatchObject({ status: 500, body: '{"error":"internal error"}' });
     expect(pair.lane.lines.map(comparableLine)).toEqual(pair.koa.lines.map(comparableLine));
     expect(pair.lane.lines[0]).toMatchObject({ level: 50, req_id: 'caller-1', err: { message: 'a bug' } });
@@ -170,14 +199,17 @@ describe('the lane answers as the app does', () => {
 
 describe('what the lane takes', () => {
   /** The lane before an app that only counts what reaches it. */
-  async function counted() {
-    const { node, log } = createTestApp().deps;
+  async function counted({ log: given, recorder }: { log?: Logger; recorder?: (log: Logger) => RequestRecorder } = {}) {
+    const { node, log: silent } = createTestApp().deps;
+    const log = given ?? silent;
     let reached = 0;
     const app: RequestListener = (_req, res) => {
       reached++;
       res.writeHead(299).end();
     };
-    const server = await serveListener(transactionLane({ node, log, maxBodyBytes: 4096, recorder: requestRecorder(log) }, app));
+    const server = await serveListener(
+      transactionLane({ node, log, maxBodyBytes: 4096, recorder: recorder?.(log) ?? requestRecorder(log) }, app),
+    );
     return { server, reached: () => reached };
   }
 
@@ -204,5 +236,34 @@ describe('what the lane takes', () => {
     await using _server = server;
     expect((await send(server.url, sent)).status).toBe(299);
     expect(reached()).toBe(1);
+  });
+
+  test('a bug around the answer (the log, the metrics) is logged and answered 500, and the node carries on', async () => {
+    const { log, lines } = capturingLogger('info');
+    const failing = (which: 'begin' | 'end') => (): RequestRecorder => {
+      const real = requestRecorder(log);
+      return {
+        begin: (req, res) => (which === 'begin' ? fail('a bug in begin') : real.begin(req, res)),
+        end: (...args) => (which === 'end' ? fail('a bug in end') : real.end(...args)),
+      };
+    };
+    const fail = (message: string): never => {
+      throw new Error(message);
+    };
+    for (const [which, status] of [
+      ['begin', 500],
+      ['end', 201],
+    ] as const) {
+      const { server } = await counted({ log, recorder: failing(which) });
+      await using _server = server;
+      expect((await send(server.url, { body: tx('b') })).status).toBe(status);
+      expect((await send(server.url, { body: tx('c') })).status).toBe(status);
+    }
+    expect(lines.filter((line) => line.level === 50).map((line) => (line.err as { message: string }).message)).toEqual([
+      'a bug in begin',
+      'a bug in begin',
+      'a bug in end',
+      'a bug in end',
+    ]);
   });
 });
