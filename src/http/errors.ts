@@ -67,6 +67,9 @@ function describe(error: unknown): { status: number; message: string; unexpected
 /** Socket errors of a client that hung up mid-response: not the node's failure, and nothing to log. */
 const CLIENT_GONE: ReadonlySet<string> = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
+/** What Node's server fails a socket with when a request is not all in by server.requestTimeout. */
+const REQUEST_TIMEOUT = 'ERR_HTTP_REQUEST_TIMEOUT';
+
 /** What Node's HTTP parser says of bytes it could not read (`HPE_INVALID_METHOD`), with what it had read. */
 interface ParseError extends Error {
   code: string;
@@ -92,6 +95,12 @@ export function reportError(log: Logger, error: Error & { code?: unknown }, req_
     const bytes = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.length : null;
     const reason = typeof error.reason === 'string' ? clip(error.reason, 100) : code;
     log.debug({ req_id, code, bytes }, `a client sent bytes that are not HTTP (${code}: ${reason}); its connection was closed`);
+    return;
+  }
+  // A client slower than server.requestTimeout to send its request (src/server.ts), as a slow-body
+  // attack is: Node answered it 408 and closed it. The client's doing, not a failure of the node.
+  if (code === REQUEST_TIMEOUT) {
+    log.debug({ req_id, code }, 'a client took longer than the request timeout to send its request; its connection was closed');
     return;
   }
   log.error({ err: error, req_id }, `unexpected error: ${clip(error.message, MESSAGE_CHARS)}`);

@@ -2,7 +2,8 @@
 // not HTTP are a client's problem, logged by their code and size (src/http/errors.ts), an error's
 // fields are bounded (src/log/bounded-error.ts), and a long url is cut (src/http/request-log.ts).
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { boundedError } from '../../src/log/bounded-error.ts';
 import { capturingLogger, createTestApp, serve } from '../support/apps.ts';
 import { eventually } from '../support/eventually.ts';
@@ -35,6 +36,31 @@ describe('the log, against a client sending garbage', () => {
       }),
     );
     expect(JSON.stringify(lines)).not.toContain('ZZZZ');
+  });
+
+  test('a client slower than the request timeout (a slow-body attack): a debug line, not an error', async () => {
+    const { log, lines } = capturingLogger('trace');
+    const handle = createTestApp({ log }).app.callback();
+    // What src/server.ts sets, at a test's scale: Node answers 408 and closes the socket.
+    const server = createServer({ requestTimeout: 200, connectionsCheckingInterval: 50 }, (req, res) => void handle(req, res));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+      socket.on('data', () => {});
+      socket.on('error', () => {});
+      socket.write('POST /transactions/new HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 57\r\n\r\n{"sen');
+      await once(socket, 'close');
+      await eventually(() => lines.some((line) => line.code === 'ERR_HTTP_REQUEST_TIMEOUT'), { what: 'the timeout to be logged' });
+      expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
+      expect(lines.find((line) => line.code !== undefined)).toMatchObject({
+        level: 20,
+        msg: 'a client took longer than the request timeout to send its request; its connection was closed',
+      });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   test("an error's Buffers are logged as their size, and its long strings and lists are cut", () => {
