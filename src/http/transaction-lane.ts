@@ -82,7 +82,7 @@ async function answerOrError(
     return await answering();
   } catch (error) {
     const { status, body, unexpected } = errorAnswer(error);
-    if (unexpected) reportError(log, error instanceof Error ? error : new Error(String(error)), request.id);
+    if (unexpected) reportError(log, asError(error), request.id);
     return { status, body };
   }
 }
@@ -111,8 +111,12 @@ function reportSocketErrors(res: ServerResponse, report: (error: Error) => void)
 
 /** A bug outside the route's answer: logged, and a bare 500 if nothing was sent yet. */
 function failed(res: ServerResponse, error: unknown, log: Logger): void {
-  reportError(log, error instanceof Error ? error : new Error(String(error)), undefined);
+  reportError(log, asError(error), undefined);
   if (res.headersSent) return void res.destroy();
   const { status, body } = errorAnswer(error);
   res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) }).end(body);
+}
+
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
 }
