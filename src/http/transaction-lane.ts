@@ -63,12 +63,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, { node, log, re
     log,
   );
   // As Koa does, nothing is written to a client that hung up: the request is logged all the same.
-  if (!res.destroyed && !res.writableEnded) {
-    res.statusCode = status;
-    res.setHeader('Content-Type', JSON_TYPE);
-    res.setHeader('Content-Length', Buffer.byteLength(body));
-    res.end(body);
-  }
+  if (!res.destroyed && !res.writableEnded) send(res, { status, body });
   recorder.end(request, 'POST', TRANSACTION_PATH, status, TRANSACTION_PATH);
 }
 
@@ -113,7 +108,11 @@ function reportSocketErrors(res: ServerResponse, report: (error: Error) => void)
 function failed(res: ServerResponse, error: unknown, log: Logger): void {
   reportError(log, asError(error), undefined);
   if (res.headersSent) return void res.destroy();
-  const { status, body } = errorAnswer(error);
+  send(res, errorAnswer(error));
+}
+
+/** An answer as JSON, beside the headers the recorder set. */
+function send(res: ServerResponse, { status, body }: TransactionAnswer): void {
   res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
 
