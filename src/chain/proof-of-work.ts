@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { searchSingleBlock } from './proof-search.ts';
 import { pythonStr, type JsonValue } from './py-json.ts';
 import type { ChainRules } from './rules.ts';
@@ -24,8 +24,9 @@ export function isValidProof(lastProof: JsonValue, proof: JsonValue, rules: Chai
   const current = pythonStr(proof);
   if (last === undefined || current === undefined) return false;
   const guess = last + current + guessSuffix(rules.powRule, lastHash);
-  // One-shot: a chain of 10,000 blocks checks 10,000 proofs, and createHash costs as much as the hash.
-  return hasLeadingZeros(hash('sha256', guess, 'buffer'), rules.difficulty);
+  // One-shot, in hex: a chain of 10,000 blocks checks 10,000 proofs; createHash costs as much as
+  // the hash, and a Buffer for each digest three times what its hex string does.
+  return hexLeadingZeros(hash('sha256', guess), rules.difficulty);
 }
 
 /** What follows the two proofs in every guess under `rule`: the previous block's hash (linked), or nothing (the notebook's). */
@@ -40,6 +41,12 @@ export function hasLeadingZeros(digest: Uint8Array, zeros: number): boolean {
   return zeros % 2 === 0 || (digest[fullBytes] ?? 0) < 0x10;
 }
 
+/** hasLeadingZeros for a digest written in hex. */
+export function hexLeadingZeros(hex: string, zeros: number): boolean {
+  for (let i = 0; i < zeros; i++) if (hex.charCodeAt(i) !== 0x30) return false;
+  return true;
+}
+
 /**
  * The smallest proof in [start, end) valid after `lastProof` (already Python's str() of it), or
  * undefined: the search itself, below the rules. `suffix` is what follows the two proofs in every
@@ -48,15 +55,12 @@ export function hasLeadingZeros(digest: Uint8Array, zeros: number): boolean {
  */
 export function searchProof(lastProof: string, difficulty: number, start: number, end: number, suffix: string): number | undefined {
   // A linked guess carries 64 hex digits of hash, so it never fits the one SHA-256 block the fast
-  // search is built on: the linked rule is a lesson, and mines at createHash's pace.
+  // search is built on: the linked rule is a lesson, and mines at one-shot hash()'s pace.
   const fast = suffix === '' ? searchSingleBlock(lastProof, difficulty, start, end) : { proof: undefined, next: start };
   if (fast.proof !== undefined) return fast.proof;
   // What the fast search leaves (guesses of 56 bytes or more, odd ranges or difficulties) is hashed one by one.
   for (let proof = fast.next; proof < end; proof++) {
-    const digest = createHash('sha256')
-      .update(lastProof + proof + suffix)
-      .digest();
-    if (hasLeadingZeros(digest, difficulty)) return proof;
+    if (hexLeadingZeros(hash('sha256', lastProof + proof + suffix), difficulty)) return proof;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { genesisBlock } from '../../src/chain/block.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
-import { hasLeadingZeros, isValidProof, searchProof } from '../../src/chain/proof-of-work.ts';
+import { hasLeadingZeros, hexLeadingZeros, isValidProof, searchProof } from '../../src/chain/proof-of-work.ts';
 import { PyFloat } from '../../src/chain/py-json.ts';
 import type { ChainRules } from '../../src/chain/rules.ts';
 import { vectors } from '../support/vectors.ts';
@@ -42,6 +42,15 @@ describe('proof of work', () => {
     expect(hasLeadingZeros(Uint8Array.of(0, 0, 0x10), 5)).toBe(false);
     expect(hasLeadingZeros(Uint8Array.of(0, 0, 0x10), 4)).toBe(true);
     expect(hasLeadingZeros(Uint8Array.of(0, 1), 4)).toBe(false);
+  });
+
+  test('the hex check (the one-shot proofs) counts as the digest check does, up to all 64 digits', () => {
+    const digests = [new Uint8Array(32), Uint8Array.from({ length: 32 }, (_, i) => (i === 2 ? 0x0f : i < 2 ? 0 : 0xff))];
+    for (let n = 0; n < 200; n++) digests.push(createHash('sha256').update(String(n)).digest());
+    for (const digest of digests) {
+      const hex = Buffer.from(digest).toString('hex');
+      for (let zeros = 0; zeros <= 64; zeros++) expect(hexLeadingZeros(hex, zeros)).toBe(hasLeadingZeros(digest, zeros));
+    }
   });
 });
 
