@@ -3,6 +3,7 @@ import type { Block } from './block.ts';
 import { hashBlock } from './hash.ts';
 import { canonicalJson, canonicalJsonWithin, type JsonObject, type JsonValue } from './py-json.ts';
 import { knownCanonicalBytes } from './py-json-texts.ts';
+import { stamps } from './stamps.ts';
 
 /** What one serialisation of a block gives: its hash, and its size as canonical JSON (ASCII, so characters are bytes). */
 export interface BlockMeasure {
@@ -14,7 +15,7 @@ export interface BlockMeasure {
 // object lives. This node's own blocks are hashed once; a peer's arrive as new objects every time,
 // and validation hashes each (rememberMeasure), which fills this for whoever asks next (mining on
 // a new tip, the next block's check).
-const measures = new WeakMap<object, BlockMeasure>();
+const measures = stamps<BlockMeasure>();
 
 /** hashBlock, remembered per block object. */
 export function cachedHash(block: JsonValue | Block): string {

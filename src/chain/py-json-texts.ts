@@ -10,6 +10,7 @@
  * which V8 keeps as a view: the chain's blocks keep that one body alive, and nothing more.
  */
 import type { JsonObject } from './py-json.ts';
+import { stamps } from './stamps.ts';
 
 interface KnownText {
   /** toJson's text of the object. */
@@ -18,34 +19,8 @@ interface KnownText {
   spaceable: boolean;
 }
 
-/** Its constructor hands back the object it is given, so that `new TextStamp(object)` stamps that object. */
-class Stamp {
-  constructor(object: object) {
-    return object;
-  }
-}
-
-/**
- * Each object's KnownText, in a private field stamped onto the object itself rather than in a
- * WeakMap: V8 adds it as it adds any property, where the WeakMap's entries took a fifth of the
- * parse of the bench's 10,000-block chain. Nothing but get() sees the field: not Object.keys,
- * Reflect.ownKeys, toEqual, JSON.stringify or structuredClone (a clone has no text).
- */
-class TextStamp extends Stamp {
-  #known: KnownText | undefined;
-
-  static get(object: object): KnownText | undefined {
-    return #known in object ? object.#known : undefined;
-  }
-
-  static set(object: object, known: KnownText): void {
-    if (#known in object) object.#known = known;
-    else new TextStamp(object).#known = known;
-  }
-}
-
-/** Where the texts are kept: get and set as a WeakMap's. */
-const texts = TextStamp;
+/** Where the texts are kept (see stamps.ts): as a WeakMap would, without its table. */
+const texts = stamps<KnownText>();
 
 /** Remembers `compact` as toJson's text of `object`, which the caller has proved it is. */
 export function rememberText(object: JsonObject, compact: string, spaceable: boolean): void {
