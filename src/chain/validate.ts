@@ -138,11 +138,18 @@ function validLinks(blocks: JsonValue[], previous: Link | undefined, from: numbe
 function idHeldTwice(block: JsonObject): string | undefined {
   const transactions = field(block, 'transactions');
   if (!Array.isArray(transactions)) return undefined;
-  const ids = new Set<string>();
+  // Most blocks carry one id (a transaction) or none: a set is made only for a second.
+  let first: string | undefined;
+  let ids: Set<string> | undefined;
   for (const transaction of transactions) {
     if (!isObject(transaction) || !Object.hasOwn(transaction, 'id')) continue;
     const id = transaction.id;
     if (typeof id !== 'string') continue;
+    if (first === undefined) {
+      first = id;
+      continue;
+    }
+    ids ??= new Set([first]);
     if (ids.has(id)) return id;
     ids.add(id);
   }
