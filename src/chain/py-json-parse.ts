@@ -4,6 +4,7 @@
  */
 import { PyFloat, toJson, type JsonObject, type JsonValue, type ParseResult } from './py-json.ts';
 import { isDigit, NumberReader } from './py-json-numbers.ts';
+import { readShortText } from './py-json-short.ts';
 import { describe, JsonSyntaxError, StringReader } from './py-json-strings.ts';
 import { rememberText } from './py-json-texts.ts';
 /** Deep enough for any block; shallow enough that a hostile body cannot overflow the stack. */
@@ -22,6 +23,10 @@ export interface ParseOptions {
 
 /** Parses JSON as Python's json.loads does, keeping numbers exact; never throws. */
 export function parseJson(text: string, options: ParseOptions = {}): ParseResult {
+  // Where JSON.parse reads a text as json.loads does, it reads it: a short text such as a
+  // transaction (py-json-short.ts).
+  const native = options.keepTexts === true ? undefined : readShortText(text);
+  if (native !== undefined) return { ok: true, value: native };
   try {
     return { ok: true, value: new Parser(text, options.keepTexts === true).document() };
   } catch (error) {
