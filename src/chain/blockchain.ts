@@ -217,9 +217,8 @@ export class Blockchain {
 
   /** Pools `transaction` unless it is pending or in the chain already; true if it was pooled. */
   #offer(key: string, transaction: Transaction): boolean {
-    if (this.#pool.has(key) || this.#included.holds(transaction)) return false;
-    this.#pool.add(key, transaction);
-    return true;
+    // The pool looks the key up itself: on a pool of millions, each lookup is a cache miss.
+    return !this.#included.holds(transaction) && this.#pool.add(key, transaction);
   }
 
   /** Takes out of the pool the transactions `block`, just appended, holds: the same id and the same content. */

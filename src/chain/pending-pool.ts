@@ -65,9 +65,9 @@ export class PendingPool {
     return this.#entries.values();
   }
 
-  /** Pools `transaction` under `key`, unless that key is pending already. */
-  add(key: string, transaction: Transaction): void {
-    if (this.#entries.has(key)) return;
+  /** Pools `transaction` under `key`, unless that key is pending already; true if it was pooled. */
+  add(key: string, transaction: Transaction): boolean {
+    if (this.#entries.has(key)) return false;
     // One walk for both: transactionBytes is the compact length.
     const { compact, canonical } = jsonLengths(transaction);
     const entry = { transaction, bytes: compact, blockBytes: canonical };
@@ -75,6 +75,7 @@ export class PendingPool {
     if (!this.#stale) this.#transactions.push(transaction);
     this.#bytes += entry.bytes;
     if (typeof transaction.id !== 'string') this.#withoutId++;
+    return true;
   }
 
   delete(key: string): void {
