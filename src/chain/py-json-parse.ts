@@ -3,6 +3,7 @@
  * py-json.ts for the representation, and for writing it back out byte for byte).
  */
 import { PyFloat, toJson, type JsonObject, type JsonValue, type ParseResult } from './py-json.ts';
+import { readChainBody } from './py-json-chain.ts';
 import { isDigit, NumberReader } from './py-json-numbers.ts';
 import { readShortText } from './py-json-short.ts';
 import { describe, JsonSyntaxError, StringReader } from './py-json-strings.ts';
@@ -23,9 +24,9 @@ export interface ParseOptions {
 
 /** Parses JSON as Python's json.loads does, keeping numbers exact; never throws. */
 export function parseJson(text: string, options: ParseOptions = {}): ParseResult {
-  // Where JSON.parse reads a text as json.loads does, it reads it: a short text such as a
-  // transaction (py-json-short.ts).
-  const native = options.keepTexts === true ? undefined : readShortText(text);
+  // Where JSON.parse reads a text as json.loads does, it reads it: a peer's chain in the shape
+  // every node writes (py-json-chain.ts), and a short text such as a transaction (py-json-short.ts).
+  const native = options.keepTexts === true ? readChainBody(text) : readShortText(text);
   if (native !== undefined) return { ok: true, value: native };
   try {
     return { ok: true, value: new Parser(text, options.keepTexts === true).document() };
