@@ -12,9 +12,9 @@ const SLICE_MIN_LENGTH = 13;
  * Strings up to this long that a parse has met are handed out again rather than kept twice: a
  * chain repeats its senders and recipients (a miner's address in every reward) in every block.
  */
-const MAX_SHARED_LENGTH = 48;
+export const MAX_SHARED_LENGTH = 48;
 /** How many such strings a parse remembers, so that a body of distinct strings cannot grow it. */
-const MAX_SHARED = 1024;
+export const MAX_SHARED = 1024;
 
 /** Malformed input; the message is the reason parseJson gives. */
 export class JsonSyntaxError extends Error {}
