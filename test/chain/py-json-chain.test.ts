@@ -8,6 +8,7 @@ import { Blockchain } from '../../src/chain/blockchain.ts';
 import { PyFloat, toJson, type JsonObject, type JsonValue, type ParseResult } from '../../src/chain/py-json.ts';
 import { parseJson } from '../../src/chain/py-json-parse.ts';
 import { knownCanonicalText, knownCompactText } from '../../src/chain/py-json-texts.ts';
+import { unparsedCopy } from '../support/unparsed-copy.ts';
 import { seededRandom, type Random } from '../support/random.ts';
 
 const keep = { keepTexts: true };
@@ -69,14 +70,6 @@ function chainOf(result: ParseResult): JsonObject[] {
   return (result.value as { chain: JsonObject[] }).chain;
 }
 
-/** A copy no parse has seen, so the writers write it from scratch. */
-function copy(value: JsonValue): JsonValue {
-  if (value instanceof PyFloat) return new PyFloat(value.value);
-  if (Array.isArray(value)) return value.map(copy);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]));
-  return value;
-}
-
 describe('the chain fast path (py-json-chain.ts) reads as the parser does', () => {
   test('a real chain: fast, every block kept as toJson writes it, the genesis timestamp a PyFloat', () => {
     const blockchain = new Blockchain();
@@ -90,7 +83,7 @@ describe('the chain fast path (py-json-chain.ts) reads as the parser does', () =
     expect(blocks[0]!.timestamp).toBeInstanceOf(PyFloat);
     expect(blocks[0]!.previous_hash).toBe(1);
     // Guards rememberText: each block's text is kept.
-    for (const parsed of blocks) expect(knownCompactText(parsed)).toBe(toJson(copy(parsed)));
+    for (const parsed of blocks) expect(knownCompactText(parsed)).toBe(toJson(unparsedCopy(parsed)));
   });
 
   // Guards the timestamp's reread and `canonical = numbers.canonical`: 1.50 read by JSON.parse is

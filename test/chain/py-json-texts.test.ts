@@ -2,6 +2,7 @@ import { Blockchain } from '../../src/chain/blockchain.ts';
 import { canonicalJson, PyFloat, toJson, type JsonObject, type JsonValue } from '../../src/chain/py-json.ts';
 import { parseJson } from '../../src/chain/py-json-parse.ts';
 import { knownCanonicalText, knownCompactText } from '../../src/chain/py-json-texts.ts';
+import { unparsedCopy } from '../support/unparsed-copy.ts';
 import { seededRandom, type Random } from '../support/random.ts';
 
 /** The elements of `{"chain": [...]}` parsed from `text` with keepTexts. */
@@ -9,14 +10,6 @@ function parsedBlocks(text: string): JsonObject[] {
   const parsed = parseJson(text, { keepTexts: true });
   if (!parsed.ok) throw new Error(parsed.reason);
   return (parsed.value as { chain: JsonObject[] }).chain;
-}
-
-/** A copy no parse has seen, so the writers write it from scratch. */
-function copy(value: JsonValue): JsonValue {
-  if (value instanceof PyFloat) return new PyFloat(value.value);
-  if (Array.isArray(value)) return value.map(copy);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]));
-  return value;
 }
 
 function body(blocks: string[]): string {
@@ -32,11 +25,11 @@ describe('the texts a parse keeps (py-json-texts.ts)', () => {
   test("a peer's blocks, written as toJson writes them, are kept as they came: nothing writes them again", () => {
     const blocks = parsedBlocks(toJson({ chain, length: chain.length }));
     for (const block of blocks) {
-      expect(knownCompactText(block)).toBe(toJson(copy(block)));
-      expect(knownCanonicalText(block)).toBe(canonicalJson(copy(block)));
+      expect(knownCompactText(block)).toBe(toJson(unparsedCopy(block)));
+      expect(knownCanonicalText(block)).toBe(canonicalJson(unparsedCopy(block)));
     }
     // And the writers hand those texts out.
-    expect(toJson(blocks)).toBe(toJson(copy(blocks)));
+    expect(toJson(blocks)).toBe(toJson(unparsedCopy(blocks)));
   });
 
   test('without keepTexts nothing is kept', () => {
@@ -82,7 +75,7 @@ describe('the texts a parse keeps (py-json-texts.ts)', () => {
       const value = randomObject(random, 0);
       const text = spell(value, random);
       const [block] = parsedBlocks(body([text]));
-      const fresh = copy(block!);
+      const fresh = unparsedCopy(block!);
       expect(block).toEqual(fresh);
       const compact = knownCompactText(block!);
       if (compact !== undefined) {
