@@ -12,31 +12,37 @@
 import type { JsonObject } from './py-json.ts';
 import { stamps } from './stamps.ts';
 
-interface KnownText {
-  /** toJson's text of the object. */
-  compact: string;
-  /** Whether no string in it (name or value) holds ',' or ':', so that spacing every one gives canonicalJson's text. */
-  spaceable: boolean;
-}
+/**
+ * A text kept: the string itself when every separator in it is structural (no string in it, name
+ * or value, holds ',' or ':'), so that spacing every one gives canonicalJson's text; otherwise
+ * wrapped, and only ever written out as it is. Nearly every block's text is the former, and costs
+ * no object of its own.
+ */
+type KnownText = string | { unspaceable: string };
 
 /** Where the texts are kept (see stamps.ts): as a WeakMap would, without its table. */
 const texts = stamps<KnownText>();
 
 /** Remembers `compact` as toJson's text of `object`, which the caller has proved it is. */
 export function rememberText(object: JsonObject, compact: string, spaceable: boolean): void {
-  texts.set(object, { compact, spaceable });
+  texts.set(object, spaceable ? compact : { unspaceable: compact });
 }
 
 /** toJson's text of `object`, if a parse found it written so. */
 export function knownCompactText(object: JsonObject): string | undefined {
-  return texts.get(object)?.compact;
+  const known = texts.get(object);
+  return typeof known === 'string' ? known : known?.unspaceable;
+}
+
+/** knownCompactText, if every separator in it is structural. */
+function spaceableText(object: JsonObject): string | undefined {
+  const known = texts.get(object);
+  return typeof known === 'string' ? known : undefined;
 }
 
 /** canonicalJson's text of `object`, if a parse found it written so and every separator in it is structural. */
 export function knownCanonicalText(object: JsonObject): string | undefined {
-  const known = texts.get(object);
-  if (known === undefined || !known.spaceable) return undefined;
-  return known.compact.replace(SEPARATORS, '$& ');
+  return spaceableText(object)?.replace(SEPARATORS, '$& ');
 }
 
 const SEPARATORS = /[,:]/g;
@@ -49,10 +55,10 @@ const SEPARATORS = /[,:]/g;
  * until the next call.
  */
 export function knownCanonicalBytes(object: JsonObject, limit: number): Uint8Array | undefined {
-  const known = texts.get(object);
+  const compact = spaceableText(object);
   // Spacing never shortens: a text already past the limit is refused here without being spaced.
-  if (known === undefined || !known.spaceable || known.compact.length > limit) return undefined;
-  const bytes = spacedBytes(known.compact);
+  if (compact === undefined || compact.length > limit) return undefined;
+  const bytes = spacedBytes(compact);
   return bytes !== undefined && bytes.length <= limit ? bytes : undefined;
 }
 
