@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { Block } from './block.ts';
 import { hashBlock } from './hash.ts';
 import { canonicalJson, canonicalJsonWithin, type JsonObject, type JsonValue } from './py-json.ts';
-import { knownCanonicalBytes } from './py-json-texts.ts';
+import { hasCanonicalText, knownCanonicalBytes, knownCanonicalLength } from './py-json-texts.ts';
 import { stamps } from './stamps.ts';
 
 /** What one serialisation of a block gives: its hash, and its size as canonical JSON (ASCII, so characters are bytes). */
@@ -14,8 +14,9 @@ export interface BlockMeasure {
 // Blocks are never changed once in a chain, so a block object's hash can be kept as long as the
 // object lives. This node's own blocks are hashed once; a peer's arrive as new objects every time,
 // and validation hashes each (rememberMeasure), which fills this for whoever asks next (mining on
-// a new tip, the next block's check).
-const measures = stamps<BlockMeasure>();
+// a new tip, the next block's check). A block whose canonical text a parse kept is stamped with
+// its hash alone, since that text gives its length: no object per block of a peer's chain.
+const measures = stamps<BlockMeasure | string>();
 
 /** hashBlock, remembered per block object. */
 export function cachedHash(block: JsonValue | Block): string {
@@ -25,9 +26,9 @@ export function cachedHash(block: JsonValue | Block): string {
 
 /** The block's hash (hashBlock's) and its canonical JSON's length, from one serialisation, remembered per block object. */
 export function measureBlock(block: JsonObject | Block): BlockMeasure {
-  let measure = measures.get(block);
-  if (measure === undefined) measure = measureJson(block, canonicalJson(block));
-  return measure;
+  const measure = measures.get(block);
+  if (typeof measure === 'string') return { hash: measure, bytes: knownCanonicalLength(block)! };
+  return measure ?? measureJson(block, canonicalJson(block));
 }
 
 /** Remembers `json`, the canonical JSON of `block` written by whoever had to write it anyway, as its measure. */
@@ -55,7 +56,8 @@ export function measureWithin(block: JsonObject, limit: number): BlockMeasure | 
 
 /** Remembers `measure` as `block`'s, which the caller has proved it is. */
 export function rememberMeasure(block: JsonObject | Block, measure: BlockMeasure): BlockMeasure {
-  measures.set(block, measure);
+  // A kept canonical text is the block's (see py-json-texts.ts), so its length is measure.bytes.
+  measures.set(block, hasCanonicalText(block) ? measure.hash : measure);
   return measure;
 }
 
@@ -66,5 +68,7 @@ export function rememberMeasure(block: JsonObject | Block, measure: BlockMeasure
  */
 export function shareHash(block: JsonObject | Block, hash: string): void {
   const measure = measures.get(block);
-  if (measure !== undefined && measure.hash === hash) measure.hash = hash;
+  if (typeof measure === 'string') {
+    if (measure === hash) measures.set(block, hash);
+  } else if (measure !== undefined && measure.hash === hash) measure.hash = hash;
 }

@@ -40,6 +40,21 @@ function spaceableText(object: JsonObject): string | undefined {
   return typeof known === 'string' ? known : undefined;
 }
 
+/** Whether knownCanonicalText has a text for `object`. */
+export function hasCanonicalText(object: JsonObject): boolean {
+  return spaceableText(object) !== undefined;
+}
+
+/** The length of knownCanonicalText's text, counted rather than written. */
+export function knownCanonicalLength(object: JsonObject): number | undefined {
+  const compact = spaceableText(object);
+  if (compact === undefined) return undefined;
+  let length = compact.length;
+  for (let at = compact.indexOf(','); at !== -1; at = compact.indexOf(',', at + 1)) length++;
+  for (let at = compact.indexOf(':'); at !== -1; at = compact.indexOf(':', at + 1)) length++;
+  return length;
+}
+
 /** canonicalJson's text of `object`, if a parse found it written so and every separator in it is structural. */
 export function knownCanonicalText(object: JsonObject): string | undefined {
   return spaceableText(object)?.replace(SEPARATORS, '$& ');

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { measureWithin } from '../../src/chain/block-hash-cache.ts';
+import { measureBlock, measureWithin, rememberMeasure, shareHash } from '../../src/chain/block-hash-cache.ts';
 import { Blockchain } from '../../src/chain/blockchain.ts';
 import { hashBlock } from '../../src/chain/hash.ts';
 import { canonicalJson, toJson, type JsonObject } from '../../src/chain/py-json.ts';
@@ -63,6 +63,21 @@ describe("a peer's block measured from its kept text", () => {
       expect(measureWithin(block, canonical.length)).toEqual({ hash: hashBlock(chain[i]!), bytes: canonical.length });
       expect(measureWithin(block, canonical.length - 1)).toBeUndefined();
     }
+  });
+
+  test('remembered, is given back whole: the hash stamped alone, the size counted from the kept text', () => {
+    for (const [i, block] of parsedBlocks(chain).entries()) {
+      const expected = { hash: hashBlock(chain[i]!), bytes: canonicalJson(chain[i]!).length };
+      rememberMeasure(block, measureWithin(block, Infinity)!);
+      expect(measureBlock(block)).toEqual(expected);
+      // The next block's previous_hash, an equal string, in place of the block's own.
+      shareHash(block, `${expected.hash}`);
+      expect(measureBlock(block)).toEqual(expected);
+    }
+    const [unspaceable] = parsedBlocks([{ a: 'x:y' }]);
+    const measure = { hash: hash('sha256', canonicalJson(unspaceable!)), bytes: canonicalJson(unspaceable!).length };
+    rememberMeasure(unspaceable!, measure);
+    expect(measureBlock(unspaceable!)).toEqual(measure);
   });
 
   test('is measured as before when no text was kept, or its text cannot be spaced', () => {
