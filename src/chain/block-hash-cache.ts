@@ -21,14 +21,20 @@ const measures = stamps<BlockMeasure | string>();
 /** hashBlock, remembered per block object. */
 export function cachedHash(block: JsonValue | Block): string {
   if (typeof block !== 'object' || block === null) return hashBlock(block);
-  return measureBlock(block as JsonObject).hash;
+  const measure = measures.get(block);
+  // A bare hash is read as it is: its size, counted from the text, is not wanted here.
+  return typeof measure === 'string' ? measure : measureBlock(block as JsonObject).hash;
 }
 
 /** The block's hash (hashBlock's) and its canonical JSON's length, from one serialisation, remembered per block object. */
 export function measureBlock(block: JsonObject | Block): BlockMeasure {
   const measure = measures.get(block);
-  if (typeof measure === 'string') return { hash: measure, bytes: knownCanonicalLength(block)! };
-  return measure ?? measureJson(block, canonicalJson(block));
+  if (typeof measure === 'string') {
+    // A bare hash is stamped only beside a kept canonical text, which blocks never lose.
+    const bytes = knownCanonicalLength(block);
+    if (bytes !== undefined) return { hash: measure, bytes };
+  } else if (measure !== undefined) return measure;
+  return measureJson(block, canonicalJson(block));
 }
 
 /** Remembers `json`, the canonical JSON of `block` written by whoever had to write it anyway, as its measure. */

@@ -71,7 +71,7 @@ describe("a peer's block measured from its kept text", () => {
       rememberMeasure(block, measureWithin(block, Infinity)!);
       expect(measureBlock(block)).toEqual(expected);
       // The next block's previous_hash, an equal string, in place of the block's own.
-      shareHash(block, `${expected.hash}`);
+      shareHash(block, [...expected.hash].join(''));
       expect(measureBlock(block)).toEqual(expected);
     }
     const [unspaceable] = parsedBlocks([{ a: 'x:y' }]);
