@@ -6,9 +6,12 @@
  * The two read every JSON text alike but for numbers: json.loads makes an int of a token without
  * '.' or an exponent, exact however long (JSON.parse: a double), and a float of any other, even
  * an integral one (PyFloat here: JSON.parse's 5.0 is 5); and Python has no int -0. So a text
- * where no digit is followed by '.', 'e' or 'E', none runs to 16 digits (15 are exact in a
- * double), and no '-0' appears is read alike, looked for anywhere, strings included: a text that
- * merely looks suspect goes to the parser, which is never wrong. Duplicate names (the last one
+ * where no number has a fraction or an exponent, none runs to 16 digits (15 are exact in a
+ * double) and none starts '-0' is read alike. A number token in JSON only ever comes first, or
+ * after '[', ',' or ':' and whitespace: numbers are looked for there, strings included, so a
+ * string that merely looks like one (`"at:5.0"`) sends the text to the parser, which is never
+ * wrong, while a hex address (`"d4ee26e"`, where a digit is followed by 'e'), as the notebook's
+ * senders are, does not. Duplicate names (the last one
  * wins, where the first was), "__proto__" (an own property, not the prototype) and escapes
  * (lone surrogates kept) are alike already. What JSON.parse refuses (NaN, Infinity, any error)
  * also goes to the parser, for its value or its reason.
@@ -19,8 +22,8 @@
 import type { JsonValue } from './py-json.ts';
 
 const MAX_SHORT = 1024;
-/** Anything in a text that JSON.parse may read otherwise than json.loads. */
-const READ_OTHERWISE = /\d[.eE]|\d{16}|-0/;
+/** A number token that JSON.parse may read otherwise than json.loads, where a token can start. */
+const READ_OTHERWISE = /(?:^|[[,:])[\t\n\r ]*(?:-0|-?\d+[.eE]|-?\d{16})/;
 
 /** The value of `text` as json.loads reads it, if JSON.parse reads it so; undefined for the parser to read. */
 export function readShortText(text: string): JsonValue | undefined {
