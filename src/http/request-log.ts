@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../log/log.ts';
 import { requestLineWriter } from '../log/request-line.ts';
@@ -43,10 +43,12 @@ export function routeOf(ctx: Context): string {
 /** What else wants to know of each finished request: its method, route template, status and seconds taken. */
 export type RequestObserver = (method: string, route: string, status: number, seconds: number) => void;
 
-/** One request as a RequestRecorder follows it: its id, and when it began. */
+/** One request as a RequestRecorder follows it: its id, when it began, and the headers its answer carries. */
 export interface RecordedRequest {
   id: string;
   started: number;
+  /** The node's headers for the answer, as name, value, name, value…: the request's id, then the fixed ones. */
+  headers: string[];
 }
 
 /**
@@ -54,8 +56,8 @@ export interface RecordedRequest {
  * and the transaction lane (transaction-lane.ts), which answers its requests without Koa.
  */
 export interface RequestRecorder {
-  /** Gives the request its id and puts it, and the node's headers, on the response. */
-  begin(req: IncomingMessage, res: ServerResponse): RecordedRequest;
+  /** Gives the request its id, and the node's headers for its answer (see RecordedRequest.headers). */
+  begin(req: IncomingMessage): RecordedRequest;
   /** Logs the finished request's line and tells the observer. */
   end(request: RecordedRequest, method: string, url: string, status: number, route: string): void;
 }
@@ -68,17 +70,14 @@ export interface RequestRecorder {
  * node's id) go on every answer.
  */
 export function requestRecorder(log: Logger, observe?: RequestObserver, headers: Readonly<Record<string, string>> = {}): RequestRecorder {
-  const fixed = Object.entries(headers);
+  const fixed = Object.entries(headers).flat();
   const writeLine = requestLineWriter(log);
   return {
-    begin(req, res) {
+    begin(req) {
       const started = performance.now();
       const incoming = req.headers[REQUEST_ID_KEY];
       const id = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      // Straight onto the response: Koa's ctx.set builds arrays to normalise values these do not need.
-      res.setHeader(REQUEST_ID_HEADER, id);
-      for (const [name, value] of fixed) res.setHeader(name, value);
-      return { id, started };
+      return { id, started, headers: [REQUEST_ID_HEADER, id, ...fixed] };
     },
     end({ id, started }, method, rawUrl, status, route) {
       const elapsed = performance.now() - started;
@@ -96,7 +95,10 @@ export function requestRecorder(log: Logger, observe?: RequestObserver, headers:
  */
 export function requestLog(recorder: RequestRecorder): Middleware {
   return async (ctx, next) => {
-    const request = recorder.begin(ctx.req, ctx.res);
+    const request = recorder.begin(ctx.req);
+    // Straight onto the response: Koa's ctx.set builds arrays to normalise values these do not need.
+    const { headers } = request;
+    for (let i = 0; i < headers.length; i += 2) ctx.res.setHeader(headers[i]!, headers[i + 1]!);
     ctx.state.requestId = request.id;
     try {
       await next();

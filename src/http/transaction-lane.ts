@@ -17,6 +17,7 @@
 // (routes/transactions.ts's answerTransaction) and the one mapping of errors to answers
 // (errors.ts's errorAnswer). test/http/transaction-lane.test.ts holds the two to the same answers.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Logger } from '../log/log.ts';
 import type { ChainNode } from '../node/chain-node.ts';
 import { errorAnswer, reportError } from './errors.ts';
@@ -55,7 +56,7 @@ export function takes(req: IncomingMessage, maxBodyBytes: number): boolean {
 }
 
 async function answer(req: IncomingMessage, res: ServerResponse, { node, log, recorder }: TransactionLaneDeps): Promise<void> {
-  const request = recorder.begin(req, res);
+  const request = recorder.begin(req);
   reportSocketErrors(res, (error) => reportError(log, error, request.id));
   const { status, body } = await answerOrError(
     request,
@@ -63,7 +64,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, { node, log, re
     log,
   );
   // As Koa does, nothing is written to a client that hung up: the request is logged all the same.
-  if (!res.destroyed && !res.writableEnded) send(res, { status, body });
+  if (!res.destroyed && !res.writableEnded) send(res, { status, body }, request.headers);
   recorder.end(request, 'POST', TRANSACTION_PATH, status, TRANSACTION_PATH);
 }
 
@@ -82,26 +83,38 @@ async function answerOrError(
   }
 }
 
+/** The response a socket's error is reported for, while it is unfinished: see reportSocketErrors. */
+interface Watched {
+  res: ServerResponse;
+  report: ((error: Error) => void) | undefined;
+}
+
+/** The lane's sockets, each with the one error listener it was given: a socket carries many requests. */
+const watched = new WeakMap<Socket, Watched>();
+
 /**
  * What Koa does for each response (with on-finished): an error of the socket before the response
  * is finished (the client hung up mid-body, sent bytes that are not HTTP after the request, or
- * took longer than the server's requestTimeout) goes to the app's error report, once.
+ * took longer than the server's requestTimeout) goes to the app's error report, once. A socket
+ * gets one listener for its life, which reports for whichever response it carries then: three
+ * listeners added and taken off again on every request cost more than the rest of the log did.
  */
 function reportSocketErrors(res: ServerResponse, report: (error: Error) => void): void {
   const { socket } = res;
   if (socket === null) return;
-  const done = () => {
-    socket.off('error', onError);
-    socket.off('close', done);
-    res.off('finish', done);
-  };
-  const onError = (error: Error) => {
-    done();
-    report(error);
-  };
-  socket.on('error', onError);
-  socket.on('close', done);
-  res.on('finish', done);
+  const watching = watched.get(socket);
+  if (watching !== undefined) {
+    watching.res = res;
+    watching.report = report;
+    return;
+  }
+  const entry: Watched = { res, report };
+  watched.set(socket, entry);
+  socket.on('error', (error: Error) => {
+    const { res: current, report: reporting } = entry;
+    entry.report = undefined;
+    if (reporting !== undefined && !current.writableFinished) reporting(error);
+  });
 }
 
 /** A bug outside the route's answer: logged, and a bare 500 if nothing was sent yet. */
@@ -111,9 +124,12 @@ function failed(res: ServerResponse, error: unknown, log: Logger): void {
   send(res, errorAnswer(error));
 }
 
-/** An answer as JSON, beside the headers the recorder set. */
-function send(res: ServerResponse, { status, body }: TransactionAnswer): void {
-  res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) }).end(body);
+/**
+ * An answer as JSON, with the recorder's `headers`: all of them given to writeHead at once, as a
+ * list, which Node writes as it is (each header set on its own first would be merged one by one).
+ */
+function send(res: ServerResponse, { status, body }: TransactionAnswer, headers: readonly string[] = []): void {
+  res.writeHead(status, [...headers, 'Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(body))]).end(body);
 }
 
 function asError(thrown: unknown): Error {
