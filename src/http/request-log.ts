@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { validateHeaderName, validateHeaderValue, type IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../log/log.ts';
 import { requestLineWriter } from '../log/request-line.ts';
@@ -70,6 +70,12 @@ export interface RequestRecorder {
  * node's id) go on every answer.
  */
 export function requestRecorder(log: Logger, observe?: RequestObserver, headers: Readonly<Record<string, string>> = {}): RequestRecorder {
+  // Checked here, once, as setHeader would check them on every answer: the lane hands them to
+  // writeHead, which finds a bad one only after a transaction was pooled.
+  for (const [name, value] of Object.entries(headers)) {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+  }
   const fixed = Object.entries(headers).flat();
   const writeLine = requestLineWriter(log);
   return {

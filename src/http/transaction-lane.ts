@@ -101,7 +101,12 @@ const watched = new WeakMap<Socket, Watched>();
  */
 function reportSocketErrors(res: ServerResponse, report: (error: Error) => void): void {
   const { socket } = res;
-  if (socket === null) return;
+  // A request pipelined behind another gets its socket once the one before it is answered.
+  if (socket === null) return void res.once('socket', (given: Socket) => watch(given, res, report));
+  watch(socket, res, report);
+}
+
+function watch(socket: Socket, res: ServerResponse, report: (error: Error) => void): void {
   const watching = watched.get(socket);
   if (watching !== undefined) {
     watching.res = res;
@@ -121,6 +126,7 @@ function reportSocketErrors(res: ServerResponse, report: (error: Error) => void)
 function failed(res: ServerResponse, error: unknown, log: Logger): void {
   reportError(log, asError(error), undefined);
   if (res.headersSent) return void res.destroy();
+  res.statusMessage = ''; // a writeHead that threw may have set its own, which writeHead would keep
   send(res, errorAnswer(error));
 }
 

@@ -1,11 +1,23 @@
 import type { Context } from 'koa';
-import { requestLevel } from '../../src/http/request-log.ts';
+import { requestLevel, requestRecorder } from '../../src/http/request-log.ts';
 import { capturingLogger, createTestApp, serve } from '../support/apps.ts';
 import { call, startFakePeer, startTestNode } from '../support/nodes.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('request ids and JSON logs', () => {
+  test('a header the node cannot send (a node id past ASCII) is refused when the recorder is made, not on an answer', () => {
+    const { log } = capturingLogger('info');
+    expect(() => requestRecorder(log, undefined, { 'X-Chainlab-Node-Id': 'ノード' })).toThrow(/Invalid character/);
+    expect(() => requestRecorder(log, undefined, { 'X Node': 'n1' })).toThrow(/must be a valid HTTP token/);
+    expect(requestRecorder(log, undefined, { 'X-Chainlab-Node-Id': 'node-1' }).begin({ headers: {} } as never).headers).toEqual([
+      'X-Request-Id',
+      expect.stringMatching(UUID),
+      'X-Chainlab-Node-Id',
+      'node-1',
+    ]);
+  });
+
   test("one JSON line per request, with the caller's X-Request-Id echoed back", async () => {
     const { log, lines } = capturingLogger('info');
     await using node = await startTestNode({}, log);

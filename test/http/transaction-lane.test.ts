@@ -180,6 +180,24 @@ describe('the lane answers as the app does', () => {
     expect(pair.lane.lines.map(comparableLine)).toEqual(pair.koa.lines.map(comparableLine));
   });
 
+  test('a request pipelined behind another and cut short: its socket error is logged as the app logs it', async () => {
+    await using pair = await twins({ level: 'debug' });
+    const whole = tx('b');
+    const head = `POST /transactions/new HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${whole.length}\r\n\r\n`;
+    for (const url of [pair.koa.url, pair.lane.url]) {
+      const { hostname, port } = new URL(url);
+      const socket = connect(Number(port), hostname);
+      socket.end(head + whole + head + whole.slice(0, -10)); // the second's socket is the first's, once it is answered
+      socket.resume();
+      await new Promise((resolve) => socket.once('close', resolve));
+    }
+    const requestLines = (lines: Record<string, unknown>[]) => lines.filter((line) => line.url === '/transactions/new');
+    await eventually(() => requestLines(pair.koa.lines).length === 2 && requestLines(pair.lane.lines).length === 2);
+    await eventually(() => pair.lane.lines.length === pair.koa.lines.length);
+    expect(pair.koa.lines.map(comparableLine)).toContainEqual(expect.objectContaining({ code: 'HPE_INVALID_EOF_STATE' }));
+    expect(pair.lane.lines.map(comparableLine)).toEqual(pair.koa.lines.map(comparableLine));
+  });
+
   test('a store that fails: the same 503, and the lane logs it as the app does', async () => {
     await using pair = await twins({ store: brokenDisk });
     const answer = await pair.both({ body: tx('b') }, 'lane');
