@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { cachedHash } from '../chain/block-hash-cache.ts';
 import type { Block, ForgedBlock, Transaction } from '../chain/block.ts';
-import type { Blockchain, ChainChange, Reorg } from '../chain/blockchain.ts';
-import { forkPoint } from '../chain/consensus.ts';
+import type { Blockchain, ChainChange } from '../chain/blockchain.ts';
 import type { ChainRules } from '../chain/rules.ts';
 import type { SignedTransaction, TxRule } from '../chain/signed-rules.ts';
-import { validExtension } from '../chain/validate.ts';
 import type { Logger } from '../log/log.ts';
 import type { PeerClient } from '../peers/peer-client.ts';
 import type { Lookup } from '../peers/peer-discovery.ts';
 import type { Exchange, PeerSet, PeerSource, PeerStatus } from '../peers/peer-set.ts';
 import type { ChainStore, StoreDamage } from '../store/chain-store.ts';
+import { ChainCommits, type BlockOutcome } from './chain-commits.ts';
 import { ChainLab } from './chain-lab.ts';
 import { DroppedBlocks } from './dropped-blocks.ts';
-import { DurableWrites, StoreFailedError } from './durable-writes.ts';
+import { DurableWrites } from './durable-writes.ts';
 import type { Miner } from './miner.ts';
 import { MiningCancelledError, MiningSchedule, ON_TRANSACTION_DELAY_MS } from './mining-schedule.ts';
 import type { NodeEvents } from './node-events.ts';
@@ -28,6 +26,7 @@ import { TransactionRelays } from './transaction-relays.ts';
 export type { BatchOutcome, PoolLimits, Refusal, TransactionOutcome } from './pool-intake.ts';
 export { StoreFailedError } from './durable-writes.ts';
 export type { Registration } from './peer-registration.ts';
+export type { BlockOutcome } from './chain-commits.ts';
 
 export interface ChainNodeDeps {
   nodeId: string;
@@ -53,19 +52,10 @@ export interface ChainNodeDeps {
   minerAddress?: string;
 }
 
-/** What became of a block a peer announced. */
-export type BlockOutcome =
-  | { status: 'appended' }
-  /** The node's chain is as long already. */
-  | { status: 'known' }
-  /** It does not extend the tip, but a longer chain is out there: the node syncs with its peers. */
-  | { status: 'syncing' }
-  | { status: 'rejected'; reason: string };
-
 /**
  * One blockchain node: its chain and pool, its peers, mining and consensus (the sync round is in
- * sync.ts, the pool's intake in pool-intake.ts). HTTP lives in src/http, talking to peers on its
- * own initiative in src/peers/gossip.ts.
+ * sync.ts, the pool's intake in pool-intake.ts, the changes that move the tip in chain-commits.ts).
+ * HTTP lives in src/http, talking to peers on its own initiative in src/peers/gossip.ts.
  *
  * Every change is checked against the state, recorded in the store, and applied only once it is
  * durable (see DurableWrites), so the node never applies, announces or acknowledges what a restart
@@ -84,8 +74,7 @@ export class ChainNode {
   #intake: PoolIntake;
   #tipMining: TipMining;
   #peerSync: PeerSync;
-  /** How many times a lab change set the state by hand (see #adopt). */
-  #epoch = 0;
+  #commits: ChainCommits;
   /** Whom each transaction a peer passed on is owed to, once pooled (see receiveTransactions). */
   readonly #relays = new TransactionRelays(this.events);
   /** When the node mines on its own: manual until set (MINING, POST /lab/mining). */
@@ -113,12 +102,17 @@ export class ChainNode {
     this.#writes = new DurableWrites(deps.store, log);
     // The intake announces what it pools to the relays, which add whom each transaction is owed to.
     this.#intake = new PoolIntake({ blockchain, minerId: this.minerAddress, writes: this.#writes, limits, events: this.#relays.pooled });
+    this.#commits = new ChainCommits({
+      ...{ blockchain, rules, writes: this.#writes, signed: this.signed, events: this.events, log },
+      abortMining: () => this.#tipMining.abort(),
+      sync: () => this.sync(),
+    });
     this.#peerSync = new PeerSync({
       nodeId,
       rules,
       chain: () => this.chain,
-      adopt: (chain, peer, epoch) => this.#adopt(chain, peer, epoch),
-      epoch: () => this.#epoch,
+      adopt: (chain, peer, epoch) => this.#commits.adopt(chain, peer, epoch),
+      epoch: () => this.#commits.epoch,
       checkChain: this.signed === undefined ? undefined : this.signed.checkChain.bind(this.signed),
       events: this.events,
       peers,
@@ -129,15 +123,14 @@ export class ChainNode {
     });
     this.#tipMining = new TipMining({
       ...{ blockchain, miner: deps.miner, rules, clock, writes: this.#writes, events: this.events },
-      commit: (change) => this.#commit(change),
+      commit: (change) => this.#commits.commit(change),
       minerAddress: this.minerAddress,
       maxBlockBytes: limits.maxBlockBytes,
     });
     const cancel = () => this.#tipMining.abort(new MiningCancelledError());
     this.mining = new MiningSchedule({ node: this, cancel, log, onTransactionDelayMs: ON_TRANSACTION_DELAY_MS });
     const inTurn = <T>(step: () => T | Promise<T>) => this.#writes.inTurn(step);
-    // A lab change sets the state by hand: what a sync asked its peers for before it is stale (see #adopt).
-    const commit = (change: ChainChange) => (this.#epoch++, this.#commit(change));
+    const commit = (change: ChainChange) => this.#commits.labCommit(change);
     this.lab = new ChainLab({ blockchain, rules, limits, events: this.events, inTurn, commit });
     this.dropped = new DroppedBlocks(clock, this.events);
   }
@@ -227,22 +220,7 @@ export class ChainNode {
    * block brings is owed on over the ring up to `limit` (see broadcast-tree.ts); without one, to nobody.
    */
   receiveBlock(block: Block, length: number, limit?: string): Promise<BlockOutcome> {
-    const { blockchain } = this.#deps;
-    return this.#writes.inTurn(async (): Promise<BlockOutcome> => {
-      if (length <= blockchain.length) return { status: 'known' };
-      const tip = blockchain.lastBlock;
-      if (length === blockchain.length + 1 && block.previous_hash === cachedHash(tip)) {
-        const verdict = validExtension(tip, blockchain.length + 1, [block], this.rules);
-        if (!verdict.ok) return { status: 'rejected', reason: verdict.reason };
-        const signed = this.signed?.checkBlock(block, blockchain.length + 1);
-        if (signed?.ok === false) return { status: 'rejected', reason: signed.reason };
-        await this.#commit({ type: 'block', block });
-        this.events.emit('appended', { block, relay: limit === undefined ? 'none' : { limit } });
-        return { status: 'appended' };
-      }
-      void this.sync().catch(() => undefined); // nobody waits for it; a failed round is logged by the sync
-      return { status: 'syncing' };
-    });
+    return this.#commits.receiveBlock(block, length, limit);
   }
 
   /**
@@ -291,73 +269,14 @@ export class ChainNode {
   /**
    * Takes out of the pool, in turn, what the state the node started from leaves no room for, under
    * TX_RULE=signed: a store kept under TX_RULE=open, or a crash between a block and its unpool
-   * record. From then on every chain change does so itself (see #commit); startNode calls it once.
+   * record. From then on every chain change does so itself (see ChainCommits); startNode calls it once.
    */
   tidyPool(): Promise<void> {
-    return this.#writes.inTurn(() => this.#dropUnfit());
+    return this.#commits.tidyPool();
   }
 
   /** Lets go of whoever watches the node (the `closed` event): the node is shutting down. */
   close(): void {
     this.events.emit('closed');
-  }
-
-  /**
-   * Adopts a valid chain if it is still longer than ours; keeps the blocks both share. A chain the
-   * store could not take is not adopted: the sync goes on (its failure is logged), and never rejects
-   * for it, since gossip syncs unattended.
-   */
-  async #adopt(chain: Block[], peer: string, epoch: number): Promise<boolean> {
-    try {
-      return await this.#writes.inTurn(async () => {
-        // Fetched before a lab reset or restore: a network-wide reset would take it back.
-        if (chain.length <= this.chain.length || epoch !== this.#epoch) return false;
-        const from = forkPoint(this.chain, chain);
-        const reorg = await this.#commit({ type: 'chain', from, blocks: chain.slice(from - 1) });
-        this.#deps.log.info(
-          { peer, length: chain.length, from, dropped: reorg.dropped.length, returned: reorg.returned.length },
-          `adopted the chain of ${peer} (${chain.length} blocks, from block ${from} on)`,
-        );
-        this.events.emit('replaced', { chain: this.chain, peer, from, ...reorg });
-        return true;
-      });
-    } catch (error) {
-      if (error instanceof StoreFailedError) return false;
-      throw error;
-    }
-  }
-
-  /**
-   * A change that moves the tip, written (see DurableWrites) and applied once durable; a proof
-   * search on a tip that is no longer the tip is stopped then.
-   */
-  async #commit(change: ChainChange): Promise<Reorg> {
-    const { blockchain } = this.#deps;
-    const reorg = await this.#writes.write(change, () => {
-      const tip = blockchain.lastBlock;
-      const reorg = blockchain.apply(change);
-      if (blockchain.lastBlock !== tip) this.#tipMining.abort();
-      return reorg;
-    });
-    if (change.type !== 'transaction' && change.type !== 'unpool') await this.#dropUnfit();
-    return reorg;
-  }
-
-  /**
-   * TX_RULE=signed: once the chain has changed, the pending transactions it no longer leaves room
-   * for (see SignedLedger.unfit) leave the pool, each logged with its reason, before anyone is
-   * told of the change: the pool never offers a block a transaction its peers would refuse.
-   */
-  async #dropUnfit(): Promise<void> {
-    const unfit = this.signed?.unfit() ?? [];
-    if (unfit.length === 0) return;
-    const { blockchain, log } = this.#deps;
-    for (const { transaction, reason } of unfit)
-      log.warn(
-        { id: transaction.id, sender: transaction.sender, reason },
-        `dropped pending transaction ${transaction.id as string}: ${reason}`,
-      );
-    const change: ChainChange = { type: 'unpool', transactions: unfit.map(({ transaction }) => transaction) };
-    await this.#writes.write(change, () => blockchain.apply(change));
   }
 }
