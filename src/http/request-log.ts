@@ -72,11 +72,12 @@ export interface RequestRecorder {
 export function requestRecorder(log: Logger, observe?: RequestObserver, headers: Readonly<Record<string, string>> = {}): RequestRecorder {
   // Checked here, once, as setHeader would check them on every answer: the lane hands them to
   // writeHead, which finds a bad one only after a transaction was pooled.
-  for (const [name, value] of Object.entries(headers)) {
+  const entries = Object.entries(headers);
+  for (const [name, value] of entries) {
     validateHeaderName(name);
     validateHeaderValue(name, value);
   }
-  const fixed = Object.entries(headers).flat();
+  const fixed = entries.flat();
   const writeLine = requestLineWriter(log);
   return {
     begin(req) {
