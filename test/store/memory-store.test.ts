@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Blockchain, type ChainChange } from '../../src/chain/blockchain.ts';
 import type { Transaction } from '../../src/chain/block.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
@@ -10,7 +11,6 @@ describe('MemoryStore', () => {
       blockchain.apply(change);
       await store.record(change);
     };
-    const pay = (i: number): Transaction => ({ sender: 'a', recipient: 'b', amount: i, id: `t${i}` });
     for (let i = 0; i < 9_999; i++) await record({ type: 'transaction', transaction: pay(i) });
     await record({ type: 'block', block: blockchain.forgeBlock(35293, 1_800_000_000.5, 'm', 8_388_608) });
     await record({ type: 'transaction', transaction: pay(10_000) });
@@ -21,4 +21,31 @@ describe('MemoryStore', () => {
     expect(rebuilt.chain).toEqual(blockchain.chain);
     expect(rebuilt.pending).toEqual([pay(10_000)]);
   });
+
+  test('a log that could not shrink is not replayed: a pool that only grows costs no pause', async () => {
+    const store = new MemoryStore();
+    const replay = jest.spyOn(Blockchain, 'replay');
+    try {
+      const blockchain = new Blockchain();
+      const mine = async () => {
+        const block = blockchain.forgeBlock(35293, 1_800_000_000.5, 'm', 8_388_608);
+        blockchain.apply({ type: 'block', block });
+        await store.record({ type: 'block', block });
+      };
+      // Blocks that mined nothing but their reward, and transactions that stay pending: all still needed.
+      for (let i = 0; i < 100; i++) await mine();
+      for (let i = 0; i < 40_000; i++) await store.record({ type: 'transaction', transaction: pay(i) });
+      expect(replay).not.toHaveBeenCalled();
+      expect(await store.load()).toHaveLength(40_100);
+      // A restore makes everything before it redundant: the next check point compacts.
+      await store.record({ type: 'restore', chain: [...blockchain.chain], pending: [] });
+      for (let i = 0; i < 40_000; i++) await store.record({ type: 'transaction', transaction: pay(i) });
+      expect(replay).toHaveBeenCalledTimes(1);
+      expect((await store.load()).length).toBeLessThan(40_000 + 102);
+    } finally {
+      replay.mockRestore();
+    }
+  });
 });
+
+const pay = (i: number): Transaction => ({ sender: 'a', recipient: 'b', amount: i, id: `t${i}` });
