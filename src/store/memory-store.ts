@@ -39,8 +39,9 @@ export class MemoryStore implements ChainStore {
 
   async rewrite(changes: ChainChange[]): Promise<void> {
     this.#changes = [...changes];
-    // What a node rewrites is its snapshot; anything else is counted as droppable, to be safe.
-    this.#droppable = changes.length;
+    // What a node rewrites is its snapshot (see server.ts): nothing in it is redundant yet.
+    this.#droppable = 0;
+    this.#compactAt = Math.max(COMPACT_AT, 2 * changes.length);
   }
 
   async close(): Promise<void> {}
@@ -48,9 +49,10 @@ export class MemoryStore implements ChainStore {
 
 /**
  * At most how many changes recorded before `change` (`before` of them) it makes redundant: the
- * pending transactions a block mines, the blocks a longer chain or the lab's tampering replaces,
- * the transactions taken out of the pool, and everything before a restore. A pooled transaction
- * makes none.
+ * pending transactions a block or an adopted chain mines, the blocks a longer chain or the lab's
+ * tampering replaces, the transactions taken out of the pool, and everything before a restore. A
+ * pooled transaction makes none. Counting more than that costs a replay that finds less to drop;
+ * counting less would keep dead changes for good, so every case errs high.
  */
 function mayDrop(change: ChainChange, before: number): number {
   switch (change.type) {
@@ -59,6 +61,9 @@ function mayDrop(change: ChainChange, before: number): number {
     case 'block':
       return minedCount(change.block);
     case 'chain':
+      // The blocks it replaces (at most as many as it brings: the chain adopted is longer), and
+      // the pending transactions its blocks hold, which leave the pool.
+      return change.blocks.reduce((sum: number, block) => sum + 1 + minedCount(block), 0);
     case 'tamper':
       return change.blocks.length;
     case 'unpool':

@@ -46,6 +46,30 @@ describe('MemoryStore', () => {
       replay.mockRestore();
     }
   });
+
+  test('the pending transactions an adopted chain mines count as redundant: a node that catches up keeps no dead copies', async () => {
+    const here = new Blockchain();
+    const peer = new Blockchain();
+    const store = new MemoryStore();
+    let n = 0;
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 2_000; i++) {
+        const transaction = pay(n++);
+        here.apply({ type: 'transaction', transaction });
+        await store.record({ type: 'transaction', transaction });
+        peer.apply({ type: 'transaction', transaction: { ...transaction } }); // relayed to the peer, which mines it
+      }
+      const block = peer.forgeBlock(35293, 1_800_000_000.5 + round, 'peer', 8_388_608);
+      peer.apply({ type: 'block', block });
+      // This node catches up by a sync, as adopt() records it.
+      const adopted: ChainChange = { type: 'chain', from: here.length + 1, blocks: peer.chain.slice(here.length) };
+      here.apply(adopted);
+      await store.record(adopted);
+    }
+    expect(here.snapshot()).toHaveLength(21);
+    // 40,020 if the adoptions counted only their blocks: every transaction the peer mined kept.
+    expect((await store.load()).length).toBeLessThan(20_000);
+  });
 });
 
 const pay = (i: number): Transaction => ({ sender: 'a', recipient: 'b', amount: i, id: `t${i}` });
