@@ -16,10 +16,13 @@
 // request's id, log line and metrics (request-log.ts's RequestRecorder), the route's answer
 // (routes/transactions.ts's answerTransaction) and the one mapping of errors to answers
 // (errors.ts's errorAnswer). test/http/transaction-lane.test.ts holds the two to the same answers.
+// The lane's answers are written together at the end of each turn of the event loop, which is
+// where most of a loaded node's time went (answer-batch.ts).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../log/log.ts';
 import type { ChainNode } from '../node/chain-node.ts';
+import { AnswerBatch } from './answer-batch.ts';
 import { errorAnswer, reportError } from './errors.ts';
 import { parsedBody, plainBodyLength, readPlainBody } from './json-body.ts';
 import type { RecordedRequest, RequestRecorder } from './request-log.ts';
@@ -35,11 +38,13 @@ export interface TransactionLaneDeps {
 
 /** `app` (the Koa app's listener) with the lane in front: see the top of this file. */
 export function transactionLane(deps: TransactionLaneDeps, app: RequestListener): RequestListener {
+  // Each write handles its own bugs (see answer); this hears of one that escapes it, and the rest are still written.
+  const batch = new AnswerBatch((error) => reportError(deps.log, asError(error), undefined));
   return (req, res) => {
     if (!takes(req, deps.maxBodyBytes)) return app(req, res);
     // answer() catches what the route throws; this is for a bug around it (the log, the metrics),
     // which Koa would have caught too: a rejection left unhandled would stop the node.
-    answer(req, res, deps).catch((error: unknown) => failed(res, error, deps.log));
+    answer(req, res, deps, batch).catch((error: unknown) => failed(res, error, deps.log));
   };
 }
 
@@ -55,7 +60,12 @@ export function takes(req: IncomingMessage, maxBodyBytes: number): boolean {
   );
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, { node, log, recorder }: TransactionLaneDeps): Promise<void> {
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  { node, log, recorder }: TransactionLaneDeps,
+  batch: AnswerBatch,
+): Promise<void> {
   const request = recorder.begin(req);
   reportSocketErrors(res, (error) => reportError(log, error, request.id));
   const { status, body } = await answerOrError(
@@ -63,9 +73,18 @@ async function answer(req: IncomingMessage, res: ServerResponse, { node, log, re
     () => readPlainBody(req).then((text) => answerTransaction(node, parsedBody(text))),
     log,
   );
-  // As Koa does, nothing is written to a client that hung up: the request is logged all the same.
-  if (!res.destroyed && !res.writableEnded) send(res, { status, body }, request.headers);
-  recorder.end(request, 'POST', TRANSACTION_PATH, status, TRANSACTION_PATH);
+  // Written with the other answers of this turn (see answer-batch.ts), then logged: a bug in the
+  // log must not turn the 201 of a pooled transaction into a 500. So the lane's time includes the
+  // wait for the end of the turn, where Koa's stops just before it writes.
+  batch.add(() => {
+    try {
+      // As Koa does, nothing is written to a client that hung up: the request is logged all the same.
+      if (!res.destroyed && !res.writableEnded) send(res, { status, body }, request.headers);
+      recorder.end(request, 'POST', TRANSACTION_PATH, status, TRANSACTION_PATH);
+    } catch (error) {
+      failed(res, error, log);
+    }
+  });
 }
 
 /** The route's answer, or the error middleware's for what it threw, the unexpected logged as the app logs them. */

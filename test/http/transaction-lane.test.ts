@@ -4,7 +4,9 @@
 // the two must agree. Which requests the lane takes is checked on its own, so that the agreement is
 // not that of two Koa apps.
 import Koa from 'koa';
-import { request, type IncomingHttpHeaders, type RequestListener } from 'node:http';
+import { once } from 'node:events';
+import { createServer, request, type IncomingHttpHeaders, type RequestListener, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createRequestListener } from '../../src/http/app.ts';
@@ -283,5 +285,50 @@ describe('what the lane takes', () => {
       'a bug in end',
       'a bug in end',
     ]);
+  });
+});
+
+describe('how the lane writes', () => {
+  test('the answers to requests read in one turn are written together, once every one of them is read', async () => {
+    const { node, log } = createTestApp().deps;
+    const lane = transactionLane({ node, log, maxBodyBytes: 4096, recorder: requestRecorder(log) }, () => undefined);
+    const events: string[] = [];
+    let read = 0;
+    const server = createServer((req, res) => {
+      const n = read++;
+      events.push(`read ${n}`);
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+        events.push(`write ${n}`);
+        return writeHead.apply(this, args);
+      } as typeof writeHead;
+      lane(req, res);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      let accepted = 0;
+      const bothAccepted = new Promise<void>((resolve) => server.on('connection', () => ++accepted === 2 && resolve()));
+      const sockets = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')];
+      await Promise.all([...sockets.map((socket) => once(socket, 'connect')), bothAccepted]);
+      await new Promise((resolve) => setImmediate(resolve));
+      // Both requests whole, in one tick: the server finds both sockets readable in one poll.
+      const answered = sockets.map((socket) => once(socket, 'data'));
+      for (const [i, socket] of sockets.entries()) {
+        const body = tx(`r${i}`);
+        socket.write(
+          `POST /transactions/new HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+        );
+      }
+      const answers = await Promise.all(answered);
+      expect(answers.map((chunk) => String(chunk).split('\r\n')[0])).toEqual(['HTTP/1.1 201 Created', 'HTTP/1.1 201 Created']);
+      // Written one by one, the order would be read 0, write 0, read 1, write 1.
+      expect(events).toEqual(['read 0', 'read 1', 'write 0', 'write 1']);
+      for (const socket of sockets) socket.destroy();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
