@@ -8,7 +8,8 @@
 // nearly every answer, since the client has read the last one and gone back to sleep. Written
 // together, the answers of one turn wake the client once: it reads them all, sends the next
 // requests together, and the node reads those in one turn too. `npm run bench`, wrk with 16
-// connections on 2 cores: 18,000 transactions a second written one by one, 28,000 in batches.
+// connections on 2 cores: 17,600 transactions a second written one by one, 30,500 in batches
+// (docs/performance.md).
 //
 // An answer known while the event loop reads its sockets (its poll phase) is written in the check
 // phase right after; one known later in a turn (after a timer, a disk write) goes with the next
