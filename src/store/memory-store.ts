@@ -1,5 +1,6 @@
 import { isReward, type Block, type Transaction } from '../chain/block.ts';
 import { Blockchain } from '../chain/blockchain.ts';
+import { isObject } from '../chain/validate.ts';
 import type { ChainChange, ChainStore } from './chain-store.ts';
 
 /** Changes kept before the first compaction; after it, twice what the last one kept. */
@@ -77,11 +78,5 @@ function mayDrop(change: ChainChange, before: number): number {
 function minedCount(block: Block): number {
   const { transactions } = block;
   if (!Array.isArray(transactions)) return 0;
-  let count = 0;
-  for (const transaction of transactions) {
-    const reward =
-      typeof transaction === 'object' && transaction !== null && !Array.isArray(transaction) && isReward(transaction as Transaction);
-    if (!reward) count++;
-  }
-  return count;
+  return transactions.filter((transaction) => !(isObject(transaction) && isReward(transaction as Transaction))).length;
 }
